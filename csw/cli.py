@@ -1,0 +1,204 @@
+"""`csw`: the command line of PRODUCT.md. Every command prints what it did and exits non-zero with a
+one-line reason on failure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from csw.settings import disable_telemetry, get_settings
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    cells = [tuple(str(c) for c in headers)] + [tuple("" if c is None else str(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from csw.generate import generate
+
+    started = time.perf_counter()
+    written = generate(
+        Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale, progress=_say
+    )
+    _say(f"generated {sum(written.values()):,} rows in {len(written)} files under {args.out} "
+         f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def print_load_report(report) -> None:
+    rows = [(f.feed, f.file_name, f.outcome, f.rows if f.outcome == "loaded" else "", f.reason) for f in report.files]
+    if rows:
+        _say(_table(rows, ("feed", "file", "outcome", "rows", "reason")))
+    _say(f"files loaded: {report.count('loaded')} ({report.rows_loaded:,} rows), "
+         f"duplicates skipped: {report.count('duplicate')}, quarantined: {report.count('quarantined')}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from csw.pipeline import ingest
+
+    report = ingest(Path(args.landing), as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
+    print_load_report(report)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from csw.pipeline import build
+
+    result = build(as_of=args.as_of, progress=_say)
+    _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+    return 0
+
+
+def print_check_run(run) -> None:
+    _say(f"checks: {run.checks_run} run, {run.blocking_failures} blocking failures, {run.warnings} warnings "
+         f"(run {run.run_id}, status {run.status})")
+    if run.failures:
+        _say(_table([(f.severity, f.suite, f.check_name, f.failing_rows, f.message) for f in run.failures],
+                    ("severity", "suite", "check", "rows", "message")))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from csw.pipeline import check
+
+    run = check(as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
+    print_check_run(run)
+    return 1 if run.status != "PASSED" else 0
+
+
+def print_return_files(files) -> None:
+    for path in files.paths:
+        _say(f"wrote {path}")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from csw.pipeline import export_regional
+
+    out = Path(args.out) if args.out else get_settings().output_dir
+    files = export_regional(args.period, out, suppress=args.suppress, progress=_say)
+    print_return_files(files)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from csw.pipeline import build, check, export_regional, ingest, last_complete_quarter
+
+    settings = get_settings()
+    _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
+    print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings))
+    result = build(as_of=args.as_of, settings=settings, progress=_say)
+    _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+    run = check(as_of=args.as_of, settings=settings)
+    print_check_run(run)
+    if run.status != "PASSED":
+        blocking = [f.check_name for f in run.failures if f.severity == "blocking"]
+        _say(f"csw: export refused: {len(blocking)} blocking check(s) failed: {', '.join(blocking[:5])}")
+        return 1
+    period = args.period or last_complete_quarter(args.as_of)
+    out = Path(args.out) if args.out else settings.output_dir
+    print_return_files(export_regional(period, out, settings=settings, progress=_say))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from csw.summary import print_summary
+
+    print_summary(get_settings(), out=Path(args.out) if args.out else None, say=_say)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from ingest.core.dbt_sources import write_all
+
+    for path in write_all():
+        _say(f"wrote {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="csw", description="Children's services performance warehouse.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a synthetic landing folder (demo and benchmark data)")
+    g.add_argument("--out", required=True)
+    g.add_argument("--la", default="841")
+    g.add_argument("--start", type=_date, default=date(2019, 4, 1))
+    g.add_argument("--end", type=_date, default=date(2025, 3, 31))
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--scale", type=float, default=1.0)
+    g.set_defaults(func=cmd_generate)
+
+    i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
+    i.add_argument("--landing", required=True)
+    i.add_argument("--as-of", type=_date, help="extract date of files whose name carries none")
+    i.add_argument("-v", "--verbose", action="store_true", help="a line per file as it loads")
+    i.set_defaults(func=cmd_ingest)
+
+    b = sub.add_parser("build", help="dbt build: models, seeds and their tests")
+    b.add_argument("--as-of", type=_date, help="default: the newest case_system extract date")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="Great Expectations checks; exit 1 if a blocking check fails")
+    c.add_argument("--as-of", type=_date)
+    c.add_argument("-v", "--verbose", action="store_true")
+    c.set_defaults(func=cmd_check)
+
+    e = sub.add_parser("export", help="export files")
+    esub = e.add_subparsers(dest="consumer", required=True)
+    r = esub.add_parser("regional", help="the quarterly regional return")
+    r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
+    r.add_argument("--out")
+    r.add_argument("--suppress", action="store_true", help="suppress small numbers (1-4) as DfE publications do")
+    r.set_defaults(func=cmd_export)
+
+    run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
+    run.add_argument("--landing", required=True)
+    run.add_argument("--as-of", type=_date, required=True)
+    run.add_argument("--out")
+    run.add_argument("--period", help="quarter to export (default: the last complete quarter on --as-of)")
+    run.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("summary", help="what the warehouse holds: loads, models, checks, return files, sample values")
+    s.add_argument("--out", help="output folder to list return files from")
+    s.set_defaults(func=cmd_summary)
+
+    src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
+    src.set_defaults(func=cmd_sources)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    disable_telemetry()
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one-line reason; the traceback only with CSW_DEBUG=1
+        import os
+
+        if os.environ.get("CSW_DEBUG"):
+            raise
+        print(f"csw: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The steps of the main job, each a plain function: the CLI and the Airflow tasks both call these.
+
+ingest → build (dbt) → check (Great Expectations) → export (regional return). Each prints what it did
+through `progress` and returns a small result the caller can report or pass on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from csw.settings import Settings, get_settings
+from csw.warehouse import connect, first_row
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+class PipelineError(RuntimeError):
+    """A step failed; the message is the one-line reason the CLI prints."""
+
+
+def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+    from ingest.core.load import load_landing
+
+    settings = settings or get_settings()
+    con = connect(settings)
+    try:
+        return load_landing(con, landing, settings, as_of=as_of, progress=progress)
+    finally:
+        con.close()
+
+
+def latest_extract_date(settings: Settings | None = None) -> date | None:
+    """The newest extract date of a loaded case_system file: the default as-of date of a build."""
+    settings = settings or get_settings()
+    if not settings.warehouse.exists():
+        return None
+    con = connect(settings, read_only=True)
+    try:
+        row = first_row(con, "select max(extract_date) from raw._loads where feed = 'case_system' and outcome = 'loaded'")
+        return row[0] if row else None
+    except Exception:  # no audit table yet
+        return None
+    finally:
+        con.close()
+
+
+def resolve_as_of(as_of: date | None, settings: Settings) -> date:
+    resolved = as_of or latest_extract_date(settings)
+    if resolved is None:
+        raise PipelineError("no as-of date: pass --as-of YYYY-MM-DD or load a case_system extract first")
+    return resolved
+
+
+def build(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+    from csw.dbt import run_dbt
+
+    settings = settings or get_settings()
+    as_of = resolve_as_of(as_of, settings)
+    progress(f"dbt build (target {settings.target}, as of {as_of})")
+    result = run_dbt("build", settings, as_of)
+    if not result.success:
+        raise PipelineError("dbt build failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
+    return result
+
+
+def check(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+    from expectations import run_checks
+
+    settings = settings or get_settings()
+    as_of = resolve_as_of(as_of, settings)
+    con = connect(settings)
+    try:
+        return run_checks(con, as_of=as_of, progress=progress)
+    finally:
+        con.close()
+
+
+def quarter_label(d: date) -> str:
+    """Financial quarter containing d: 2024-25Q4 = 1 Jan–31 Mar 2025."""
+    fy = d.year if d.month >= 4 else d.year - 1
+    q = (d.month - 4) % 12 // 3 + 1
+    return f"{fy}-{str(fy + 1)[-2:]}Q{q}"
+
+
+def last_complete_quarter(as_of: date) -> str:
+    """The newest financial quarter whose end is on or before as_of."""
+    ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
+    candidates = [date(y, m, d) for y in (as_of.year - 1, as_of.year) for m, d in ends]
+    return quarter_label(max(c for c in candidates if c <= as_of))
+
+
+def export_regional(
+    period: str, out: Path, *, suppress: bool = False, settings: Settings | None = None, progress: Progress = _quiet
+):
+    from exports.regional import write_regional_return
+
+    settings = settings or get_settings()
+    con = connect(settings, read_only=True)
+    try:
+        files = write_regional_return(con, period=period, out_dir=out, la_code=settings.la_code, suppress=suppress)
+    finally:
+        con.close()
+    progress(f"regional return {period} written to {files.folder}")
+    return files
+
+
+@dataclass
+class RunSummary:
+    as_of: date
+    period: str | None
+    exported: bool

@@ -1,0 +1,60 @@
+"""Every setting the project reads from the environment, read in one place.
+
+`.env.example` lists each key. Nothing else in the project calls `os.environ` for configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# Documented demo secret: only for synthetic data. A real authority sets its own (see docs/operations.md).
+DEMO_PSEUDONYMISATION_SECRET = "csw-demo-secret-not-for-real-data"
+
+# Telemetry never leaves this machine (DEVELOPERS.md): set before any library is imported by a command.
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "SCARF_ANALYTICS": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+}
+
+
+def disable_telemetry() -> None:
+    for key, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(key, value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    target: str
+    la_code: str
+    quarantine_dir: Path
+    output_dir: Path
+    pseudonymisation_secret: str
+    max_file_bytes: int
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.warehouse.parent
+
+
+def get_settings() -> Settings:
+    """Settings from the environment, with the embedded defaults of PRODUCT.md."""
+    warehouse = Path(os.environ.get("CSW_WAREHOUSE", PROJECT_ROOT / "warehouse" / "csw.duckdb")).resolve()
+    return Settings(
+        warehouse=warehouse,
+        target=os.environ.get("CSW_TARGET", "duckdb"),
+        la_code=os.environ.get("CSW_LA_CODE", "841"),
+        quarantine_dir=Path(os.environ.get("CSW_QUARANTINE", warehouse.parent / "quarantine")).resolve(),
+        output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
+        pseudonymisation_secret=os.environ.get("CSW_PSEUDONYMISATION_SECRET", DEMO_PSEUDONYMISATION_SECRET),
+        max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(2 * 1024**3))),
+    )

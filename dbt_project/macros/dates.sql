@@ -1,0 +1,57 @@
+{#- Date building blocks of INDICATORS.md "Conventions". One definition each; every model calls these. -#}
+
+{#- add_months(D, n): calendar months, clamped to month end (31 Mar - 1 month = 28/29 Feb). -#}
+{% macro add_months(date_expr, months) -%}
+    cast({{ dbt.dateadd('month', months, date_expr) }} as date)
+{%- endmacro %}
+
+{% macro add_days(date_expr, days) -%}
+    cast({{ dbt.dateadd('day', days, date_expr) }} as date)
+{%- endmacro %}
+
+{#- Open at D: start <= D and (end is null or end > D). Something that ends on D is not open at D. -#}
+{% macro is_open_at(start_col, end_col, at_date) -%}
+    ({{ start_col }} <= {{ at_date }} and ({{ end_col }} is null or {{ end_col }} > {{ at_date }}))
+{%- endmacro %}
+
+{#- In period: both ends inclusive. -#}
+{% macro is_in_period(date_col, period_alias='periods') -%}
+    ({{ date_col }} between {{ period_alias }}.period_start and {{ period_alias }}.period_end)
+{%- endmacro %}
+
+{#- Age at D: whole years completed on D (a 29 February birthday is reached on 1 March in other years). -#}
+{% macro age_at(birth_date, at_date) -%}
+    (
+        cast(extract(year from {{ at_date }}) as integer) - cast(extract(year from {{ birth_date }}) as integer)
+        - case
+            when extract(month from {{ at_date }}) * 100 + extract(day from {{ at_date }})
+                < extract(month from {{ birth_date }}) * 100 + extract(day from {{ birth_date }})
+                then 1
+            else 0
+        end
+    )
+{%- endmacro %}
+
+{#- DfE age bands used in breakdowns and facts. -#}
+{% macro age_band(age) -%}
+    case
+        when {{ age }} is null then 'Unknown'
+        when {{ age }} < 1 then 'Under 1'
+        when {{ age }} < 5 then '1-4'
+        when {{ age }} < 10 then '5-9'
+        when {{ age }} < 16 then '10-15'
+        when {{ age }} < 18 then '16-17'
+        else '18+'
+    end
+{%- endmacro %}
+
+{#- Working days from A to B: count of d with A < d <= B, Mon-Fri and not a bank holiday (same day = 0).
+    Emits two joins to int_calendar; use with working_days_between() in the select list. -#}
+{% macro join_working_day_calendar(start_col, end_col, prefix) -%}
+    left join {{ ref('int_calendar') }} as {{ prefix }}_from on {{ prefix }}_from.calendar_date = {{ start_col }}
+    left join {{ ref('int_calendar') }} as {{ prefix }}_to on {{ prefix }}_to.calendar_date = {{ end_col }}
+{%- endmacro %}
+
+{% macro working_days_between(prefix) -%}
+    ({{ prefix }}_to.working_day_number - {{ prefix }}_from.working_day_number)
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ rate_per_10k(indicator_id='REF_RATE', count_model='ind_ref_count') }}

@@ -1,0 +1,141 @@
+-- grain: one row per LA x period (month, financial quarter, financial year) that is complete on as_of
+-- (period end <= as_of) and starts on or after the first month of the data window.
+
+with
+
+contacts as (
+
+    select contact_date from {{ ref('stg_case_system__contacts') }}
+
+),
+
+bounds as (
+
+    select
+        cast({{ dbt.date_trunc('month',
+            ("cast('" ~ var('window_start') ~ "' as date)") if var('window_start') else 'min(contact_date)'
+        ) }} as date) as window_start,
+        cast('{{ var("as_of") }}' as date) as as_of
+    from contacts
+
+),
+
+numbers as (
+
+    {{ dbt.generate_series(600) }}
+
+),
+
+months as (
+
+    select
+        {{ add_months('bounds.window_start', 'numbers.generated_number - 1') }} as month_start,
+        bounds.as_of
+    from bounds
+    cross join numbers
+    where {{ add_months('bounds.window_start', 'numbers.generated_number - 1') }} <= bounds.as_of
+
+),
+
+labelled as (
+
+    select
+        month_start,
+        {{ add_days(add_months('month_start', 1), -1) }} as month_end,
+        as_of,
+        cast(extract(year from month_start) as integer) as calendar_year,
+        cast(extract(month from month_start) as integer) as calendar_month
+    from months
+
+),
+
+financial as (
+
+    select
+        *,
+        case when calendar_month >= 4 then calendar_year else calendar_year - 1 end as financial_year_start,
+        case
+            when calendar_month between 4 and 6 then 1
+            when calendar_month between 7 and 9 then 2
+            when calendar_month between 10 and 12 then 3
+            else 4
+        end as financial_quarter
+    from labelled
+
+),
+
+named as (
+
+    select
+        *,
+        cast(financial_year_start as varchar) || '-'
+        || right(cast(financial_year_start + 1 as varchar), 2) as financial_year_label
+    from financial
+
+),
+
+month_periods as (
+
+    select
+        'month' as period_type,
+        cast(calendar_year as varchar) || '-' || lpad(cast(calendar_month as varchar), 2, '0') as period_label,
+        month_start as period_start,
+        month_end as period_end,
+        financial_year_start
+    from named
+    where month_end <= as_of
+
+),
+
+quarter_periods as (
+
+    select
+        'quarter' as period_type,
+        financial_year_label || 'Q' || cast(financial_quarter as varchar) as period_label,
+        min(month_start) as period_start,
+        max(month_end) as period_end,
+        financial_year_start
+    from named
+    group by financial_year_label, financial_quarter, financial_year_start
+    having count(*) = 3 and max(month_end) <= max(as_of)
+
+),
+
+year_periods as (
+
+    select
+        'year' as period_type,
+        financial_year_label as period_label,
+        min(month_start) as period_start,
+        max(month_end) as period_end,
+        financial_year_start
+    from named
+    group by financial_year_label, financial_year_start
+    having count(*) = 12 and max(month_end) <= max(as_of)
+
+),
+
+all_periods as (
+
+    select * from month_periods
+    union all
+    select * from quarter_periods
+    union all
+    select * from year_periods
+
+),
+
+final as (
+
+    select
+        '{{ var("la_code") }}' as la_code,
+        period_type,
+        period_label,
+        period_start,
+        period_end,
+        financial_year_start
+    from all_periods
+
+)
+
+select * from final

@@ -1,0 +1,29 @@
+-- grain: one row per referral, flagged when the same child had an earlier referral dated
+-- >= add_months(referral_date, -12) and < referral_date (a re-referral within 12 months).
+
+with
+
+referrals as (
+
+    select * from {{ ref('stg_case_system__referrals') }}
+
+),
+
+flagged as (
+
+    select
+        referrals.referral_id,
+        referrals.child_key,
+        referrals.referral_date,
+        referrals.is_nfa,
+        max(case when earlier.referral_id is not null then 1 else 0 end) = 1 as is_rereferral_12m
+    from referrals
+    left join referrals as earlier
+        on referrals.child_key = earlier.child_key
+        and earlier.referral_date >= {{ add_months('referrals.referral_date', -12) }}
+        and earlier.referral_date < referrals.referral_date
+    group by referrals.referral_id, referrals.child_key, referrals.referral_date, referrals.is_nfa
+
+)
+
+select * from flagged

@@ -1,0 +1,44 @@
+-- grain: one row per indicator x LA x period (month, financial quarter, financial year), every complete
+-- period of the data window. value is computed from numerator and denominator by the catalogue unit.
+
+{%- set formulas = [
+    'ind_ref_count', 'ind_ref_rate', 'ind_reref_12m_pct', 'ind_asmt_45wd_pct',
+    'ind_icpc_15wd_pct', 'ind_cpp_count', 'ind_cpp_rate', 'ind_cla_count', 'ind_cla_rate',
+] %}
+
+with
+
+indicators as (
+
+    select * from {{ ref('dim_indicators') }}
+
+),
+
+formula_rows as (
+
+    {% for formula in formulas %}
+    select * from {{ ref(formula) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+valued as (
+
+    select
+        formula_rows.indicator_id,
+        formula_rows.la_code,
+        formula_rows.period_type,
+        formula_rows.period_label,
+        formula_rows.period_start,
+        formula_rows.period_end,
+        formula_rows.numerator,
+        formula_rows.denominator,
+        cast({{ indicator_value('indicators.unit', 'formula_rows.numerator', 'formula_rows.denominator') }}
+            as double precision) as value
+    from formula_rows
+    inner join indicators on formula_rows.indicator_id = indicators.indicator_id
+
+)
+
+select * from valued

@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_contacts') }}
+
+),
+
+renamed as (
+
+    select
+        cont_contact_id as contact_id,
+        {{ child_key('cont_person_id') }} as child_key,
+        cont_contact_date as contact_date,
+        {{ to_code('cont_contact_source_code') }} as contact_source_code
+
+    from source
+
+)
+
+select * from renamed

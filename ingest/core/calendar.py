@@ -1,0 +1,42 @@
+"""England and Wales bank holidays from the maintained `holidays` library, into `raw.calendar__bank_holidays`.
+
+The working-day calendar (dbt model int_calendar) spans the years written here. Nothing is typed by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import holidays
+import pandas as pd
+
+BANK_HOLIDAYS_TABLE = "raw.calendar__bank_holidays"
+FIRST_YEAR = 1990
+
+
+def bank_holidays(first_year: int, last_year: int) -> pd.DataFrame:
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    rows = sorted(calendar.items())
+    return pd.DataFrame({"holiday_date": [d for d, _ in rows], "holiday_name": [n for _, n in rows]})
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, last_year: int | None = None) -> int:
+    """Replace the bank holiday table (idempotent): 1990 to ten years after the current year."""
+    last_year = last_year or date.today().year + 10
+    frame = bank_holidays(FIRST_YEAR, last_year)
+    con.execute(f"create table if not exists {BANK_HOLIDAYS_TABLE} (holiday_date date, holiday_name varchar)")
+    existing = con.execute(f"select count(*), max(holiday_date) from {BANK_HOLIDAYS_TABLE}").fetchall()[0]
+    if existing[0] == len(frame) and existing[1] == frame["holiday_date"].max():
+        return existing[0]
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {BANK_HOLIDAYS_TABLE}")
+        con.register("_csw_holidays", frame)
+        con.execute(f"insert into {BANK_HOLIDAYS_TABLE} select holiday_date, holiday_name from _csw_holidays")
+        con.unregister("_csw_holidays")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(frame)

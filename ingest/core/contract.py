@@ -1,0 +1,109 @@
+"""The feed contract: one schema per table, written once.
+
+The loader (`ingest.core.load`), the dbt source docs (`csw contracts --write-dbt-sources`) and the raw
+Great Expectations suites (`expectations.suites`) all read these objects; nothing re-types them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["id", "string", "code", "flag", "date", "int", "decimal", "json_list"]
+Semantics = Literal["snapshot", "incremental", "replace"]
+
+# SQL type of each contract type in the raw layer (portable names: DuckDB and Postgres both accept them).
+SQL_TYPES: dict[str, str] = {
+    "id": "varchar",
+    "string": "varchar",
+    "code": "varchar",
+    "flag": "varchar",
+    "date": "date",
+    "int": "bigint",
+    "decimal": "double precision",
+    "json_list": "varchar",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "string"
+    required: bool = True  # must be present in the header
+    nullable: bool = True  # values may be blank
+    codes: tuple[str, ...] | None = None  # accepted values; a row outside them loads and is reported by a check
+    description: str = ""
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class TableContract:
+    feed: str
+    table: str
+    file_pattern: str  # regular expression matched against the whole file name
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    semantics: Semantics
+    description: str = ""
+    rows_required: bool = False  # a header-only file is refused
+    extract_date_in_name: bool = False  # the file name carries _YYYYMMDD
+
+    @property
+    def raw_table(self) -> str:
+        """Name of the raw table, without schema: `<feed>__<table>`."""
+        return f"{self.feed}__{self.table}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def matches(self, file_name: str) -> bool:
+        return re.fullmatch(self.file_pattern, file_name, flags=re.IGNORECASE) is not None
+
+
+@dataclass(frozen=True)
+class FeedContract:
+    feed: str
+    description: str
+    tables: tuple[TableContract, ...] = field(default_factory=tuple)
+
+    def table_for(self, file_name: str) -> TableContract | None:
+        for t in self.tables:
+            if t.matches(file_name):
+                return t
+        return None
+
+
+def parse_columns(spec: str, *, not_null: tuple[str, ...] = (), codes: dict[str, tuple[str, ...]] | None = None) -> tuple[Column, ...]:
+    """Columns from a compact spec: `name:type` items separated by commas, `?` suffix = optional column.
+
+    `not_null` names the columns whose values may never be blank (key, person ids, the event date).
+    """
+    codes = codes or {}
+    out = []
+    for item in (s.strip() for s in spec.split(",")):
+        if not item:
+            continue
+        name, _, ctype = item.partition(":")
+        optional = name.endswith("?")
+        name = name.rstrip("?")
+        out.append(
+            Column(
+                name=name,
+                type=(ctype or "string"),  # type: ignore[arg-type]
+                required=not optional,
+                nullable=name not in not_null,
+                codes=codes.get(name),
+            )
+        )
+    return tuple(out)
