@@ -10,20 +10,29 @@ bank_holidays as (
 
 ),
 
+holiday_range as (
+
+    select
+        min(holiday_date) as first_holiday,
+        max(holiday_date) as last_holiday
+    from bank_holidays
+
+),
+
 bounds as (
 
     select
         {% if var('calendar_start') -%}
             cast('{{ var("calendar_start") }}' as date)
         {%- else -%}
-            cast({{ dbt.date_trunc('year', 'min(holiday_date)') }} as date)
+            cast({{ dbt.date_trunc('year', 'first_holiday') }} as date)
         {%- endif %} as first_date,
         {% if var('calendar_end') -%}
             cast('{{ var("calendar_end") }}' as date)
         {%- else -%}
-            cast({{ dbt.last_day('max(holiday_date)', 'year') }} as date)
+            cast({{ dbt.last_day('last_holiday', 'year') }} as date)
         {%- endif %} as last_date
-    from bank_holidays
+    from holiday_range
 
 ),
 

@@ -49,8 +49,9 @@ short_breaks as (
         legal_statuses.child_key
     from periods
     inner join legal_statuses
-        on legal_statuses.legal_status_code in ('V3', 'V4')
-        and {{ is_open_at('legal_statuses.start_date', 'legal_statuses.end_date', 'periods.period_end') }}
+        on
+            legal_statuses.legal_status_code in ('V3', 'V4')
+            and {{ is_open_at('legal_statuses.start_date', 'legal_statuses.end_date', 'periods.period_end') }}
 
 ),
 
@@ -67,10 +68,11 @@ final as (
         (short_breaks.child_key is not null) as is_short_break
     from open_episodes
     left join short_breaks
-        on open_episodes.la_code = short_breaks.la_code
-        and open_episodes.period_type = short_breaks.period_type
-        and open_episodes.period_label = short_breaks.period_label
-        and open_episodes.child_key = short_breaks.child_key
+        on
+            open_episodes.la_code = short_breaks.la_code
+            and open_episodes.period_type = short_breaks.period_type
+            and open_episodes.period_label = short_breaks.period_label
+            and open_episodes.child_key = short_breaks.child_key
     where open_episodes.episode_rank = 1
 
 )

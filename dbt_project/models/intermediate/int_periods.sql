@@ -3,9 +3,9 @@
 
 with
 
-contacts as (
+first_contact as (
 
-    select contact_date from {{ ref('stg_case_system__contacts') }}
+    select min(contact_date) as first_contact_date from {{ ref('stg_case_system__contacts') }}
 
 ),
 
@@ -13,10 +13,10 @@ bounds as (
 
     select
         cast({{ dbt.date_trunc('month',
-            ("cast('" ~ var('window_start') ~ "' as date)") if var('window_start') else 'min(contact_date)'
+            ("cast('" ~ var('window_start') ~ "' as date)") if var('window_start') else 'first_contact_date'
         ) }} as date) as window_start,
         cast('{{ var("as_of") }}' as date) as as_of
-    from contacts
+    from first_contact
 
 ),
 

@@ -19,9 +19,10 @@ flagged as (
         max(case when earlier.referral_id is not null then 1 else 0 end) = 1 as is_rereferral_12m
     from referrals
     left join referrals as earlier
-        on referrals.child_key = earlier.child_key
-        and earlier.referral_date >= {{ add_months('referrals.referral_date', -12) }}
-        and earlier.referral_date < referrals.referral_date
+        on
+            referrals.child_key = earlier.child_key
+            and earlier.referral_date >= {{ add_months('referrals.referral_date', -12) }}
+            and referrals.referral_date > earlier.referral_date
     group by referrals.referral_id, referrals.child_key, referrals.referral_date, referrals.is_nfa
 
 )

@@ -1,5 +1,6 @@
 -- grain: one row per indicator x LA x period (month, financial quarter, financial year), every complete
--- period of the data window. value is computed from numerator and denominator by the catalogue unit.
+-- period of the data window. `value` (the consumers' column name, PRODUCT.md) comes from numerator and
+-- denominator by the catalogue unit.
 
 {%- set formulas = [
     'ind_ref_count', 'ind_ref_rate', 'ind_reref_12m_pct', 'ind_asmt_45wd_pct',
@@ -17,8 +18,8 @@ indicators as (
 formula_rows as (
 
     {% for formula in formulas %}
-    select * from {{ ref(formula) }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ ref(formula) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -34,8 +35,10 @@ valued as (
         formula_rows.period_end,
         formula_rows.numerator,
         formula_rows.denominator,
-        cast({{ indicator_value('indicators.unit', 'formula_rows.numerator', 'formula_rows.denominator') }}
-            as double precision) as value
+        cast(
+            {{ indicator_value('indicators.unit', 'formula_rows.numerator', 'formula_rows.denominator') }}
+            as double precision
+        ) as value  -- noqa: RF04
     from formula_rows
     inner join indicators on formula_rows.indicator_id = indicators.indicator_id
 
