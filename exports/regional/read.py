@@ -1,0 +1,146 @@
+"""Everything the regional return reads from the warehouse, in one function.
+
+Plain SQL that runs on DuckDB and Postgres; only the parameter marker (`?`, DuckDB's) is
+engine-specific, so a Postgres connection swaps this one function and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from exports.errors import ExportRefused
+
+REQUIRED_TABLES = (
+    ("dq", "runs"),
+    ("dq", "check_results"),
+    ("marts", "dim_indicators"),
+    ("marts", "dim_local_authorities"),
+    ("marts", "fct_indicator_values"),
+)
+
+
+@dataclass(frozen=True)
+class DqRun:
+    run_id: str
+    started_at: datetime
+    as_of: date | None
+    status: str
+    checks_run: int
+    blocking_failures: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    suite: str
+    check_name: str
+    feed: str | None
+    table_name: str | None
+    severity: str
+    status: str
+    observed_value: str | None
+    failing_rows: int | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    title: str
+    unit: str
+    better: str | None
+    definition: str
+    catalogue_version: str | None
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    indicator_id: str
+    period_label: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    la_code: str
+    la_name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class RegionalInputs:
+    latest_run: DqRun | None
+    check_results: list[CheckResult]
+    indicators: list[Indicator]  # the regional return set, in return order
+    authority: LocalAuthority | None
+    values: list[IndicatorValue]  # quarterly values of this authority for the requested labels
+    rows_in_period: int  # quarterly rows of any indicator for this authority and the first label
+
+
+def read_regional_inputs(
+    con: duckdb.DuckDBPyConnection, *, la_code: str, period_labels: Sequence[str]
+) -> RegionalInputs:
+    """Read the latest dq run and its checks, the return set, the authority and its quarterly values.
+
+    `period_labels[0]` is the quarter of the return; the rest are the earlier quarters it shows.
+    """
+    existing = {
+        (schema, table)
+        for schema, table in con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ('dq', 'marts')"
+        ).fetchall()
+    }
+    missing = [f"{schema}.{table}" for schema, table in REQUIRED_TABLES if (schema, table) not in existing]
+    if missing and set(missing) & {"dq.runs", "dq.check_results"}:
+        raise ExportRefused("no data quality run recorded (dq.runs missing): run `csw check` first")
+    if missing:
+        raise ExportRefused(f"warehouse tables missing: {', '.join(missing)}: run `csw build` first")
+
+    run_row = con.execute(
+        "select run_id, started_at, as_of, status, checks_run, blocking_failures, warnings "
+        "from dq.runs order by started_at desc, run_id desc limit 1"
+    ).fetchone()
+    latest_run = DqRun(*run_row) if run_row else None
+    check_rows: list[tuple[Any, ...]] = []
+    if latest_run is not None:
+        check_rows = con.execute(
+            "select suite, check_name, feed, table_name, severity, status, observed_value, failing_rows "
+            "from dq.check_results where run_id = ? "
+            "order by suite, check_name, feed, table_name, severity, status, observed_value",
+            [latest_run.run_id],
+        ).fetchall()
+
+    indicator_rows = con.execute(
+        "select indicator_id, title, unit, better, definition, catalogue_version from marts.dim_indicators "
+        "where in_regional_return order by regional_return_order, indicator_id"
+    ).fetchall()
+    authority_row = con.execute(
+        "select la_code, la_name, region from marts.dim_local_authorities where la_code = ?", [la_code]
+    ).fetchone()
+    markers = ", ".join("?" for _ in period_labels)
+    value_rows = con.execute(
+        "select indicator_id, period_label, numerator, denominator, value from marts.fct_indicator_values "
+        f"where la_code = ? and period_type = 'quarter' and period_label in ({markers}) "
+        "order by indicator_id, period_label",
+        [la_code, *period_labels],
+    ).fetchall()
+    rows_in_period = con.execute(
+        "select count(*) from marts.fct_indicator_values "
+        "where la_code = ? and period_type = 'quarter' and period_label = ?",
+        [la_code, period_labels[0]],
+    ).fetchone()[0]
+
+    return RegionalInputs(
+        latest_run=latest_run,
+        check_results=[CheckResult(*row) for row in check_rows],
+        indicators=[Indicator(*row) for row in indicator_rows],
+        authority=LocalAuthority(*authority_row) if authority_row else None,
+        values=[IndicatorValue(*row) for row in value_rows],
+        rows_in_period=int(rows_in_period),
+    )

@@ -1,0 +1,100 @@
+"""The return's rows: one per indicator of the regional return set, with notes and small-number suppression.
+
+Pure functions over what `read` returned; the workbook and the CSV are both written from these rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from exports.regional.read import Indicator, IndicatorValue
+
+SUPPRESSED = "c"  # DfE's marker for a suppressed small number
+NOTE_DENOMINATOR_ZERO = "denominator is zero"
+NOTE_NO_DATA = "no data for this quarter"
+NOTE_SUPPRESSED = "suppressed (small number)"
+
+Figure = float | Literal["c"] | None  # a value as published: a number, the suppression marker, or none
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    indicator: Indicator
+    figures: tuple[Figure, ...]  # this quarter first, then the earlier quarters, nearest first
+    numerator: float | None  # this quarter; None when suppressed
+    denominator: float | None  # this quarter; None when suppressed
+    note: str | None  # why this quarter's value is missing or suppressed
+
+    @property
+    def value(self) -> Figure:
+        return self.figures[0]
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.value == SUPPRESSED
+
+
+def build_rows(
+    indicators: Sequence[Indicator], values: Sequence[IndicatorValue], period_labels: Sequence[str], *, suppress: bool
+) -> list[ReturnRow]:
+    """One row per indicator, in the given order; figures for every label of `period_labels`."""
+    by_key = {(v.indicator_id, v.period_label): v for v in values}
+    rows: list[ReturnRow] = []
+    for indicator in indicators:
+        figures = tuple(
+            _figure(indicator.unit, by_key.get((indicator.indicator_id, label)), suppress=suppress)
+            for label in period_labels
+        )
+        current = by_key.get((indicator.indicator_id, period_labels[0]))
+        if figures[0] == SUPPRESSED:
+            rows.append(ReturnRow(indicator, figures, None, None, NOTE_SUPPRESSED))
+            continue
+        rows.append(
+            ReturnRow(
+                indicator,
+                figures,
+                _number(current.numerator) if current else None,
+                _number(current.denominator) if current else None,
+                _note(current, figures[0]),
+            )
+        )
+    return rows
+
+
+def is_small_number(unit: str, numerator: float | None, value: float | None) -> bool:
+    """Counts 1–4, and rates or percentages whose numerator is 1–4 (zero is not suppressed)."""
+    unit = unit.lower()
+    if unit == "count":
+        figure = value if value is not None else numerator
+        return figure is not None and 1 <= figure <= 4
+    if unit in ("rate", "percent"):
+        return numerator is not None and 1 <= numerator <= 4
+    return False
+
+
+def _figure(unit: str, row: IndicatorValue | None, *, suppress: bool) -> Figure:
+    if row is None:
+        return None
+    value, numerator = _number(row.value), _number(row.numerator)
+    if suppress and is_small_number(unit, numerator, value):
+        return SUPPRESSED
+    return value
+
+
+def _note(row: IndicatorValue | None, value: Figure) -> str | None:
+    if value is not None:
+        return None
+    if row is not None and _number(row.denominator) == 0:
+        return NOTE_DENOMINATOR_ZERO
+    return NOTE_NO_DATA
+
+
+def _number(value: float | None) -> float | None:
+    """A stored number as a float; NaN and infinities (which no indicator should produce) become None."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,203 @@
+"""`write_regional_return`: the quarterly regional return's three files, written only after a passed dq run.
+
+Files in `<out_dir>/regional/<la_code>/<period>/` (REGIONAL_RETURN.md): the workbook, the long CSV and
+`manifest.json`. Everything is written to a temporary folder beside that one and swapped in by rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+import csw
+from exports.errors import ExportRefused
+from exports.files import replacing_folder, sha256_of
+from exports.periods import Quarter, parse_quarter, previous_quarters
+from exports.regional.read import RegionalInputs, read_regional_inputs
+from exports.regional.rows import SUPPRESSED, ReturnRow, build_rows
+from exports.regional.workbook import CoverFacts, build_workbook
+from exports.xlsx import safe_text, workbook_bytes
+
+EARLIER_QUARTERS = 4
+CSV_COLUMNS = ("la_code", "period", "indicator_id", "numerator", "denominator", "value")
+MANIFEST_NAME = "manifest.json"
+_LA_CODE = re.compile(r"[A-Za-z0-9]+")  # it becomes a folder and file name
+
+
+@dataclass(frozen=True)
+class ReturnFiles:
+    folder: Path
+    workbook: Path
+    csv: Path
+    manifest: Path
+    return_rows: int  # Return sheet rows (one per indicator of the return set)
+    csv_rows: int
+    data_quality_rows: int
+    definitions_rows: int
+
+    @property
+    def paths(self) -> tuple[Path, Path, Path]:
+        return (self.workbook, self.csv, self.manifest)
+
+
+def write_regional_return(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period: str,
+    out_dir: Path,
+    la_code: str,
+    suppress: bool = False,
+    generated_at: datetime | None = None,
+) -> ReturnFiles:
+    """Write the return for `period` (e.g. `2024-25Q4`), or raise ExportRefused having written nothing."""
+    quarter = _parse_period(period)
+    if not _LA_CODE.fullmatch(la_code or ""):
+        raise ExportRefused(f"la_code {la_code!r} must be letters and digits only")
+    labels = [quarter.label, *(q.label for q in previous_quarters(quarter, EARLIER_QUARTERS))]
+    inputs = read_regional_inputs(con, la_code=la_code, period_labels=labels)
+    _refuse_unless_ready(inputs, la_code=la_code, period=quarter.label)
+    assert inputs.latest_run is not None and inputs.authority is not None  # checked just above
+
+    stamp = _utc(generated_at or datetime.now(timezone.utc))
+    rows = build_rows(inputs.indicators, inputs.values, labels, suppress=suppress)
+    catalogue_version = ", ".join(sorted({i.catalogue_version for i in inputs.indicators if i.catalogue_version}))
+    cover = CoverFacts(
+        authority=inputs.authority,
+        period=quarter.label,
+        period_start=quarter.start,
+        period_end=quarter.end,
+        as_of=inputs.latest_run.as_of,
+        generated_at=stamp,
+        software_version=csw.__version__,
+        run=inputs.latest_run,
+        catalogue_version=catalogue_version,
+    )
+    workbook = workbook_bytes(build_workbook(cover, rows, labels, inputs.check_results), timestamp=stamp)
+    csv_text = _csv_text(rows, la_code=la_code, period=quarter.label)
+
+    folder = Path(out_dir) / "regional" / la_code / quarter.label
+    stem = f"return_{la_code}_{quarter.label}"
+    with replacing_folder(folder) as staging:
+        (staging / f"{stem}.xlsx").write_bytes(workbook)
+        (staging / f"{stem}.csv").write_bytes(csv_text.encode("utf-8"))
+        manifest = _manifest(staging, stem, cover, rows, inputs, suppress=suppress)
+        (staging / MANIFEST_NAME).write_bytes(manifest.encode("utf-8"))
+
+    return ReturnFiles(
+        folder=folder,
+        workbook=folder / f"{stem}.xlsx",
+        csv=folder / f"{stem}.csv",
+        manifest=folder / MANIFEST_NAME,
+        return_rows=len(rows),
+        csv_rows=len(rows),
+        data_quality_rows=len(inputs.check_results),
+        definitions_rows=len(rows),
+    )
+
+
+def _parse_period(period: str) -> Quarter:
+    try:
+        return parse_quarter(period)
+    except ValueError as exc:
+        raise ExportRefused(str(exc)) from None
+
+
+def _refuse_unless_ready(inputs: RegionalInputs, *, la_code: str, period: str) -> None:
+    run = inputs.latest_run
+    if run is None:
+        raise ExportRefused("no data quality run recorded in dq.runs: run `csw check` first")
+    failed = [c for c in inputs.check_results if c.severity.lower() == "blocking" and c.status.lower() != "passed"]
+    if run.status.upper() != "PASSED" or failed:
+        names = ", ".join(
+            f"{c.suite}.{c.check_name}" + (f" ({c.table_name})" if c.table_name else "") for c in failed
+        )
+        raise ExportRefused(
+            f"latest data quality run {run.run_id} is {run.status}: "
+            + (f"{len(failed)} blocking check(s) failed: {names}" if failed else "no blocking failure recorded")
+        )
+    if inputs.rows_in_period == 0:
+        raise ExportRefused(f"no quarterly indicator values for LA {la_code} in {period} in marts.fct_indicator_values")
+    if inputs.authority is None:
+        raise ExportRefused(f"LA {la_code} is not in marts.dim_local_authorities")
+    if not inputs.indicators:
+        raise ExportRefused("no indicator in marts.dim_indicators is flagged in_regional_return")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive UTC to the second (a naive input is taken to be UTC already)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def format_number(number: float | None) -> str:
+    """CSV text of a number: whole numbers without a decimal point, others as Python's shortest repr."""
+    if number is None:
+        return ""
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def _csv_text(rows: list[ReturnRow], *, la_code: str, period: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        value = SUPPRESSED if row.is_suppressed else format_number(row.value)  # type: ignore[arg-type]
+        writer.writerow(
+            (
+                safe_text(la_code),
+                safe_text(period),
+                safe_text(row.indicator.indicator_id),
+                format_number(row.numerator),
+                format_number(row.denominator),
+                value,
+            )
+        )
+    return buffer.getvalue()
+
+
+def _manifest(
+    folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow], inputs: RegionalInputs, *, suppress: bool
+) -> str:
+    run = cover.run
+    document = {
+        "la_code": cover.authority.la_code,
+        "period": cover.period,
+        "period_start": cover.period_start.isoformat(),
+        "period_end": cover.period_end.isoformat(),
+        "as_of": _iso(cover.as_of),
+        "generated_at": cover.generated_at.isoformat() + "Z",
+        "software_version": cover.software_version,
+        "catalogue_version": cover.catalogue_version,
+        "suppressed": suppress,
+        "files": [
+            {
+                "name": f"{stem}.xlsx",
+                "sha256": sha256_of(folder / f"{stem}.xlsx"),
+                "rows": {"Return": len(rows), "Data quality": len(inputs.check_results), "Definitions": len(rows)},
+            },
+            {"name": f"{stem}.csv", "sha256": sha256_of(folder / f"{stem}.csv"), "rows": len(rows)},
+        ],
+        "data_quality": {
+            "run_id": run.run_id,
+            "status": run.status,
+            "as_of": _iso(run.as_of),
+            "checks_run": run.checks_run,
+            "blocking_failures": run.blocking_failures,
+            "warnings": run.warnings,
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
