@@ -18,6 +18,7 @@ export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
+export PATH := $(BIN):$(PATH)
 
 .PHONY: venv run test bench lint airflow-db clean help
 

@@ -1,0 +1,19 @@
+"""Great Expectations, imported with telemetry off: the only module that imports it.
+
+Importing GX takes several seconds, so `expectations/__init__.py` does not import this module; the
+suites and the checkpoint import it when they run.
+"""
+
+from __future__ import annotations
+
+from csw.settings import disable_telemetry
+
+disable_telemetry()  # must precede the import below: GX reads GX_ANALYTICS_ENABLED when it loads
+
+import great_expectations as gx  # noqa: E402
+import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.expectations.metadata_types import FailureSeverity  # noqa: E402
+from great_expectations.expectations.row_conditions import Column  # noqa: E402
+
+__all__ = ["Column", "FailureSeverity", "ProgressBarsConfig", "gx", "gxe"]

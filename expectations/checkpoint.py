@@ -1,0 +1,353 @@
+"""`csw check`: validate the current batch of every raw table and the indicator mart, store the results.
+
+Each table is read once into a pandas DataFrame and validated once with its whole suite (GX's SQL
+datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). The GX
+context is ephemeral: nothing is written to disk except the `dq` tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from expectations import store
+from expectations.results import CheckResult, CheckRun
+from ingest.contracts import all_tables
+from ingest.core.contract import TableContract
+
+Progress = Callable[[str], None]
+
+# SUMMARY returns the unexpected count plus the first N failing row indices and values: enough for
+# a sample without materialising every failing row of a large table.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+SAMPLE_SIZE = 5
+_META_COLUMNS = ("_source_file", "_row_number")
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The table being checked: how results name it and how failing rows are described."""
+
+    suite: str
+    feed: str | None
+    table_name: str
+    relation: str  # schema-qualified, for messages
+    key: tuple[str, ...]
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None) -> CheckRun:
+    """Validate every raw table in the contracts (current batch) and `marts.fct_indicator_values`, write
+    the run to `dq.runs` / `dq.check_results`, and return it. `status` is FAILED if a blocking check failed."""
+    from expectations import suites  # imports GX (slow): only when checks actually run
+
+    say = progress or (lambda _message: None)
+    started_at = _now()
+    run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    validator = _Validator()
+    results: list[CheckResult] = []
+    for contract in all_tables():
+        target = _Target(
+            suite=suites.suite_name("raw", contract.raw_table),
+            feed=contract.feed,
+            table_name=contract.raw_table,
+            relation=f"raw.{contract.raw_table}",
+            key=contract.key,
+        )
+        table_results = _check_raw_table(con, validator, contract, target, as_of)
+        _report(say, target, table_results)
+        results += table_results
+    mart_target = _Target(
+        suite=suites.suite_name("marts", suites.MART_TABLE),
+        feed=None,
+        table_name=suites.MART_TABLE,
+        relation=f"marts.{suites.MART_TABLE}",
+        key=suites.MART_KEY,
+    )
+    mart_results = _check_mart(con, validator, mart_target)
+    _report(say, mart_target, mart_results)
+    results += mart_results
+
+    run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
+    store.write_run(con, run, results)
+    return run
+
+
+# --- one validation per table ------------------------------------------------------------------------
+
+
+class _Validator:
+    """One ephemeral GX context, one pandas batch definition, reused for every table."""
+
+    def __init__(self) -> None:
+        from expectations._gx import ProgressBarsConfig, gx
+
+        context = gx.get_context(mode="ephemeral")
+        # No tqdm bars in command output (GX shows them by default for every metric calculation).
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        asset = context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_batch")
+        self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
+
+    def validate(self, suite: Any, frame: pd.DataFrame) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GX and pandas deprecation chatter would drown the command output
+            batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            return list(batch.validate(suite, result_format=RESULT_FORMAT).results)
+
+
+def _validate(
+    validator: _Validator, suite: Any, target: _Target, frame: pd.DataFrame, checked_at: datetime
+) -> list[CheckResult]:
+    """One validation of the whole suite; if GX itself fails, one blocking result says so (the run goes on)."""
+    try:
+        validations = validator.validate(suite, frame)
+    except Exception as exc:  # noqa: BLE001 - recorded as a blocking failure, never swallowed
+        return [
+            CheckResult(
+                suite=target.suite, check_name="suite_could_run", feed=target.feed, table_name=target.table_name,
+                severity="blocking", status="failed", observed_value="could not run", failing_rows=None,
+                failing_sample=None, checked_at=checked_at,
+                message=f"{target.relation}: the checks could not run: {type(exc).__name__}: {exc}",
+            )
+        ]
+    return [_to_result(v, target, frame, checked_at) for v in validations]
+
+
+def _check_raw_table(
+    con: duckdb.DuckDBPyConnection, validator: _Validator, contract: TableContract, target: _Target, as_of: date
+) -> list[CheckResult]:
+    from expectations import suites
+
+    checked_at = _now()
+    columns = _table_columns(con, "raw", contract.raw_table)
+    frame = _read_current_batch(con, contract, columns) if columns is not None else None
+    if frame is None or frame.empty:
+        why = "the table does not exist" if frame is None else "no rows"
+        return [
+            _loaded_result(
+                target, checked_at, passed=False, observed="table absent" if frame is None else "0 rows",
+                message=f"{target.relation}: table not loaded ({why}): no {contract.table} file has been "
+                "loaded, so its checks did not run",
+            )
+        ]
+    results = [
+        _loaded_result(target, checked_at, passed=True, observed=f"{len(frame):,} rows",
+                       message=f"{target.relation}: current batch has {len(frame):,} rows")
+    ]
+    return results + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at)
+
+
+def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
+    from expectations import suites
+
+    checked_at = _now()
+    fact_columns = _table_columns(con, "marts", suites.MART_TABLE)
+    dim_columns = _table_columns(con, "marts", "dim_indicators")
+    if fact_columns is None or dim_columns is None:
+        absent = [name for name, cols in ((f"marts.{suites.MART_TABLE}", fact_columns),
+                                          ("marts.dim_indicators", dim_columns)) if cols is None]
+        return [
+            CheckResult(
+                suite=target.suite, check_name="marts_are_built", feed=None, table_name=target.table_name,
+                severity="blocking", status="failed", observed_value="absent: " + ", ".join(absent),
+                failing_rows=None, failing_sample=None,
+                message=f"marts not built: {' and '.join(absent)} {'does' if len(absent) == 1 else 'do'} not exist "
+                "(run `csw build` before `csw check`)",
+                checked_at=checked_at,
+            )
+        ]
+    known: list[str] = []
+    if "indicator_id" in dim_columns:
+        known = [r[0] for r in con.execute(
+            "select distinct indicator_id from marts.dim_indicators where indicator_id is not null").fetchall()]
+    order = " order by " + ", ".join(f"f.{k}" for k in target.key) if set(target.key) <= set(fact_columns) else ""
+    if "indicator_id" in fact_columns and "unit" in dim_columns:
+        # one unit per indicator, so a duplicated catalogue row cannot duplicate mart rows here
+        sql = (
+            f"with units as (select indicator_id, max(unit) as unit from marts.dim_indicators group by indicator_id) "
+            f"select f.*, units.unit as {suites.UNIT_COLUMN} from marts.{suites.MART_TABLE} as f "
+            f"left join units on units.indicator_id = f.indicator_id{order}"
+        )
+        frame = con.execute(sql).df()
+    else:
+        frame = con.execute(f"select * from marts.{suites.MART_TABLE} as f{order}").df()
+        frame[suites.UNIT_COLUMN] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if "value" in frame.columns and frame["value"].dtype == object:  # DECIMAL arrives as Python Decimals
+        frame["value"] = pd.to_numeric(frame["value"])
+    results = [
+        CheckResult(
+            suite=target.suite, check_name="marts_are_built", feed=None, table_name=target.table_name,
+            severity="blocking", status="passed", observed_value=f"{len(frame):,} rows", failing_rows=0,
+            failing_sample=None, message=f"{target.relation} and marts.dim_indicators exist", checked_at=checked_at,
+        )
+    ]
+    return results + _validate(validator, suites.mart_suite(known), target, frame, checked_at)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
+    """Column names of schema.table in the current database, or None if the table does not exist."""
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows] or None
+
+
+def _read_current_batch(con: duckdb.DuckDBPyConnection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
+    """The newest batch of a raw table: the contract's columns plus the file and row of each row."""
+    wanted = [c.name for c in contract.columns if c.name in columns] + [c for c in _META_COLUMNS if c in columns]
+    select = ", ".join(f'"{c}"' for c in wanted)
+    table = f"raw.{contract.raw_table}"
+    where = f" where _batch_id = (select max(_batch_id) from {table})" if "_batch_id" in columns else ""
+    # in file order, so the example rows quoted in messages are the first failing rows of the file
+    order = " order by _source_file, _row_number" if all(c in columns for c in _META_COLUMNS) else ""
+    frame = con.execute(f"select {select} from {table}{where}{order}").df()
+    for column in contract.columns:
+        if column.name not in frame.columns:
+            if column.required:
+                continue  # left absent: expect_column_to_exist reports it
+            # FEEDS.md: an absent optional column becomes nulls
+            frame[column.name] = pd.Series(
+                pd.NaT if column.type == "date" else None, index=frame.index,
+                dtype="datetime64[ns]" if column.type == "date" else object,
+            )
+        elif column.type == "date":
+            frame[column.name] = _as_nanoseconds(frame[column.name])
+    return frame
+
+
+def _as_nanoseconds(series: pd.Series) -> pd.Series:
+    """GX compares datetime64[ns] columns vectorised but falls back to a Python loop per row for any other
+    resolution (DuckDB hands pandas datetime64[us]); a date beyond 2262 cannot be ns, so keep it as is."""
+    try:
+        return series.astype("datetime64[ns]")
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        return series
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _loaded_result(target: _Target, checked_at: datetime, *, passed: bool, observed: str, message: str) -> CheckResult:
+    return CheckResult(
+        suite=target.suite, check_name="table_is_loaded", feed=target.feed, table_name=target.table_name,
+        severity="warning", status="passed" if passed else "failed", observed_value=observed,
+        failing_rows=None if not passed else 0, failing_sample=None, message=message, checked_at=checked_at,
+    )
+
+
+def _to_result(validation: Any, target: _Target, frame: pd.DataFrame, checked_at: datetime) -> CheckResult:
+    meta = dict(validation.expectation_config.meta or {})
+    check_name = meta.get("check_name") or validation.expectation_config.type
+    severity = meta.get("severity", "blocking")
+    base = dict(suite=target.suite, check_name=check_name, feed=target.feed, table_name=target.table_name,
+                severity=severity, checked_at=checked_at)
+    error = _exception_message(validation)
+    if error is not None:
+        return CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
+                           failing_sample=None, message=f"{target.relation}: {check_name} could not run: {error}")
+    result = dict(validation.result or {})
+    passed = bool(validation.success)
+    if "unexpected_count" not in result:  # table-level checks: column exists, row count
+        observed = result.get("observed_value")
+        return CheckResult(
+            **base, status="passed" if passed else "failed",
+            observed_value=None if observed is None or isinstance(observed, (list, dict)) else _text(observed),
+            failing_rows=None, failing_sample=None,
+            message=f"{target.relation}: " + meta.get("description" if passed else "message", check_name),
+        )
+
+    unexpected = int(result.get("unexpected_count") or 0)
+    indices = [i for i in (result.get("partial_unexpected_index_list") or []) if not isinstance(i, dict)]
+    indices = [i for i in indices if i in frame.index]
+    found = _distinct(_text(v)[:40] for v in (result.get("partial_unexpected_list") or []) if not isinstance(v, dict))
+    observed = f"{unexpected:,} of {len(frame):,} rows"
+    if meta.get("show_values") and found:
+        observed += "; found " + ", ".join(found[:SAMPLE_SIZE])
+    if passed and unexpected == 0:
+        return CheckResult(**base, status="passed", observed_value=observed, failing_rows=0, failing_sample=None,
+                           message=f"{target.relation}: {meta.get('description', check_name)}")
+
+    sample = _key_sample(frame, target.key, indices)
+    words = meta.get("message", check_name).format(rows=_rows(unexpected), has="has" if unexpected == 1 else "have")
+    details = []
+    if meta.get("show_values") and found:
+        details.append("found " + ", ".join(found[:SAMPLE_SIZE]))
+    is_key_check = "_to_be_unique(" in check_name
+    has_file_rows = all(c in frame.columns for c in _META_COLUMNS)
+    if sample and (is_key_check or not has_file_rows):
+        details.append(("keys " if len(sample) > 1 else "key ") + "; ".join(sample))
+    if has_file_rows:
+        details += _file_rows(frame, indices, unexpected)
+    message = f"{target.relation}: {words}" + (f" ({'; '.join(details)})" if details else "")
+    return CheckResult(**base, status="passed" if passed else "failed", observed_value=observed,
+                       failing_rows=unexpected, failing_sample="; ".join(sample) or None, message=message)
+
+
+def _exception_message(validation: Any) -> str | None:
+    """GX puts an exception either at the top of exception_info or per metric underneath it."""
+    info = validation.exception_info or {}
+    candidates = [info] + [v for v in info.values() if isinstance(v, dict)]
+    for item in candidates:
+        if item.get("raised_exception"):
+            message = str(item.get("exception_message") or "unknown error")
+            return message.removeprefix("Error: ")
+    return None
+
+
+def _key_sample(frame: pd.DataFrame, key: Sequence[str], indices: list[Any]) -> list[str]:
+    """Up to five distinct key values of failing rows (key columns only: never names or dates of birth)."""
+    columns = [k for k in key if k in frame.columns]
+    if not columns or not indices:
+        return []
+    rows = frame.loc[indices, columns]
+    return _distinct(" | ".join(_text(v) for v in row) for row in rows.itertuples(index=False, name=None))[:SAMPLE_SIZE]
+
+
+def _file_rows(frame: pd.DataFrame, indices: list[Any], unexpected: int) -> list[str]:
+    """`file ssd_cin_episodes.csv, rows 12, 40, 77` for the first failing rows, grouped by file."""
+    shown = frame.loc[indices[:SAMPLE_SIZE], list(_META_COLUMNS)]
+    by_file: dict[str, list[str]] = {}
+    for source_file, row_number in shown.itertuples(index=False, name=None):
+        by_file.setdefault(_text(source_file), []).append(_text(row_number))
+    parts = [f"file {name}, row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for name, rows in by_file.items()]
+    if parts and unexpected > len(shown):
+        parts[-1] += f" and {unexpected - len(shown):,} more"
+    return parts
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, dict, tuple)) and pd.isna(value)):
+        return "(blank)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _distinct(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
+    failed = [r for r in results if r.failed]
+    blocking = sum(1 for r in failed if r.severity == "blocking")
+    say(f"checked {target.relation}: {len(results)} checks, {blocking} blocking failures, "
+        f"{len(failed) - blocking} warnings")

@@ -1,0 +1,89 @@
+"""What a check run produces: one row per check (stored in `dq.check_results`) and the run's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PASSED = "PASSED"
+FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One row of `dq.check_results` (without the run id)."""
+
+    suite: str
+    check_name: str
+    feed: str | None
+    table_name: str | None
+    severity: str  # blocking | warning
+    status: str  # passed | failed
+    observed_value: str | None  # counts and codes only: it is copied into the regional return
+    failing_rows: int | None
+    failing_sample: str | None  # up to 5 key values of failing rows
+    message: str
+    checked_at: datetime
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    suite: str
+    check_name: str
+    severity: str
+    message: str
+    failing_rows: int | None
+
+    @property
+    def check(self) -> str:
+        return self.check_name
+
+
+@dataclass
+class CheckRun:
+    """The outcome of `run_checks`: `status` is FAILED when any blocking check failed."""
+
+    run_id: str
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    status: str  # PASSED | FAILED
+    checks_run: int
+    blocking_failures: int
+    warnings: int
+    failures: list[CheckFailure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @classmethod
+    def from_results(
+        cls, run_id: str, as_of: date, started_at: datetime, finished_at: datetime, results: list[CheckResult]
+    ) -> CheckRun:
+        failed = [r for r in results if r.failed]
+        blocking = sum(1 for r in failed if r.severity == "blocking")
+        order = {"blocking": 0, "warning": 1}
+        failures = [
+            CheckFailure(r.suite, r.check_name, r.severity, r.message, r.failing_rows)
+            for r in sorted(failed, key=lambda r: (order.get(r.severity, 2), r.suite, r.check_name))
+        ]
+        return cls(
+            run_id=run_id,
+            as_of=as_of,
+            started_at=started_at,
+            finished_at=finished_at,
+            status=FAILED if blocking else PASSED,
+            checks_run=len(results),
+            blocking_failures=blocking,
+            warnings=len(failed) - blocking,
+            failures=failures,
+        )

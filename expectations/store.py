@@ -1,0 +1,80 @@
+"""The `dq` schema: one row per check run (`dq.runs`) and per check (`dq.check_results`), kept over time.
+
+The regional export reads these two tables by name; their columns are an interface (PRODUCT.md).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from expectations.results import CheckResult, CheckRun
+
+RUNS_TABLE = "dq.runs"
+RESULTS_TABLE = "dq.check_results"
+
+_RUNS_DDL = f"""
+create table if not exists {RUNS_TABLE} (
+    run_id varchar,
+    started_at timestamp,
+    finished_at timestamp,
+    as_of date,
+    status varchar,
+    checks_run integer,
+    blocking_failures integer,
+    warnings integer
+)
+"""
+_RESULTS_COLUMNS = (
+    ("run_id", "varchar"),
+    ("suite", "varchar"),
+    ("check_name", "varchar"),
+    ("feed", "varchar"),
+    ("table_name", "varchar"),
+    ("severity", "varchar"),
+    ("status", "varchar"),
+    ("observed_value", "varchar"),
+    ("failing_rows", "bigint"),
+    ("failing_sample", "varchar"),
+    ("message", "varchar"),
+    ("checked_at", "timestamp"),
+)
+_RESULTS_DDL = f"create table if not exists {RESULTS_TABLE} ({', '.join(f'{n} {t}' for n, t in _RESULTS_COLUMNS)})"
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists dq")
+    con.execute(_RUNS_DDL)
+    con.execute(_RESULTS_DDL)
+
+
+def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[CheckResult]) -> None:
+    """Append the run and its results in one transaction: a reader sees all of a run or none of it."""
+    frame = pd.DataFrame(
+        [
+            (run.run_id, r.suite, r.check_name, r.feed, r.table_name, r.severity, r.status, r.observed_value,
+             r.failing_rows, r.failing_sample, r.message, r.checked_at)
+            for r in results
+        ],
+        columns=[name for name, _ in _RESULTS_COLUMNS],
+    ).astype({"failing_rows": "Int64"})
+    names = ", ".join(name for name, _ in _RESULTS_COLUMNS)
+    casts = ", ".join(f"cast({name} as {sql_type}) as {name}" for name, sql_type in _RESULTS_COLUMNS)
+    con.execute("begin transaction")
+    try:
+        ensure_tables(con)
+        con.execute(
+            f"insert into {RUNS_TABLE} (run_id, started_at, finished_at, as_of, status, checks_run, "
+            "blocking_failures, warnings) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [run.run_id, run.started_at, run.finished_at, run.as_of, run.status, run.checks_run,
+             run.blocking_failures, run.warnings],
+        )
+        con.register("_csw_dq_results", frame)
+        try:
+            con.execute(f"insert into {RESULTS_TABLE} ({names}) select {casts} from _csw_dq_results")
+        finally:
+            con.unregister("_csw_dq_results")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

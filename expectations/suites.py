@@ -1,0 +1,223 @@
+"""The expectation suites, built from the feed contracts and the indicator catalogue (never hand-typed).
+
+Every expectation carries in `meta`:
+- `severity`: `blocking` (a failure stops exports) or `warning` (reported, nothing stops);
+- `description`: what the check asserts, in plain English;
+- `check_name`: the stable, human-readable name stored in `dq.check_results.check_name`;
+- `message`: the failure wording, with `{rows}` ("3 rows") and `{has}` ("have") filled in by the checkpoint;
+- `show_values`: whether failing values may be quoted (codes and numbers only: never ids or dates of birth).
+GX's own `severity` field mirrors ours (blocking = critical).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from expectations._gx import Column as Col
+from expectations._gx import FailureSeverity, gx, gxe
+from ingest.core.contract import TableContract
+
+BLOCKING = "blocking"
+WARNING = "warning"
+
+EARLIEST_DATE = date(1990, 1, 1)
+# Dates that may legitimately lie after the as-of date: only their lower bound is checked.
+FUTURE_DATES_ALLOWED = frozenset({"pers_expected_dob", "cppr_cp_review_due", "clar_cla_review_due_date"})
+
+MART_TABLE = "fct_indicator_values"
+MART_COLUMNS = (
+    "indicator_id", "la_code", "period_type", "period_label", "period_start", "period_end",
+    "numerator", "denominator", "value",
+)
+MART_KEY = ("indicator_id", "la_code", "period_type", "period_label")
+PERIOD_TYPES = ("month", "quarter", "year")
+PERCENT_UNITS = ("percent",)
+NON_NEGATIVE_UNITS = ("rate", "count", "days")
+UNIT_COLUMN = "indicator_unit"  # marts.dim_indicators.unit, joined onto the mart rows by the checkpoint
+
+_GX_SEVERITY = {BLOCKING: FailureSeverity.CRITICAL, WARNING: FailureSeverity.WARNING}
+
+
+def suite_name(schema: str, table: str) -> str:
+    """`raw_case_system__ssd_cin_episodes`, `marts_fct_indicator_values` (STYLE.md: one name everywhere)."""
+    return f"{schema}_{table}"
+
+
+def _meta(severity: str, check_name: str, description: str, message: str, *, show_values: bool = False) -> dict:
+    return {
+        "severity": severity,
+        "check_name": check_name,
+        "description": description,
+        "message": message,
+        "show_values": show_values,
+    }
+
+
+def _add(suite: gx.ExpectationSuite, expectation_cls: type, meta: dict, **kwargs: object) -> None:
+    suite.add_expectation(expectation_cls(meta=meta, severity=_GX_SEVERITY[meta["severity"]], **kwargs))
+
+
+def _as_bound(d: date) -> datetime:
+    # The checkpoint hands date columns to GX as datetime64[ns]; a datetime bound keeps GX's vectorised path.
+    return datetime(d.year, d.month, d.day)
+
+
+def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: str) -> None:
+    key_text = " + ".join(key)
+    if len(key) == 1:
+        _add(
+            suite, gxe.ExpectColumnValuesToBeUnique,
+            _meta(BLOCKING, f"expect_column_values_to_be_unique({key[0]})",
+                  f"No two {what} rows share a {key[0]} (the key)",
+                  f"{{rows}} {{has}} the same {key[0]} as another row"),
+            column=key[0],
+        )
+    else:
+        _add(
+            suite, gxe.ExpectCompoundColumnsToBeUnique,
+            _meta(BLOCKING, f"expect_compound_columns_to_be_unique({', '.join(key)})",
+                  f"No two {what} rows share the same {key_text} (the key)",
+                  f"{{rows}} {{has}} the same {key_text} as another row"),
+            column_list=list(key),
+        )
+
+
+def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
+    """The suite of one raw table: structure and keys (blocking), code lists and date sanity (warning)."""
+    suite = gx.ExpectationSuite(name=suite_name("raw", contract.raw_table))
+    what = contract.table
+
+    for column in contract.columns:
+        if column.required:
+            _add(
+                suite, gxe.ExpectColumnToExist,
+                _meta(BLOCKING, f"expect_column_to_exist({column.name})",
+                      f"{what} has the column {column.name}",
+                      f"the column {column.name} is missing (the {contract.feed} contract requires it)"),
+                column=column.name,
+            )
+
+    not_null = [c.name for c in contract.columns if not c.nullable]
+    not_null += [k for k in contract.key if k not in not_null]
+    for name in not_null:
+        role = "the key" if name in contract.key else "never blank"
+        _add(
+            suite, gxe.ExpectColumnValuesToNotBeNull,
+            _meta(BLOCKING, f"expect_column_values_to_not_be_null({name})",
+                  f"Every {what} row has a {name} ({role})",
+                  f"{{rows}} {{has}} a blank {name}"),
+            column=name,
+        )
+    _key_expectations(suite, contract.key, what)
+
+    if contract.table == "ssd_person":
+        _add(
+            suite, gxe.ExpectColumnValuesToNotBeNull,
+            _meta(BLOCKING, "expect_column_values_to_not_be_null(pers_dob, where pers_expected_dob is blank)",
+                  "Every person has a date of birth, or an expected date of birth if not yet born",
+                  "{rows} {has} neither pers_dob nor pers_expected_dob"),
+            column="pers_dob",
+            row_condition=Col("pers_expected_dob").is_null(),
+        )
+
+    for column in contract.columns:
+        if column.codes:
+            _add(
+                suite, gxe.ExpectColumnValuesToBeInSet,
+                _meta(WARNING, f"expect_column_values_to_be_in_set({column.name})",
+                      f"Every {column.name} is in its code list ({', '.join(column.codes)})",
+                      f"{{rows}} {{has}} a {column.name} outside its code list", show_values=True),
+                column=column.name,
+                value_set=list(column.codes),
+            )
+
+    for column in contract.columns:
+        if column.type != "date":
+            continue
+        if column.name in FUTURE_DATES_ALLOWED:
+            bounds = {"min_value": _as_bound(EARLIEST_DATE)}
+            description = f"Every {column.name} is on or after {EARLIEST_DATE:%Y-%m-%d} (it may be in the future)"
+            message = f"{{rows}} {{has}} a {column.name} before {EARLIEST_DATE:%Y-%m-%d}"
+        else:
+            bounds = {"min_value": _as_bound(EARLIEST_DATE), "max_value": _as_bound(as_of)}
+            description = (
+                f"Every {column.name} falls between {EARLIEST_DATE:%Y-%m-%d} and the as-of date {as_of:%Y-%m-%d}"
+            )
+            message = f"{{rows}} {{has}} a {column.name} before {EARLIEST_DATE:%Y-%m-%d} or after {as_of:%Y-%m-%d}"
+        _add(
+            suite, gxe.ExpectColumnValuesToBeBetween,
+            _meta(WARNING, f"expect_column_values_to_be_between({column.name})", description, message),
+            column=column.name,
+            **bounds,
+        )
+    return suite
+
+
+def mart_suite(known_indicator_ids: Iterable[str]) -> gx.ExpectationSuite:
+    """The suite of `marts.fct_indicator_values`, validated with `marts.dim_indicators.unit` joined on as
+    `indicator_unit`; every check is blocking. Units other than these (e.g. a score) get no value check."""
+    known = sorted({str(i) for i in known_indicator_ids})
+    suite = gx.ExpectationSuite(name=suite_name("marts", MART_TABLE))
+    what = "indicator value"
+
+    for name in MART_COLUMNS:
+        _add(
+            suite, gxe.ExpectColumnToExist,
+            _meta(BLOCKING, f"expect_column_to_exist({name})",
+                  f"marts.{MART_TABLE} has the column {name}",
+                  f"the column {name} is missing"),
+            column=name,
+        )
+    _add(
+        suite, gxe.ExpectTableRowCountToBeBetween,
+        _meta(BLOCKING, "expect_table_row_count_to_be_between(min 1)",
+              "There is at least one indicator value",
+              "the table has no rows: no indicator was computed"),
+        min_value=1,
+    )
+    for name in MART_KEY:
+        _add(
+            suite, gxe.ExpectColumnValuesToNotBeNull,
+            _meta(BLOCKING, f"expect_column_values_to_not_be_null({name})",
+                  f"Every indicator value has a {name}",
+                  f"{{rows}} {{has}} a blank {name}"),
+            column=name,
+        )
+    _key_expectations(suite, MART_KEY, what)
+    _add(
+        suite, gxe.ExpectColumnValuesToBeInSet,
+        _meta(BLOCKING, "expect_column_values_to_be_in_set(indicator_id)",
+              "Every indicator_id is in the catalogue (marts.dim_indicators)",
+              "{rows} {has} an indicator_id that is not in marts.dim_indicators", show_values=True),
+        column="indicator_id",
+        value_set=known,
+    )
+    _add(
+        suite, gxe.ExpectColumnValuesToBeInSet,
+        _meta(BLOCKING, "expect_column_values_to_be_in_set(period_type)",
+              f"Every period_type is one of {', '.join(PERIOD_TYPES)}",
+              f"{{rows}} {{has}} a period_type other than {', '.join(PERIOD_TYPES)}", show_values=True),
+        column="period_type",
+        value_set=list(PERIOD_TYPES),
+    )
+    _add(
+        suite, gxe.ExpectColumnValuesToBeBetween,
+        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)",
+              "Every percentage is between 0 and 100",
+              "{rows} {has} a percentage value outside 0-100", show_values=True),
+        column="value",
+        min_value=0,
+        max_value=100,
+        row_condition=Col(UNIT_COLUMN).is_in(list(PERCENT_UNITS)),
+    )
+    _add(
+        suite, gxe.ExpectColumnValuesToBeBetween,
+        _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(NON_NEGATIVE_UNITS)})",
+              f"Every {', '.join(NON_NEGATIVE_UNITS)} value is 0 or more",
+              f"{{rows}} {{has}} a negative value for a {', '.join(NON_NEGATIVE_UNITS)} indicator", show_values=True),
+        column="value",
+        min_value=0,
+        row_condition=Col(UNIT_COLUMN).is_in(list(NON_NEGATIVE_UNITS)),
+    )
+    return suite

@@ -1,0 +1,252 @@
+"""`run_checks` on a small fixture warehouse: statuses, failure wording and what lands in `dq.*`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from expectations import CheckRun, run_checks
+from ingest.contracts import all_tables
+
+CIN = "case_system__ssd_cin_episodes"
+PERSON = "case_system__ssd_person"
+POPULATION = "reference__population"
+
+
+def _failure(run: CheckRun, check_name: str, suite: str | None = None):
+    matches = [f for f in run.failures if f.check_name == check_name and (suite is None or f.suite == suite)]
+    assert matches, f"no failure {check_name} in {[(f.suite, f.check_name) for f in run.failures]}"
+    return matches[0]
+
+
+def _stored(con: duckdb.DuckDBPyConnection, run: CheckRun, check_name: str, suite: str) -> dict:
+    frame = con.execute(
+        "select * from dq.check_results where run_id = ? and check_name = ? and suite = ?",
+        [run.run_id, check_name, suite],
+    ).df()
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def _not_loaded_warnings(run: CheckRun) -> list:
+    return [f for f in run.failures if f.check_name == "table_is_loaded"]
+
+
+def test_clean_fixtures_pass_and_are_stored(warehouse, as_of):
+    messages: list[str] = []
+    run = run_checks(warehouse, as_of=as_of, progress=messages.append)
+
+    assert run.status == "PASSED" and run.passed
+    assert run.blocking_failures == 0
+    # only the tables without rows warn; everything checked on the loaded ones passed
+    assert all(f.check_name == "table_is_loaded" and f.severity == "warning" for f in run.failures)
+    assert run.warnings == len(_not_loaded_warnings(run)) == len(all_tables()) - 4  # 4 tables have rows
+    assert any("raw.case_system__ssd_cin_episodes" in m for m in messages)
+
+    stored_run = warehouse.execute(
+        "select run_id, status, as_of, checks_run, blocking_failures, warnings, finished_at >= started_at from dq.runs"
+    ).fetchall()
+    assert stored_run == [(run.run_id, "PASSED", as_of, run.checks_run, 0, run.warnings, True)]
+    counts = dict(warehouse.execute(
+        "select status, count(*) from dq.check_results where run_id = ? group by status", [run.run_id]).fetchall())
+    assert sum(counts.values()) == run.checks_run and counts["failed"] == run.warnings
+    suites = {r[0] for r in warehouse.execute("select distinct suite from dq.check_results").fetchall()}
+    assert {"raw_case_system__ssd_cin_episodes", "raw_reference__population", "marts_fct_indicator_values"} <= suites
+    cin_rows = _stored(warehouse, run, "table_is_loaded", "raw_case_system__ssd_cin_episodes")
+    assert cin_rows["status"] == "passed" and cin_rows["feed"] == "case_system"
+    assert cin_rows["table_name"] == CIN
+
+
+def test_duplicate_key_fails_naming_the_check_and_the_key(warehouse, add_rows, rows, as_of):
+    referrals = rows[CIN] + [dict(rows[CIN][1], cine_referral_date=date(2025, 1, 2))]
+    add_rows(CIN, referrals)
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    failure = _failure(run, "expect_column_values_to_be_unique(cine_referral_id)")
+    assert failure.severity == "blocking" and failure.failing_rows == 2 and failure.suite == f"raw_{CIN}"
+    assert failure.message == (
+        "raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another row "
+        "(key R002; file ssd_cin_episodes.csv, rows 2, 4)"
+    )
+    stored = _stored(warehouse, run, failure.check_name, failure.suite)
+    assert stored["failing_sample"] == "R002" and stored["status"] == "failed"
+    assert stored["observed_value"] == "2 of 4 rows"  # no ids: it is copied into the regional return
+
+
+def test_blank_required_date_fails_with_file_and_row(warehouse, add_rows, rows, as_of):
+    rows[CIN][2]["cine_referral_date"] = None
+    add_rows(CIN, rows[CIN], source_file="ssd_cin_episodes.csv")
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED"
+    failure = _failure(run, "expect_column_values_to_not_be_null(cine_referral_date)")
+    assert failure.message == (
+        "raw.case_system__ssd_cin_episodes: 1 row has a blank cine_referral_date (file ssd_cin_episodes.csv, row 3)"
+    )
+    assert _stored(warehouse, run, failure.check_name, failure.suite)["failing_sample"] == "R003"
+
+
+def test_only_the_current_batch_is_checked(warehouse, add_rows, rows, as_of):
+    bad = [dict(r, cine_referral_date=None) for r in rows[CIN]]
+    add_rows(CIN, bad, batch_id=0)  # an older snapshot with blank dates, kept for audit
+    run = run_checks(warehouse, as_of=as_of)
+    assert run.status == "PASSED"
+
+
+def test_unknown_code_passes_with_a_warning(warehouse, add_rows, rows, as_of):
+    rows[CIN][0]["cine_cin_primary_need_code"] = "N0"
+    add_rows(CIN, rows[CIN])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "PASSED" and run.blocking_failures == 0
+    failure = _failure(run, "expect_column_values_to_be_in_set(cine_cin_primary_need_code)")
+    assert failure.severity == "warning" and failure.failing_rows == 1
+    assert "found N0" in failure.message and "row 1" in failure.message
+    assert run.warnings == len(_not_loaded_warnings(run)) + 1
+
+
+def test_date_outside_1990_to_as_of_warns(warehouse, add_rows, rows, as_of):
+    rows[CIN][0]["cine_close_date"] = date(2026, 1, 1)
+    rows[CIN][1]["cine_referral_date"] = date(1989, 12, 31)
+    add_rows(CIN, rows[CIN])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "PASSED"
+    close = _failure(run, "expect_column_values_to_be_between(cine_close_date)")
+    assert close.severity == "warning" and close.message.endswith(
+        "1 row has a cine_close_date before 1990-01-01 or after 2025-03-31 (file ssd_cin_episodes.csv, row 1)")
+    assert _failure(run, "expect_column_values_to_be_between(cine_referral_date)").failing_rows == 1
+    # the fixture's unborn child has an expected date of birth after the as-of date: not a warning
+    assert not [f for f in run.failures if "pers_expected_dob" in f.check_name]
+
+
+def test_person_without_any_date_of_birth_fails_without_quoting_dates(warehouse, add_rows, rows, as_of):
+    rows[PERSON].append({"pers_person_id": "P009", "pers_sex": "F", "pers_dob": None, "pers_ethnicity": "WBRI"})
+    add_rows(PERSON, rows[PERSON])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED"
+    failure = _failure(run, "expect_column_values_to_not_be_null(pers_dob, where pers_expected_dob is blank)")
+    assert failure.message == (
+        "raw.case_system__ssd_person: 1 row has neither pers_dob nor pers_expected_dob (file ssd_person.csv, row 4)"
+    )
+    assert _stored(warehouse, run, failure.check_name, failure.suite)["failing_sample"] == "P009"
+    dob_check = _stored(warehouse, run, "expect_column_values_to_be_between(pers_dob)", failure.suite)
+    assert dob_check["status"] == "passed" and "2012" not in dob_check["observed_value"]
+
+
+def test_duplicate_compound_key_fails_with_the_key_values(warehouse, add_rows, rows, as_of):
+    add_rows(POPULATION, rows[POPULATION] + [dict(rows[POPULATION][5], population=1)])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED"
+    failure = _failure(run, "expect_compound_columns_to_be_unique(la_code, year, age)")
+    assert failure.failing_rows == 2 and "key 841 | 2024 | 5" in failure.message
+    assert _stored(warehouse, run, failure.check_name, failure.suite)["failing_sample"] == "841 | 2024 | 5"
+
+
+def test_percentage_over_100_fails(warehouse, add_values, as_of):
+    add_values([("REREF_12M_PCT", "quarter", "2024-25Q4", date(2025, 1, 1), date(2025, 3, 31), 101, 100, 101.0)])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    failure = _failure(run, "expect_column_values_to_be_between(value, where unit is percent)")
+    assert failure.suite == "marts_fct_indicator_values" and failure.failing_rows == 1
+    assert failure.message == (
+        "marts.fct_indicator_values: 1 row has a percentage value outside 0-100 "
+        "(found 101; key REREF_12M_PCT | 841 | quarter | 2024-25Q4)"
+    )
+
+
+def test_negative_count_fails_but_a_score_has_no_range(warehouse, add_values, as_of):
+    add_values([
+        ("REF_COUNT", "month", "2025-01", date(2025, 1, 1), date(2025, 1, 31), -1, None, -1),
+        ("SDQ_AVG", "month", "2025-01", date(2025, 1, 1), date(2025, 1, 31), -5, 1, -5),
+    ])
+    run = run_checks(warehouse, as_of=as_of)
+
+    failure = _failure(run, "expect_column_values_to_be_between(value, where unit is rate/count/days)")
+    assert failure.failing_rows == 1 and "REF_COUNT" in failure.message and run.blocking_failures == 1
+
+
+def test_duplicate_mart_key_fails(warehouse, add_values, as_of):
+    add_values([("REF_COUNT", "year", "2024-25", date(2024, 4, 1), date(2025, 3, 31), 4, None, 4)])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED"
+    failure = _failure(run, "expect_compound_columns_to_be_unique(indicator_id, la_code, period_type, period_label)")
+    assert failure.failing_rows == 2 and "REF_COUNT | 841 | year | 2024-25" in failure.message
+
+
+def test_unknown_indicator_and_period_type_fail(warehouse, add_values, as_of):
+    add_values([("NOT_IN_CATALOGUE", "week", "2025-W01", date(2025, 1, 6), date(2025, 1, 12), 1, None, 1)])
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.blocking_failures == 2
+    assert "found NOT_IN_CATALOGUE" in _failure(run, "expect_column_values_to_be_in_set(indicator_id)").message
+    assert "found week" in _failure(run, "expect_column_values_to_be_in_set(period_type)").message
+
+
+def test_marts_not_built_is_a_blocking_failure(warehouse, as_of):
+    warehouse.execute("drop schema marts cascade")
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    failure = _failure(run, "marts_are_built")
+    assert failure.severity == "blocking" and failure.message.startswith("marts not built")
+
+
+def test_missing_raw_table_is_a_warning(warehouse, as_of):
+    warehouse.execute(f"drop table raw.{POPULATION}")
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "PASSED"
+    failure = _failure(run, "table_is_loaded", suite=f"raw_{POPULATION}")
+    assert failure.severity == "warning"
+    assert failure.message.startswith("raw.reference__population: table not loaded (the table does not exist)")
+
+
+def test_missing_required_column_fails_without_crashing(warehouse, as_of):
+    warehouse.execute(f"alter table raw.{CIN} drop column cine_close_reason")
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED"
+    failure = _failure(run, "expect_column_to_exist(cine_close_reason)")
+    assert failure.message == (
+        "raw.case_system__ssd_cin_episodes: the column cine_close_reason is missing "
+        "(the case_system contract requires it)"
+    )
+
+
+def test_runs_accumulate(warehouse, add_values, as_of):
+    first = run_checks(warehouse, as_of=as_of)
+    add_values([("REREF_12M_PCT", "month", "2025-01", date(2025, 1, 1), date(2025, 1, 31), 3, 2, 150.0)])
+    second = run_checks(warehouse, as_of=as_of)
+
+    assert first.run_id != second.run_id
+    runs = warehouse.execute("select run_id, status from dq.runs order by started_at").fetchall()
+    assert runs == [(first.run_id, "PASSED"), (second.run_id, "FAILED")]
+    per_run = dict(warehouse.execute("select run_id, count(*) from dq.check_results group by run_id").fetchall())
+    assert per_run == {first.run_id: first.checks_run, second.run_id: second.checks_run}
+
+
+def test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on(warehouse, as_of, monkeypatch):
+    from expectations import checkpoint
+
+    real_validate = checkpoint._Validator.validate
+
+    def validate(self, suite, frame):
+        if suite.name == "raw_reference__population":
+            raise RuntimeError("boom")
+        return real_validate(self, suite, frame)
+
+    monkeypatch.setattr(checkpoint._Validator, "validate", validate)
+    run = run_checks(warehouse, as_of=as_of)
+
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    failure = _failure(run, "suite_could_run")
+    assert failure.message == "raw.reference__population: the checks could not run: RuntimeError: boom"
+    assert warehouse.execute("select count(*) from dq.check_results where suite = 'marts_fct_indicator_values'"
+                             ).fetchone()[0] > 1

@@ -1,0 +1,62 @@
+"""`dq.runs` / `dq.check_results`: exact columns (the export reads them), all-or-nothing writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from expectations import CheckResult, CheckRun
+from expectations.store import ensure_tables, write_run
+
+STARTED = datetime(2025, 4, 1, 9, 0, 0)
+
+
+def _result(**overrides) -> CheckResult:
+    values = dict(
+        suite="raw_case_system__ssd_cin_episodes", check_name="expect_column_values_to_be_unique(cine_referral_id)",
+        feed="case_system", table_name="case_system__ssd_cin_episodes", severity="blocking", status="failed",
+        observed_value="2 of 4 rows", failing_rows=2, failing_sample="R002",
+        message="raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another row",
+        checked_at=STARTED,
+    )
+    return CheckResult(**{**values, **overrides})
+
+
+def _run(run_id: str, results: list[CheckResult]) -> CheckRun:
+    return CheckRun.from_results(run_id, date(2025, 3, 31), STARTED, STARTED, results)
+
+
+def test_tables_have_exactly_the_interface_columns():
+    con = duckdb.connect()
+    ensure_tables(con)
+    columns = {
+        table: [(name, dtype) for name, dtype in con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'dq' "
+            "and table_name = ? order by ordinal_position", [table]).fetchall()]
+        for table in ("runs", "check_results")
+    }
+    assert columns["runs"] == [
+        ("run_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("as_of", "DATE"),
+        ("status", "VARCHAR"), ("checks_run", "INTEGER"), ("blocking_failures", "INTEGER"), ("warnings", "INTEGER"),
+    ]
+    assert columns["check_results"] == [
+        ("run_id", "VARCHAR"), ("suite", "VARCHAR"), ("check_name", "VARCHAR"), ("feed", "VARCHAR"),
+        ("table_name", "VARCHAR"), ("severity", "VARCHAR"), ("status", "VARCHAR"), ("observed_value", "VARCHAR"),
+        ("failing_rows", "BIGINT"), ("failing_sample", "VARCHAR"), ("message", "VARCHAR"), ("checked_at", "TIMESTAMP"),
+    ]
+
+
+def test_a_run_is_written_whole_or_not_at_all():
+    con = duckdb.connect()
+    good = [_result(), _result(status="passed", failing_rows=0, failing_sample=None, feed=None)]
+    write_run(con, _run("r1", good), good)
+    assert con.execute("select run_id, status, checks_run, blocking_failures from dq.runs").fetchall() == [
+        ("r1", "FAILED", 2, 1)]
+
+    broken = [_result(), _result(checked_at="not a timestamp")]  # the second row cannot be cast
+    with pytest.raises(duckdb.Error):
+        write_run(con, _run("r2", broken), broken)
+    assert con.execute("select run_id from dq.runs").fetchall() == [("r1",)]
+    assert con.execute("select distinct run_id from dq.check_results").fetchall() == [("r1",)]

@@ -1,0 +1,186 @@
+"""Loading the case_system feed: contract checks, quarantine with a one-line reason, idempotency.
+
+Every bad-file test loads a good snapshot first and asserts it is unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from csw.warehouse import connect
+from ingest.core.load import load_landing
+
+PERSON_HEADER = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\n"
+REFERRAL_HEADER = (
+    "cine_referral_id,cine_person_id,cine_referral_date,cine_cin_primary_need_code,cine_referral_source_code,"
+    "cine_referral_nfa,cine_close_reason,cine_close_date\n"
+)
+GOOD_REFERRALS = REFERRAL_HEADER + "R1,P1,2024-05-01,N1,6,N,,\nR2,P2,02/05/2024,N4,3A,Y,RC1,2024-06-01\n"
+
+
+def write(landing: Path, name: str, content: str | bytes, feed: str = "case_system") -> Path:
+    path = landing / feed / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def snapshot(settings) -> dict[str, list[tuple]]:
+    """Everything a bad file must not change: the raw tables' rows, the audit table and the child keys."""
+    con = connect(settings, read_only=True)
+    try:
+        tables = {
+            table: con.execute(f"select * from raw.{table} order by _batch_id, _row_number").fetchall()
+            for table in ("case_system__ssd_cin_episodes", "case_system__ssd_person")
+        }
+        tables["_child_keys"] = con.execute("select * from raw._child_keys order by person_id").fetchall()
+        tables["_loads/loaded"] = con.execute("select * from raw._loads where outcome = 'loaded' order by batch_id").fetchall()
+        return tables
+    finally:
+        con.close()
+
+
+def ingest(landing: Path, settings):
+    con = connect(settings)
+    try:
+        return load_landing(con, landing, settings)
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def loaded(tmp_path, settings):
+    """A landing folder with a good referrals file and persons file, already loaded."""
+    landing = tmp_path / "landing"
+    write(landing, "ssd_cin_episodes.csv", GOOD_REFERRALS)
+    write(landing, "ssd_person.csv", PERSON_HEADER + "P1,M,2015-03-01,WBRI\nP2,F,2012-07-19,WBRI\n")
+    report = ingest(landing, settings)
+    assert report.count("loaded") == 2
+    return landing, snapshot(settings)
+
+
+def assert_quarantined(report, settings, file_name: str, reason_fragment: str) -> None:
+    [outcome] = [f for f in report.files if f.file_name == file_name]
+    assert outcome.outcome == "quarantined"
+    assert reason_fragment in outcome.reason
+    assert "\n" not in outcome.reason
+    assert outcome.reason.startswith(file_name)
+    moved = list(settings.quarantine_dir.rglob(file_name))
+    assert len(moved) == 1
+    assert reason_fragment in moved[0].with_name(file_name + ".reason.txt").read_text()
+
+
+def test_good_file_loads_typed_rows_with_lineage(loaded, settings):
+    con = connect(settings, read_only=True)
+    rows = con.execute(
+        "select cine_referral_id, cine_referral_date, _source_file, _row_number from raw.case_system__ssd_cin_episodes "
+        "order by _row_number"
+    ).fetchall()
+    assert [(r[0], r[1].isoformat(), r[2], r[3]) for r in rows] == [
+        ("R1", "2024-05-01", "ssd_cin_episodes.csv", 1),
+        ("R2", "2024-05-02", "ssd_cin_episodes.csv", 2),  # DD/MM/YYYY parsed
+    ]
+    audit = con.execute("select file_name, outcome, row_count, length(sha256) from raw._loads order by file_name").fetchall()
+    assert audit == [("ssd_cin_episodes.csv", "loaded", 2, 64), ("ssd_person.csv", "loaded", 2, 64)]
+
+
+def test_missing_required_column_is_quarantined(loaded, settings):
+    landing, before = loaded
+    header = REFERRAL_HEADER.replace("cine_referral_date,", "")
+    write(landing, "ssd_cin_episodes.csv", header + "R3,P1,N1,6,N,,\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "row 0 (header): missing required column cine_referral_date")
+    assert snapshot(settings) == before
+
+
+def test_duplicate_key_is_quarantined(loaded, settings):
+    landing, before = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R1,P1,2024-05-01,N1,6,N,,\nR9,P1,2024-05-03,N1,6,N,,\nR1,P2,2024-05-02,N1,6,N,,\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "rows 1 and 3, column cine_referral_id: duplicate key cine_referral_id=R1")
+    assert snapshot(settings) == before
+
+
+def test_unparseable_required_date_is_quarantined(loaded, settings):
+    landing, before = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R1,P1,2024-05-01,N1,6,N,,\nR2,P2,31/02/2024,N1,6,N,,\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "row 2, column cine_referral_date: unparseable date '31/02/2024'")
+    assert snapshot(settings) == before
+
+
+def test_blank_required_value_is_quarantined(loaded, settings):
+    landing, before = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R1,,2024-05-01,N1,6,N,,\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "row 1, column cine_person_id: required value is blank")
+    assert snapshot(settings) == before
+
+
+def test_non_utf8_file_is_quarantined(loaded, settings):
+    landing, before = loaded
+    content = (REFERRAL_HEADER + "R1,P1,2024-05-01,N1,6,N,,\nR2,P2,2024-05-02,N1,6,N,Caf\xe9,\n").encode("latin-1")
+    write(landing, "ssd_cin_episodes.csv", content)
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "not UTF-8: byte 0xE9 on line 3")
+    assert snapshot(settings) == before
+
+
+def test_exact_duplicate_file_is_a_no_op(loaded, settings):
+    landing, before = loaded
+    con = connect(settings, read_only=True)
+    audit_before = con.execute("select * from raw._loads order by batch_id").fetchall()
+    con.close()
+    (landing / "case_system" / "copy_of_referrals").mkdir()  # folders are not files: ignored
+    report = ingest(landing, settings)
+    assert {f.outcome for f in report.files} == {"duplicate"}
+    assert all("already loaded" in f.reason for f in report.files)
+    assert snapshot(settings) == before
+    con = connect(settings, read_only=True)
+    assert con.execute("select * from raw._loads order by batch_id").fetchall() == audit_before
+    assert not settings.quarantine_dir.exists()
+
+
+def test_new_snapshot_replaces_current_and_keeps_the_old_batch(loaded, settings):
+    landing, _ = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R7,P1,2024-07-01,N1,6,N,,\n")
+    report = ingest(landing, settings)
+    assert [f.outcome for f in report.files if f.file_name == "ssd_cin_episodes.csv"] == ["loaded"]
+    con = connect(settings, read_only=True)
+    current = con.execute(
+        "select cine_referral_id from raw.case_system__ssd_cin_episodes "
+        "where _batch_id = (select max(_batch_id) from raw.case_system__ssd_cin_episodes)"
+    ).fetchall()
+    assert current == [("R7",)]
+    assert con.execute("select count(distinct _batch_id) from raw.case_system__ssd_cin_episodes").fetchall() == [(2,)]
+
+
+def test_truncated_last_line_is_quarantined(loaded, settings):
+    landing, before = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R1,P1,2024-05-01,N1,6,N,,\nR2,P2,2024-05")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "row 2: 3 fields where the header has 8 (truncated last line?)")
+    assert snapshot(settings) == before
+
+
+def test_wrong_delimiter_and_unknown_file_are_quarantined(loaded, settings):
+    landing, before = loaded
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER.replace(",", ";") + "R1;P1;2024-05-01;N1;6;N;;\n")
+    write(landing, "ssd_unknown_object.csv", "a,b\n1,2\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, "ssd_cin_episodes.csv", "wrong delimiter: the header is separated by ';'")
+    assert_quarantined(report, settings, "ssd_unknown_object.csv", "no case_system contract matches this file name")
+    assert snapshot(settings) == before
+
+
+def test_person_ids_are_keyed_with_hmac(loaded, settings):
+    import hashlib
+    import hmac
+
+    con = connect(settings, read_only=True)
+    keys = dict(con.execute("select person_id, child_key from raw._child_keys").fetchall())
+    expected = hmac.new(settings.pseudonymisation_secret.encode(), b"841:P1", hashlib.sha256).hexdigest()
+    assert keys["P1"] == expected
+    assert set(keys) == {"P1", "P2"}
