@@ -6,7 +6,6 @@ through `progress` and returns a small result the caller can report or pass on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -102,17 +101,10 @@ def export_regional(
     from exports.regional import write_regional_return
 
     settings = settings or get_settings()
-    con = connect(settings, read_only=True)
+    con = connect(settings)  # same configuration as dbt's in-process connection (DuckDB refuses a mix)
     try:
         files = write_regional_return(con, period=period, out_dir=out, la_code=settings.la_code, suppress=suppress)
     finally:
         con.close()
     progress(f"regional return {period} written to {files.folder}")
     return files
-
-
-@dataclass
-class RunSummary:
-    as_of: date
-    period: str | None
-    exported: bool

@@ -6,6 +6,8 @@ suites and the checkpoint import it when they run.
 
 from __future__ import annotations
 
+import logging
+
 from csw.settings import disable_telemetry
 
 disable_telemetry()  # must precede the import below: GX reads GX_ANALYTICS_ENABLED when it loads
@@ -15,5 +17,8 @@ import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.expectations.metadata_types import FailureSeverity  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
+
+# GX logs its ephemeral docs-site temp folder at INFO on every run; keep command output to what we print.
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 __all__ = ["Column", "FailureSeverity", "ProgressBarsConfig", "gx", "gxe"]
