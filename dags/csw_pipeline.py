@@ -22,7 +22,8 @@ from airflow.sdk import dag, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
-from csw.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from csw.dbt import dbt_env
+from csw.settings import DBT_PROJECT_DIR, PROJECT_ROOT, get_settings
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
 AS_OF = "{{ params.as_of or ds }}"
@@ -72,9 +73,14 @@ def csw_pipeline():
             profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
         ),
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.BUILD),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_LS,
+            test_behavior=TestBehavior.BUILD,
+            should_detach_multiple_parents_tests=True,  # a relationships test runs after both models
+        ),
         operator_args={
             "install_deps": False,
+            "env": dbt_env(get_settings()),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
             "vars": {"as_of": AS_OF, "la_code": os.environ.get("CSW_LA_CODE", "841")},
         },
         default_args={"retries": 0},
