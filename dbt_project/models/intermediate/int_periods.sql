@@ -1,22 +1,38 @@
 -- grain: one row per LA x period (month, financial quarter, financial year) that is complete on as_of
--- (period end <= as_of) and starts on or after the first month of the data window.
+-- (period end <= as_of) and starts on or after the start of the data window.
 
 with
 
-first_contact as (
+-- The data window: `window_start` if set, else the Standard Safeguarding Dataset's own timeframe, the
+-- `window_years` (default 6) before as_of, from the first whole month.
+as_of_date as (
 
-    select min(contact_date) as first_contact_date from {{ ref('stg_case_system__contacts') }}
+    select cast('{{ var("as_of") }}' as date) as as_of
+
+),
+
+window_candidate as (
+
+    select
+        as_of,
+        {% if var('window_start') -%}
+            cast('{{ var("window_start") }}' as date)
+        {%- else -%}
+            {{ add_days(add_months('as_of', -12 * var('window_years')), 1) }}
+        {%- endif %} as candidate_start
+    from as_of_date
 
 ),
 
 bounds as (
 
     select
-        cast({{ dbt.date_trunc('month',
-            ("cast('" ~ var('window_start') ~ "' as date)") if var('window_start') else 'first_contact_date'
-        ) }} as date) as window_start,
-        cast('{{ var("as_of") }}' as date) as as_of
-    from first_contact
+        as_of,
+        case
+            when extract(day from candidate_start) = 1 then candidate_start
+            else {{ add_months(dbt.date_trunc('month', 'candidate_start'), 1) }}
+        end as window_start
+    from window_candidate
 
 ),
 

@@ -1,0 +1,59 @@
+"""One generated LA-sized extract and one full `csw run` over it, shared by the integration tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CSW = [sys.executable, "-m", "csw.cli"]
+AS_OF = "2025-03-31"
+
+
+@dataclass
+class PipelineRun:
+    landing: Path
+    warehouse: Path
+    output: Path
+    env: dict[str, str]
+    stdout: str
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def pipeline_env(base: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"),
+        CSW_QUARANTINE=str(base / "quarantine"),
+        CSW_OUTPUT=str(base / "output"),
+        CSW_LA_CODE="841",
+        PYTHONPATH=str(ROOT),
+        DO_NOT_TRACK="1",
+    )
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run_csw(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([*CSW, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"csw {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> PipelineRun:
+    base = tmp_path_factory.mktemp("pipeline")
+    env = pipeline_env(base)
+    landing = base / "landing"
+    run_csw(["generate", "--out", str(landing), "--seed", "7"], env)
+    result = run_csw(["run", "--landing", str(landing), "--as-of", AS_OF], env)
+    return PipelineRun(landing, Path(env["CSW_WAREHOUSE"]), Path(env["CSW_OUTPUT"]), env, result.stdout)
