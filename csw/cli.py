@@ -196,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if os.environ.get("CSW_DEBUG"):
             raise
-        print(f"csw: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError") or isinstance(exc, OSError)
+        reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+        print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1
 
 
