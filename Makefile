@@ -51,7 +51,7 @@ run: venv airflow-db
 
 test: venv
 	$(BIN)/python -m pytest
-	$(BIN)/sqlfluff lint dbt_project/models --dialect duckdb --templater dbt
+	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
 	$(BIN)/python -m csw.bench --scale $${SCALE:-1.0}
