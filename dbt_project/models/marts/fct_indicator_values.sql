@@ -2,11 +2,6 @@
 -- period of the data window. `value` (the consumers' column name, PRODUCT.md) comes from numerator and
 -- denominator by the catalogue unit.
 
-{%- set formulas = [
-    'ind_ref_count', 'ind_ref_rate', 'ind_reref_12m_pct', 'ind_asmt_45wd_pct',
-    'ind_icpc_15wd_pct', 'ind_cpp_count', 'ind_cpp_rate', 'ind_cla_count', 'ind_cla_rate',
-] %}
-
 with
 
 indicators as (
@@ -17,10 +12,7 @@ indicators as (
 
 formula_rows as (
 
-    {% for formula in formulas %}
-        select * from {{ ref(formula) }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_indicator_formula_rows') }}
 
 ),
 
