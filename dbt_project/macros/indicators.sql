@@ -165,3 +165,67 @@ select * from rated
         else {{ numerator }} / nullif({{ denominator }}, 0)
     end
 {%- endmacro %}
+
+{#- Mean of a per-event value over the events dated in the period: numerator = sum, denominator = n
+    (events whose value is null are left out of both). -#}
+{% macro mean_of_events_in_period(indicator_id, events, event_date, value_expression, where=none) %}
+with
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+events as (
+
+    select * from {{ events }}
+    {% if where %}where {{ where }}{% endif %}
+
+),
+
+aggregated as (
+
+    {{ _indicator_select(indicator_id, 'sum(' ~ value_expression ~ ')', 'count(' ~ value_expression ~ ')') }}
+    from periods
+    left join events on {{ is_in_period('events.' ~ event_date) }}
+    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
+
+)
+
+select * from aggregated
+{% endmacro %}
+
+{#- Records open at the period end D, counted as records (not children), or as a percentage of them. -#}
+{% macro records_open_at_period_end(indicator_id, records, record_key, start_date, end_date, numerator_when=none) %}
+with
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+records as (
+
+    select * from {{ records }}
+
+),
+
+aggregated as (
+
+    {% if numerator_when -%}
+    {{ _indicator_select(indicator_id,
+        'sum(case when records.' ~ record_key ~ ' is not null and (' ~ numerator_when ~ ') then 1 else 0 end)',
+        'count(records.' ~ record_key ~ ')') }}
+    {%- else -%}
+    {{ _indicator_select(indicator_id, 'count(records.' ~ record_key ~ ')', 'null') }}
+    {%- endif %}
+    from periods
+    left join records on {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end') }}
+    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
+
+)
+
+select * from aggregated
+{% endmacro %}

@@ -1,0 +1,7 @@
+{{ events_in_period(
+    indicator_id='ASMT_NFA_PCT',
+    events=ref('stg_case_system__assessments'),
+    event_key='assessment_id',
+    event_date='authorised_date',
+    numerator_when='events.is_outcome_nfa',
+) }}

@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_cp_reviews') }}
+
+),
+
+renamed as (
+
+    select
+        cppr_cp_review_id as cp_review_id,
+        {{ child_key('cppr_person_id') }} as child_key,
+        cppr_cp_plan_id as cp_plan_id,
+        cppr_cp_review_due as due_date,
+        cppr_cp_review_date as review_date
+
+    from source
+
+)
+
+select * from renamed
