@@ -166,7 +166,12 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
     """Move a refused file out of the landing folder, with its reason in a text file beside it."""
     folder = settings.quarantine_dir / feed / stamp
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / (path.name if _SAFE_NAME.match(path.name) else "unsafe-name.csv")
+    name = path.name if _SAFE_NAME.match(path.name) else "unsafe-name.csv"
+    target = folder / name
+    n = 1
+    while target.exists():  # never overwrite an earlier refused file (or its reason)
+        n += 1
+        target = folder / f"{Path(name).stem}.{n}{Path(name).suffix}"
     shutil.move(str(path), target)
     target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
     return target

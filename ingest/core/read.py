@@ -58,13 +58,27 @@ def _check_header(file_name: str, header: list[str], contract: TableContract) ->
                 raise ContractError(file_name, f"wrong delimiter: the header is separated by {shown}, expected ','")
     seen: set[str] = set()
     for name in names:
-        if name in seen:
+        if name in seen and name:  # unnamed columns are Excel's trailing commas (`_drop_unnamed`)
             raise ContractError(file_name, f"row 0 (header): column {name} appears twice")
         seen.add(name)
     missing = [c.name for c in contract.columns if c.required and c.name not in seen]
     if missing:
         raise ContractError(file_name, f"row 0 (header): missing required column {', '.join(missing)}")
     return names
+
+
+def _drop_unnamed(file_name: str, names: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Drop columns with a blank header (Excel's trailing comma) when they hold no values; refuse them otherwise."""
+    unnamed = [i for i, name in enumerate(names) if not name]
+    if not unnamed:
+        return names, body
+    for row_number, row in enumerate(body, start=1):
+        for i in unnamed:
+            if row[i].strip():
+                raise ContractError(file_name, f"row {row_number}, column {i + 1}: value {row[i]!r} under a blank header")
+    keep = [i for i in range(len(names)) if i not in set(unnamed)]
+    body = [[row[i] for i in keep] for row in body]  # every row already has the header's width
+    return [names[i] for i in keep], body
 
 
 def _first_bad(file_name: str, mask: pd.Series, column: str, values: pd.Series, what: str) -> None:
@@ -116,13 +130,14 @@ def read_table(path: Path, contract: TableContract, data: bytes | None = None) -
         raise ContractError(file_name, "empty file (no header row)")
     names = _check_header(file_name, rows[0], contract)
     body = rows[1:]
-    if not body and contract.rows_required:
-        raise ContractError(file_name, "header only: this file must contain rows")
     width = len(names)
     for i, row in enumerate(body, start=1):
         if len(row) != width:
             hint = " (truncated last line?)" if i == len(body) else ""
             raise ContractError(file_name, f"row {i}: {len(row)} fields where the header has {width}{hint}")
+    names, body = _drop_unnamed(file_name, names, body)
+    if not body and contract.rows_required:
+        raise ContractError(file_name, "header only: this file must contain rows")
 
     frame = pd.DataFrame(body, columns=names, dtype="object")
     frame = frame.apply(lambda s: s.str.strip()).replace("", None) if len(frame) else frame

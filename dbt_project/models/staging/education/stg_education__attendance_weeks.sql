@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('education', 'education__vs_attendance', ['person_id', 'week_start']) }}
+
+),
+
+renamed as (
+
+    select
+        {{ child_key('person_id') }} as child_key,
+        week_start as week_start_date,
+        school_urn,
+        {{ to_code('school_phase') }} as school_phase,
+        cast(possible_sessions as integer) as possible_sessions,
+        cast(attended_sessions as integer) as attended_sessions,
+        cast(authorised_absence_sessions as integer) as authorised_absence_sessions,
+        cast(unauthorised_absence_sessions as integer) as unauthorised_absence_sessions
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('education', 'education__vs_pep', ['pep_id']) }}
+
+),
+
+renamed as (
+
+    select
+        pep_id,
+        {{ child_key('person_id') }} as child_key,
+        pep_date,
+        pep_review_date,
+        {{ to_code('quality_rating') }} as quality_rating
+
+    from source
+
+)
+
+select * from renamed

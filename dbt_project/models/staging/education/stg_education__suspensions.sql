@@ -1,0 +1,24 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('education', 'education__vs_suspensions', ['exclusion_id']) }}
+
+),
+
+renamed as (
+
+    select
+        exclusion_id as suspension_id,
+        {{ child_key('person_id') }} as child_key,
+        school_urn,
+        start_date,
+        cast(sessions as integer) as sessions,
+        {{ to_code('category') }} as category,
+        coalesce({{ to_code('category') }} = 'PERMANENT', false) as is_permanent_exclusion
+
+    from source
+
+)
+
+select * from renamed

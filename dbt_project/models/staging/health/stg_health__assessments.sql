@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('health', 'health__assessments', ['assessment_id']) }}
+
+),
+
+renamed as (
+
+    select
+        assessment_id,
+        {{ child_key('person_id') }} as child_key,
+        {{ to_code('assessment_type') }} as assessment_type,
+        requested_date,
+        due_date,
+        completed_date,
+        {{ to_code('outcome') }} as outcome,
+        provider
+
+    from source
+
+)
+
+select * from renamed

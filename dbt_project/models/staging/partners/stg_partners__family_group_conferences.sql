@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('partners', 'partners__fgc', ['fgc_id']) }}
+
+),
+
+renamed as (
+
+    select
+        fgc_id as family_group_conference_id,
+        {{ child_key('person_id') }} as child_key,
+        family_id,
+        referral_date,
+        conference_date,
+        {{ to_code('outcome') }} as outcome
+
+    from source
+
+)
+
+select * from renamed

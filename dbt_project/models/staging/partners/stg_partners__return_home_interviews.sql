@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('partners', 'partners__rhi', ['rhi_id']) }}
+
+),
+
+renamed as (
+
+    select
+        rhi_id as return_home_interview_id,
+        {{ child_key('person_id') }} as child_key,
+        missing_start_date,
+        offered_date,
+        completed_date,
+        {{ to_flag('declined') }} as is_declined
+
+    from source
+
+)
+
+select * from renamed

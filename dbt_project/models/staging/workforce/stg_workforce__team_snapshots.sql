@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ latest_per_key('workforce', 'workforce__team_snapshots', ['snapshot_date', 'team_id']) }}
+
+),
+
+renamed as (
+
+    select
+        snapshot_date,
+        team_id,
+        team_name,
+        establishment_fte,
+        filled_fte,
+        agency_fte,
+        vacancy_fte,
+        leavers_fte_in_month,
+        sickness_days_in_month
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""The benchmarks feed: other authorities' regional returns and published national/regional figures."""

@@ -1,0 +1,1 @@
+"""The education feed: the virtual school's attendance, PEP and suspension extracts."""

@@ -1,0 +1,1 @@
+"""The health feed: the NHS trust's children-looked-after health assessments, extracted monthly."""

@@ -1,0 +1,1 @@
+"""The workforce feed: HR's monthly snapshot of social work teams."""
