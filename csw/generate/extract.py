@@ -220,6 +220,12 @@ class Ids:
 
 def render(rec: Records, persons: dict[str, np.ndarray], masks: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
     """Every SSD object of the contract as a frame with exactly its columns, in its order."""
+    return render_with_ids(rec, persons, masks)[0]
+
+
+def render_with_ids(rec: Records, persons: dict[str, np.ndarray],
+                    masks: dict[str, np.ndarray]) -> tuple[dict[str, pd.DataFrame], Ids]:
+    """`render`, and the public ids it gave (the other feeds name children and teams by them)."""
     tables = {name: rec.get(spec.source) for name, spec in SPECS.items() if spec.source != "persons"}
     tables["ssd_person"] = persons
     kept = {name: _kept_rows(masks.get(spec.source), tables[name]) for name, spec in SPECS.items()}
@@ -243,7 +249,7 @@ def render(rec: Records, persons: dict[str, np.ndarray], masks: dict[str, np.nda
     for table in CONTRACT.tables:
         spec = SPECS[table.table]
         out[table.table] = _frame(spec, tables[table.table], kept[table.table], ids, table.column_names)
-    return out
+    return out, ids
 
 
 def _size(data: dict[str, np.ndarray]) -> int:

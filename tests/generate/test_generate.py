@@ -12,10 +12,12 @@ import pytest
 
 from csw.generate import generate
 from ingest.case_system.schema import CONTRACT
+from ingest.contracts import FEEDS
 
 SCALE = 0.3
 START, END = date(2019, 4, 1), date(2025, 3, 31)
 YEARS = ((END - START).days + 1) / 365.25
+NEW_FEEDS = ("health", "education", "partners", "workforce")
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +86,10 @@ def test_same_seed_same_bytes_other_seed_other_bytes(landing: Path, tmp_path: Pa
 def test_returns_rows_per_file_and_reports_progress(tmp_path: Path) -> None:
     lines: list[str] = []
     written = generate(tmp_path, start=date(2023, 4, 1), end=date(2024, 3, 31), scale=0.1, progress=lines.append)
-    assert set(written) == {f"case_system/{t.table}.csv" for t in CONTRACT.tables} | {
+    case_system_and_reference = {f"case_system/{t.table}.csv" for t in CONTRACT.tables} | {
         "reference/population.csv", "reference/local_authorities.csv"}
+    assert case_system_and_reference <= set(written)
+    assert {r.split("/")[0] for r in set(written) - case_system_and_reference} <= set(NEW_FEEDS)
     assert len(lines) == len(written)
     contacts = written["case_system/ssd_contacts.csv"]
     assert f"case_system/ssd_contacts.csv: {contacts:,} rows" in lines
@@ -370,3 +374,132 @@ def test_looked_after_detail(landing: Path) -> None:
     assert activity.str[0].isin(["F", "P"]).any() and activity.str.startswith("G").any()
     eh_end = set(read(landing, "ssd_early_help_episodes").earl_episode_end_reason) - {""}
     assert eh_end == {"NEEDS_MET", "STEP_DOWN", "STEP_UP", "DISENGAGED", "MOVED"}
+
+
+# The other feeds (FEEDS.md): health, virtual school, partners, workforce
+
+
+def feed_files(landing: Path, feed: str, stem: str) -> list[Path]:
+    return sorted((landing / feed).glob(f"{stem}_*.csv"))
+
+
+def read_feed(landing: Path, feed: str, stem: str) -> pd.DataFrame:
+    """Every file of one feed table, in file order, with the file each row came from."""
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False).assign(_file=p.name) for p in feed_files(landing, feed, stem)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def latest(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """What staging keeps: the newest file's row per key."""
+    return frame.drop_duplicates(subset=key, keep="last")
+
+
+def test_every_new_feed_file_matches_its_contract_with_exactly_its_header(landing: Path) -> None:
+    for feed in NEW_FEEDS:
+        paths = sorted((landing / feed).iterdir())
+        assert paths, feed
+        for path in paths:
+            table = FEEDS[feed].table_for(path.name)
+            assert table is not None, path.name
+            header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+            assert header == ",".join(table.column_names), path.name
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            assert len(frame) > 0, path.name
+            assert not frame.duplicated(subset=list(table.key)).any(), path.name
+            for column in table.columns:
+                if not column.nullable:
+                    assert (frame[column.name] != "").all(), f"{path.name}.{column.name} has blanks"
+                if column.codes:
+                    assert set(frame[column.name]) - {""} <= set(column.codes), f"{path.name}.{column.name}"
+
+
+def test_new_feed_cadence_is_a_backfill_then_monthly(landing: Path) -> None:
+    health = feed_files(landing, "health", "health_assessments")
+    assert health[0].name == "health_assessments_20240331.csv" and health[-1].name == "health_assessments_20250331.csv"
+    assert len(health) == 13
+    assert [p.name for p in feed_files(landing, "education", "vs_attendance")] == [
+        f"vs_attendance_{d}.csv" for d in ("20240331", "20240630", "20240930", "20241231", "20250331")]
+    assert len(feed_files(landing, "workforce", "workforce")) == 13
+
+
+def test_new_feeds_name_children_and_teams_of_the_case_system(landing: Path) -> None:
+    people = set(read(landing, "ssd_person").pers_person_id)
+    for feed, stem in (("health", "health_assessments"), ("education", "vs_attendance"), ("education", "vs_pep"),
+                       ("education", "vs_suspensions"), ("partners", "police_missing"), ("partners", "rhi"),
+                       ("partners", "fgc")):
+        ids = set(read_feed(landing, feed, stem).person_id) - {""}
+        assert ids and ids <= people, stem
+    teams = read(landing, "ssd_department").set_index("dept_team_id").dept_team_name
+    wf = read_feed(landing, "workforce", "workforce")
+    assert set(wf.team_id) <= set(teams.index)
+    assert (wf.team_name == teams.loc[wf.team_id].to_numpy()).all()
+    assert not wf.team_name.str.startswith(("Early Help", "Leaving Care", "Quality", "Independent")).any()
+    cla_people = set(read(landing, "ssd_cla_episodes").clae_person_id)
+    assert set(read_feed(landing, "health", "health_assessments").person_id) <= cla_people
+    assert set(read_feed(landing, "education", "vs_attendance").person_id) <= cla_people
+
+
+def test_health_assessments_are_timely_and_restated_when_done(landing: Path) -> None:
+    rows = read_feed(landing, "health", "health_assessments")
+    restated = rows[rows.duplicated("assessment_id", keep=False)]
+    assert len(restated) > 0
+    first, last = restated.drop_duplicates("assessment_id"), restated.drop_duplicates("assessment_id", keep="last")
+    assert (first.outcome == "").all() and (last.outcome != "").all()
+    now = latest(rows, ["assessment_id"])
+    assert set(now.assessment_type) == {"IHA", "RHA", "DENTAL"}
+    done = now[now.outcome == "COMPLETED"]
+    assert (done.completed_date != "").all() and (now[now.outcome.isin(["DNA", "DECLINED"])].completed_date == "").all()
+    assert 0.85 < len(done) / len(now[now.outcome != ""]) < 0.97
+    assert (dates(now.requested_date) <= dates(now.due_date)).mean() > 0.95
+    iha = done[done.assessment_type == "IHA"]
+    requested, completed = dates(iha.requested_date), dates(iha.completed_date)
+    assert (requested <= completed).all()
+    assert 0.5 < (working_days(requested, completed) <= 20).mean() < 0.9
+
+
+def test_attendance_arithmetic_and_rates(landing: Path) -> None:
+    att = read_feed(landing, "education", "vs_attendance")
+    n = att[["possible_sessions", "attended_sessions", "authorised_absence_sessions",
+             "unauthorised_absence_sessions"]].astype(int)
+    assert (n.attended_sessions + n.authorised_absence_sessions + n.unauthorised_absence_sessions
+            == n.possible_sessions).all()
+    assert n.possible_sessions.between(0, 10).all() and (n >= 0).all().all()
+    assert (dates(att.week_start).dt.dayofweek == 0).all()
+    assert not att.duplicated(["person_id", "week_start"]).any()
+    rate = n.attended_sessions.groupby(att.school_phase).sum() / n.possible_sessions.groupby(att.school_phase).sum()
+    assert rate[["PRIMARY", "SECONDARY", "SPECIAL", "POST16"]].between(0.86, 0.97).all()
+    assert rate.PRIMARY > rate.SECONDARY
+    assert (att.school_urn.str.fullmatch(r"\d{6}")).all()
+
+
+def test_peps_suspensions_and_partner_feeds_are_coherent(landing: Path) -> None:
+    peps = read_feed(landing, "education", "vs_pep")
+    assert peps.duplicated("pep_id").any()  # ratings arrive in a later file
+    assert (dates(peps.pep_review_date) > dates(peps.pep_date)).all()
+    sus = read_feed(landing, "education", "vs_suspensions")
+    assert 0 < len(sus) and (sus.category == "SUSPENSION").mean() > 0.9
+    missing = read(landing, "ssd_missing")
+    police = latest(read_feed(landing, "partners", "police_missing"), ["incident_ref"])
+    assert 0.02 < (police.person_id == "").mean() < 0.15
+    matched = police[police.person_id != ""].merge(
+        missing, left_on="person_id", right_on="miss_person_id")
+    on_episode = (dates(matched.reported_date) - dates(matched.miss_missing_episode_start_date)).dt.days.between(0, 1)
+    assert on_episode.groupby(matched.incident_ref).any().mean() > 0.95
+    assert (dates(police.found_date) >= dates(police.reported_date)).all()
+    rhi = latest(read_feed(landing, "partners", "rhi"), ["rhi_id"])
+    assert set(rhi.declined) <= {"Y", "N"}
+    assert ((rhi.declined == "Y") <= (rhi.completed_date == "")).all()
+    assert (dates(rhi.offered_date) >= dates(rhi.missing_start_date)).all()
+    fgc = latest(read_feed(landing, "partners", "fgc"), ["fgc_id"])
+    assert ((fgc.outcome == "WITHDRAWN") <= (fgc.conference_date == "")).all()
+
+
+def test_workforce_snapshots_add_up(landing: Path) -> None:
+    wf = read_feed(landing, "workforce", "workforce")
+    assert not wf.duplicated(["snapshot_date", "team_id"]).any()
+    assert wf.snapshot_date.nunique() == 72
+    assert (dates(wf.snapshot_date) + pd.Timedelta(days=1)).dt.day.eq(1).all()  # month ends
+    f = wf[["establishment_fte", "filled_fte", "agency_fte", "vacancy_fte"]].astype(float)
+    assert (f.filled_fte + f.vacancy_fte - f.establishment_fte).abs().max() < 1e-9
+    assert (f.agency_fte <= f.filled_fte).all()
+    assert 0.10 <= f.vacancy_fte.sum() / f.establishment_fte.sum() <= 0.20
