@@ -19,6 +19,7 @@ from great_expectations.expectations.metadata_types import FailureSeverity  # no
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
 # GX logs its ephemeral docs-site temp folder at INFO on every run; keep command output to what we print.
-logging.getLogger("great_expectations").setLevel(logging.WARNING)
+for _name in ("great_expectations", "great_expectations.data_context.types.base"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 __all__ = ["Column", "FailureSeverity", "ProgressBarsConfig", "gx", "gxe"]

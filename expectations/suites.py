@@ -23,7 +23,10 @@ WARNING = "warning"
 
 EARLIEST_DATE = date(1990, 1, 1)
 # Dates that may legitimately lie after the as-of date: only their lower bound is checked.
-FUTURE_DATES_ALLOWED = frozenset({"pers_expected_dob", "cppr_cp_review_due", "clar_cla_review_due_date"})
+# Dates that are legitimately ahead of the extract: expected births, and due / planned review dates.
+FUTURE_DATES_ALLOWED = frozenset(
+    {"pers_expected_dob", "cppr_cp_review_due", "clar_cla_review_due_date", "due_date", "pep_review_date"}
+)
 
 MART_TABLE = "fct_indicator_values"
 MART_COLUMNS = (
