@@ -1,0 +1,7 @@
+{{ events_average_in_period(
+    indicator_id='ADOPT_A1_DAYS',
+    events=ref('int_adoptions_timed'),
+    event_key='cla_episode_id',
+    event_date='ceased_date',
+    measure='events.days_entered_care_to_placed_for_adoption',
+) }}

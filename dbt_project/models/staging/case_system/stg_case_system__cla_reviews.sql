@@ -1,0 +1,24 @@
+-- One row per CLA review; ssd_cla_reviews carries the period of care (cla_id), not the person.
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_cla_reviews') }}
+
+),
+
+renamed as (
+
+    select
+        clar_cla_review_id as cla_review_id,
+        clar_cla_id as cla_id,
+        clar_cla_review_due_date as due_date,
+        clar_cla_review_date as review_date,
+        {{ to_flag('clar_cla_review_cancelled') }} as is_cancelled,
+        {{ to_code('clar_cla_review_participation') }} as participation_code
+
+    from source
+
+)
+
+select * from renamed
