@@ -167,7 +167,7 @@ select * from rated
 {%- endmacro %}
 
 {#- Mean of a per-event value over the events dated in the period: numerator = sum, denominator = n
-    (events whose value is null are left out of both). -#}
+    (events whose value is null are left out of both; no events -> 0 / 0, so the value is null). -#}
 {% macro mean_of_events_in_period(indicator_id, events, event_date, value_expression, where=none) %}
 with
 
@@ -186,7 +186,7 @@ events as (
 
 aggregated as (
 
-    {{ _indicator_select(indicator_id, 'sum(' ~ value_expression ~ ')', 'count(' ~ value_expression ~ ')') }}
+    {{ _indicator_select(indicator_id, 'coalesce(sum(' ~ value_expression ~ '), 0)', 'count(' ~ value_expression ~ ')') }}
     from periods
     left join events on {{ is_in_period('events.' ~ event_date) }}
     group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end

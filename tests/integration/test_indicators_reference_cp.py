@@ -36,7 +36,7 @@ def reference_values(landing, start: date, end: date, fy_start: int) -> dict[str
     out["ASMT_COUNT"] = (float(len(asmts)), None)
     out["ASMT_RATE"] = (float(len(asmts)), population(landing, fy_start))
     days = [working_days(d(a["cina_assessment_start_date"]), d(a["cina_assessment_auth_date"])) for a in asmts]
-    out["ASMT_AVG_WD"] = (float(sum(days)) if days else None, float(len(days)))
+    out["ASMT_AVG_WD"] = (float(sum(days)), float(len(days)))
     out["ASMT_NFA_PCT"] = (float(sum(flag(a["cina_assessment_outcome_nfa"]) for a in asmts)), float(len(asmts)))
 
     s47 = rows(landing, "ssd_s47_enquiry")

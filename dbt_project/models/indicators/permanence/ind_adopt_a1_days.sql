@@ -1,7 +1,6 @@
-{{ events_average_in_period(
+{{ mean_of_events_in_period(
     indicator_id='ADOPT_A1_DAYS',
     events=ref('int_adoptions_timed'),
-    event_key='cla_episode_id',
     event_date='ceased_date',
-    measure='events.days_entered_care_to_placed_for_adoption',
+    value_expression='events.days_entered_care_to_placed_for_adoption',
 ) }}
