@@ -1,0 +1,7 @@
+{{ children_open_at_period_end_by_dimension(
+    indicator_id='CIN_COUNT',
+    records=ref('stg_case_system__referrals'),
+    start_date='referral_date',
+    end_date='close_date',
+    where='not is_nfa',
+) }}

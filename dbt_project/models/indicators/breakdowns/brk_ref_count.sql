@@ -1,0 +1,6 @@
+{{ events_in_period_by_dimension(
+    indicator_id='REF_COUNT',
+    events=ref('stg_case_system__referrals'),
+    event_key='referral_id',
+    event_date='referral_date',
+) }}
