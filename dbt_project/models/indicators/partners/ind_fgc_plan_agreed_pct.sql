@@ -1,0 +1,7 @@
+{{ events_in_period(
+    indicator_id='FGC_PLAN_AGREED_PCT',
+    events=ref('stg_partners__family_group_conferences'),
+    event_key='family_group_conference_id',
+    event_date='conference_date',
+    numerator_when="events.outcome = 'PLAN_AGREED'",
+) }}

@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_cla_immunisations') }}
+
+),
+
+renamed as (
+
+    select
+        {{ child_key('clai_person_id') }} as child_key,
+        {{ to_flag('clai_immunisations_status') }} as is_immunisations_up_to_date,
+        clai_immunisations_status_date as status_date
+
+    from source
+
+)
+
+select * from renamed
