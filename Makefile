@@ -20,12 +20,13 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv run test bench lint airflow-db clean help
+.PHONY: venv run test bench docs airflow-db clean help
 
 help:
 	@echo "make run    - demo end to end: generate data, Airflow DAG (ingest, dbt, checks, return), summary"
 	@echo "make test   - pytest (unit, ingest, dbt build + unit tests, DAG), sqlfluff lint"
 	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0)"
+	@echo "make docs   - dbt docs (every indicator's definition and lineage) as static HTML in output/dbt-docs"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,11 @@ test: venv
 
 bench: venv
 	$(BIN)/python -m csw.bench --scale $${SCALE:-1.0}
+
+docs: venv
+	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \
+		--profiles-dir . --target-path $(CURDIR)/output/dbt-docs --vars '{"as_of": "$(AS_OF)"}'
+	@echo "open output/dbt-docs/index.html"
 
 clean:
 	rm -rf warehouse output demo .airflow dbt_project/target dbt_project/logs
