@@ -73,6 +73,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
     mart_results = _check_mart(con, validator, mart_target)
     _report(say, mart_target, mart_results)
     results += mart_results
+    results += _check_dfe_rules(con, say)
 
     run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
     store.write_run(con, run, results)
@@ -351,3 +352,36 @@ def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
     blocking = sum(1 for r in failed if r.severity == "blocking")
     say(f"checked {target.relation}: {len(results)} checks, {blocking} blocking failures, "
         f"{len(failed) - blocking} warnings")
+
+
+# --- DfE CIN census / SSDA903 validation rules (expectations/dfe_rules.py) ------------------------------
+
+DFE_SUITE = "dfe_validation"
+
+
+def _check_dfe_rules(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
+    """One check result per DfE rule (suite `dfe_validation`, check `<source> <code>`)."""
+    from expectations.dfe_rules import evaluate_rules
+
+    checked_at = _now()
+    results = []
+    for outcome in evaluate_rules(con):
+        rule = outcome.rule
+        base = dict(suite=DFE_SUITE, check_name=rule.check_name, feed="case_system",
+                    table_name=(rule.tables[0] if rule.tables else None), severity=rule.severity,
+                    checked_at=checked_at)
+        if outcome.error is not None:
+            results.append(CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
+                                       failing_sample=None,
+                                       message=f"{rule.message} — could not run: {outcome.error}"))
+            continue
+        n = outcome.failing_rows
+        sample = ", ".join(outcome.sample_keys) or None
+        message = rule.message if n == 0 else f"{rule.message} — {n:,} records, e.g. {sample}"
+        results.append(CheckResult(**base, status="failed" if n else "passed", observed_value=f"{n:,} records",
+                                   failing_rows=n, failing_sample=sample if n else None, message=message))
+    failed = [r for r in results if r.failed]
+    blocking = sum(1 for r in failed if r.severity == "blocking")
+    say(f"checked DfE validation rules: {len(results)} rules, {blocking} blocking failures, "
+        f"{len(failed) - blocking} warnings")
+    return results
