@@ -25,21 +25,31 @@ print("PROBE" + json.dumps(out))
 """
 
 
-def test_dags_import_with_tags_retries_and_docs(airflow_home):
-    result = run([sys.executable, "-c", PROBE], airflow_home)
+def probe(env: dict[str, str]) -> dict:
+    result = run([sys.executable, "-c", PROBE], env)
     assert result.returncode == 0, result.stderr[-3000:]
-    payload = json.loads(result.stdout.split("PROBE", 1)[1])
+    return json.loads(result.stdout.split("PROBE", 1)[1])
+
+
+def test_dags_import_with_tags_retries_and_docs(airflow_home):
+    payload = probe(airflow_home)
     assert payload["errors"] == {}
     dag = payload["dags"]["csw_pipeline"]
     assert {"csw", "pipeline"} <= set(dag["tags"])
     assert dag["doc"] and dag["catchup"] is False
     assert dag["max_active_tasks"] == 1  # DuckDB: one writer at a time
+    assert dag["tasks"] == {"ingest": 0, "transform": 0, "check": 0, "export": 2}
+    assert dag["upstream"] == {"ingest": [], "transform": ["ingest"], "check": ["transform"], "export": ["check"]}
+
+
+def test_server_target_renders_one_task_per_model(airflow_home):
+    payload = probe({**airflow_home, "CSW_TARGET": "postgres"})
+    assert payload["errors"] == {}
+    dag = payload["dags"]["csw_pipeline"]
+    assert dag["max_active_tasks"] > 1
     tasks = dag["tasks"]
-    assert {"ingest", "check", "export", "transform.fct_indicator_values_model_build"} <= set(tasks)
-    assert tasks["export"] == 2
-    assert "check" in dag["upstream"]["export"]
-    leaves = dag["upstream"]["check"]  # the transform group's last tasks (models or detached tests)
-    assert leaves and all(t.startswith("transform.") for t in leaves)
-    assert any("fct_indicator_values" in t for t in leaves)
     models = [t for t in tasks if t.startswith("transform.") and t.endswith("_model_build")]
-    assert len(models) >= 30
+    assert len(models) >= 100
+    assert "transform.fct_indicator_values_model_build" in tasks
+    leaves = dag["upstream"]["check"]  # the group's last tasks (models or detached multi-parent tests)
+    assert leaves and all(t.startswith("transform.") for t in leaves)
