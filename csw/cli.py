@@ -36,8 +36,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     written = generate(
-        Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale, progress=_say
+        Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
+        progress=_say if args.verbose else None,
     )
+    feeds: dict[str, list[int]] = {}
+    for path, rows in written.items():
+        totals = feeds.setdefault(path.split("/", 1)[0], [0, 0])
+        totals[0] += 1
+        totals[1] += rows
+    _say(_table([(feed, files, f"{rows:,}") for feed, (files, rows) in feeds.items()], ("feed", "files", "rows")))
     _say(f"generated {sum(written.values()):,} rows in {len(written)} files under {args.out} "
          f"({time.perf_counter() - started:.1f} s)")
     return 0
@@ -143,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--end", type=_date, default=date(2025, 3, 31))
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--scale", type=float, default=1.0)
+    g.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is written")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
