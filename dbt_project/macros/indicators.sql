@@ -169,31 +169,10 @@ select * from rated
 {#- Mean of a per-event value over the events dated in the period: numerator = sum, denominator = n
     (events whose value is null are left out of both; no events -> 0 / 0, so the value is null). -#}
 {% macro mean_of_events_in_period(indicator_id, events, event_date, value_expression, where=none) %}
-with
-
-periods as (
-
-    select * from {{ ref('int_periods') }}
-
-),
-
-events as (
-
-    select * from {{ events }}
-    {% if where %}where {{ where }}{% endif %}
-
-),
-
-aggregated as (
-
-    {{ _indicator_select(indicator_id, 'coalesce(sum(' ~ value_expression ~ '), 0)', 'count(' ~ value_expression ~ ')') }}
-    from periods
-    left join events on {{ is_in_period('events.' ~ event_date) }}
-    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
-
-)
-
-select * from aggregated
+    {{- aggregates_of_events_in_period(
+        indicator_id, events, event_date,
+        numerator='sum(' ~ value_expression ~ ')', denominator='count(' ~ value_expression ~ ')', where=where,
+    ) -}}
 {% endmacro %}
 
 {#- Records open at the period end D, counted as records (not children), or as a percentage of them. -#}
