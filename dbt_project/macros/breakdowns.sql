@@ -76,56 +76,21 @@ select * from aggregated
 {% endmacro %}
 
 {% macro children_open_at_period_end_by_dimension(indicator_id, records, start_date, end_date, where=none) %}
-with
-
-periods as (
-
-    select * from {{ ref('int_periods') }}
-
-),
-
-records as (
-
-    select * from {{ records }}
-    {% if where %}where {{ where }}{% endif %}
-
-),
-
-open_records as (
-
-    select distinct
-        periods.la_code,
-        periods.period_type,
-        periods.period_label,
-        periods.period_end,
-        records.child_key
-    from periods
-    inner join records on {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end') }}
-
-),
-
-sliced as (
-
-    {{ _dimension_rows('open_records', 'open_records.period_end') }}
-
-),
-
-aggregated as (
-
-    {{ _breakdown_select(indicator_id, 'count(distinct sliced.child_key)', 'null') }}
-    from periods
-    inner join sliced
-        on
-            periods.la_code = sliced.la_code
-            and periods.period_type = sliced.period_type
-            and periods.period_label = sliced.period_label
-    group by
-        periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end,
-        sliced.dimension, sliced.dimension_value
-
-)
-
-select * from aggregated
+    {%- set open_records -%}
+    (
+        select distinct
+            periods.la_code,
+            periods.period_type,
+            periods.period_label,
+            periods.period_end,
+            records.child_key
+        from {{ ref('int_periods') }} as periods
+        inner join {{ records }} as records
+            on {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end') }}
+        {% if where %}where {{ where }}{% endif %}
+    ) as open_records
+    {%- endset -%}
+    {{ children_in_period_rows_by_dimension(indicator_id, open_records) }}
 {% endmacro %}
 
 {#- Rows of a per-period child-level model (grain LA x period x child), counted by dimension. -#}
