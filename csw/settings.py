@@ -40,6 +40,10 @@ class Settings:
     output_dir: Path
     pseudonymisation_secret: str
     max_file_bytes: int
+    smtp_conn_id: str = "smtp_default"
+    smtp_from: str = "csw@localhost"
+    alert_to: str = ""
+    alliance_to: str = ""
 
     @property
     def warehouse_dir(self) -> Path:
@@ -57,4 +61,8 @@ def get_settings() -> Settings:
         output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
         pseudonymisation_secret=os.environ.get("CSW_PSEUDONYMISATION_SECRET", DEMO_PSEUDONYMISATION_SECRET),
         max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(2 * 1024**3))),
+        smtp_conn_id=os.environ.get("CSW_SMTP_CONN_ID", "smtp_default"),
+        smtp_from=os.environ.get("CSW_SMTP_FROM", "csw@localhost"),
+        alert_to=os.environ.get("CSW_ALERT_TO", ""),
+        alliance_to=os.environ.get("CSW_ALLIANCE_TO", ""),
     )

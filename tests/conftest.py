@@ -26,3 +26,39 @@ def settings(tmp_path, monkeypatch):
     monkeypatch.setenv("CSW_OUTPUT", str(tmp_path / "output"))
     monkeypatch.setenv("CSW_LA_CODE", "841")
     return get_settings()
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A local SMTP server (aiosmtpd) on a free port, wired in as the Airflow connection `csw_test_smtp`.
+
+    Yields the list of received messages (`email.message.EmailMessage`); sets `CSW_SMTP_CONN_ID`.
+    """
+    import json
+    import socket
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+            message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+            received.append(message)
+            return "250 Message accepted"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    conn = {"conn_type": "smtp", "host": "127.0.0.1", "port": port,
+            "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "csw@example.org"}}
+    monkeypatch.setenv("AIRFLOW_CONN_CSW_TEST_SMTP", json.dumps(conn))
+    monkeypatch.setenv("CSW_SMTP_CONN_ID", "csw_test_smtp")
+    try:
+        yield received
+    finally:
+        controller.stop()

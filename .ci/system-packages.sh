@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs, installed only when missing (CI runs as root on a fresh machine).
+set -euo pipefail
+packages=(postgresql)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "installing ${missing[*]}"
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
