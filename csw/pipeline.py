@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from csw.settings import Settings, get_settings
-from csw.warehouse import connect, first_row
+from csw.warehouse import connect, first_row, warehouse_exists
 
 Progress = Callable[[str], None]
 
@@ -38,7 +38,7 @@ def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | Non
 def latest_extract_date(settings: Settings | None = None) -> date | None:
     """The newest extract date of a loaded case_system file: the default as-of date of a build."""
     settings = settings or get_settings()
-    if not settings.warehouse.exists():
+    if not warehouse_exists(settings):
         return None
     con = connect(settings, read_only=True)
     try:

@@ -44,10 +44,26 @@ class Settings:
     smtp_from: str = "csw@localhost"
     alert_to: str = ""
     alliance_to: str = ""
+    # Postgres warehouse (target postgres): the loader, checks and export connect with these; dbt's
+    # profile reads the same CSW_PG_* variables.
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "etl"
+    pg_password: str = ""
+    pg_database: str = "csw"
 
     @property
     def warehouse_dir(self) -> Path:
         return self.warehouse.parent
+
+
+TARGETS = ("duckdb", "postgres")
+
+
+def _target(value: str) -> str:
+    if value not in TARGETS:
+        raise ValueError(f"CSW_TARGET={value!r}: expected one of {', '.join(TARGETS)}")
+    return value
 
 
 def get_settings() -> Settings:
@@ -55,7 +71,7 @@ def get_settings() -> Settings:
     warehouse = Path(os.environ.get("CSW_WAREHOUSE", PROJECT_ROOT / "warehouse" / "csw.duckdb")).resolve()
     return Settings(
         warehouse=warehouse,
-        target=os.environ.get("CSW_TARGET", "duckdb"),
+        target=_target(os.environ.get("CSW_TARGET", "duckdb")),
         la_code=os.environ.get("CSW_LA_CODE", "841"),
         quarantine_dir=Path(os.environ.get("CSW_QUARANTINE", warehouse.parent / "quarantine")).resolve(),
         output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
@@ -65,4 +81,9 @@ def get_settings() -> Settings:
         smtp_from=os.environ.get("CSW_SMTP_FROM", "csw@localhost"),
         alert_to=os.environ.get("CSW_ALERT_TO", ""),
         alliance_to=os.environ.get("CSW_ALLIANCE_TO", ""),
+        pg_host=os.environ.get("CSW_PG_HOST", "127.0.0.1"),
+        pg_port=int(os.environ.get("CSW_PG_PORT", "5432")),
+        pg_user=os.environ.get("CSW_PG_USER", "etl"),
+        pg_password=os.environ.get("CSW_PG_PASSWORD", ""),
+        pg_database=os.environ.get("CSW_PG_DATABASE", "csw"),
     )

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import holidays
 import pandas as pd
+
+from csw.warehouse import Connection
 
 BANK_HOLIDAYS_TABLE = "raw.calendar__bank_holidays"
 FIRST_YEAR = 1990
@@ -21,7 +22,7 @@ def bank_holidays(first_year: int, last_year: int) -> pd.DataFrame:
     return pd.DataFrame({"holiday_date": [d for d, _ in rows], "holiday_name": [n for _, n in rows]})
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, last_year: int | None = None) -> int:
+def refresh(con: Connection, *, last_year: int | None = None) -> int:
     """Replace the bank holiday table (idempotent): 1990 to ten years after the current year."""
     last_year = last_year or date.today().year + 10
     frame = bank_holidays(FIRST_YEAR, last_year)

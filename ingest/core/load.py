@@ -7,6 +7,8 @@ Semantics per contract:
 - incremental (health, education, partners): batches are appended; staging keeps the newest row per key.
 A file that breaks its contract is moved to quarantine with a `.reason.txt` beside it, and nothing in
 the warehouse changes.
+The same code runs on DuckDB and Postgres (`csw.warehouse`): frames are written by `write_frame` (COPY on
+Postgres) and each file's transaction is plain `begin transaction` / `commit` / `rollback` SQL.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import duckdb
 import pandas as pd
 
 from csw.settings import Settings
-from csw.warehouse import first_row
+from csw.warehouse import Connection, first_row, write_frame
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
@@ -91,13 +92,13 @@ def extract_date_of(path: Path, as_of: date | None) -> date:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
 
 
-def _create_table(con: duckdb.DuckDBPyConnection, contract: TableContract) -> None:
+def _create_table(con: Connection, contract: TableContract) -> None:
     cols = [f'"{c.name}" {c.sql_type}' for c in contract.columns]
     cols += [f'"{name}" {sql_type}' for name, sql_type in _META_COLUMNS.items()]
     con.execute(f"create table if not exists raw.{contract.raw_table} ({', '.join(cols)})")
 
 
-def ensure_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_raw_layer(con: Connection) -> None:
     """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles."""
     con.execute("create schema if not exists raw")
     con.execute(_LOADS_DDL)
@@ -107,16 +108,16 @@ def ensure_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
     calendar.refresh(con)
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
+def _already_loaded(con: Connection, sha: str) -> str | None:
     row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = ? and outcome = 'loaded' limit 1", [sha])
     return row[0] if row else None
 
 
-def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+def _next_batch_id(con: Connection) -> int:
     return int(con.execute(f"select coalesce(max(batch_id), 0) + 1 from {LOADS_TABLE}").fetchall()[0][0])
 
 
-def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def _existing_columns(con: Connection, table: str) -> list[str]:
     return [
         r[0]
         for r in con.execute(
@@ -127,7 +128,7 @@ def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ]
 
 
-def _ensure_table(con: duckdb.DuckDBPyConnection, contract: TableContract, frame: pd.DataFrame) -> list[str]:
+def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame) -> list[str]:
     """Create the raw table from the contract, adding any extra column the file brings as text."""
     _create_table(con, contract)
     existing = _existing_columns(con, contract.raw_table)
@@ -138,22 +139,16 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, contract: TableContract, frame
 
 
 def _write_batch(
-    con: duckdb.DuckDBPyConnection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime
+    con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime
 ) -> None:
     frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id)
     columns = _ensure_table(con, contract, frame)
     if contract.semantics == "replace":
         con.execute(f"delete from raw.{contract.raw_table}")
-    present = [c for c in columns if c in frame.columns]
-    con.register("_csw_incoming", frame)
-    try:
-        quoted = ", ".join(f'"{c}"' for c in present)
-        con.execute(f"insert into raw.{contract.raw_table} ({quoted}) select {quoted} from _csw_incoming")
-    finally:
-        con.unregister("_csw_incoming")
+    write_frame(con, f"raw.{contract.raw_table}", frame, [c for c in columns if c in frame.columns])
 
 
-def _record(con: duckdb.DuckDBPyConnection, **row: object) -> None:
+def _record(con: Connection, **row: object) -> None:
     con.execute(
         f"insert into {LOADS_TABLE} (batch_id, feed, table_name, file_name, sha256, byte_size, row_count, "
         "extract_date, loaded_at, outcome, reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -178,7 +173,7 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None
+    con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None
 ) -> FileOutcome:
     """Load one landed file in one transaction; quarantine it if it breaks its contract."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -224,7 +219,7 @@ def load_file(
 
 
 def load_landing(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     landing: Path,
     settings: Settings,
     *,

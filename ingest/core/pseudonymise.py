@@ -11,8 +11,9 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-import duckdb
 import pandas as pd
+
+from csw.warehouse import Connection
 
 from ingest.core.contract import TableContract
 
@@ -35,11 +36,11 @@ def person_id_columns(contract: TableContract) -> list[str]:
     return [c.name for c in contract.columns if c.name == "person_id" or c.name.endswith("_person_id")]
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_table(con: Connection) -> None:
     con.execute(_DDL)
 
 
-def add_keys(con: duckdb.DuckDBPyConnection, secret: str, la_code: str, person_ids: Iterable[str]) -> int:
+def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[str]) -> int:
     """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction."""
     ids = sorted({p for p in person_ids if p is not None and p == p})
     if not ids:
@@ -58,7 +59,7 @@ def add_keys(con: duckdb.DuckDBPyConnection, secret: str, la_code: str, person_i
         con.unregister("_csw_keys")
 
 
-def rekey(con: duckdb.DuckDBPyConnection, secret: str) -> int:
+def rekey(con: Connection, secret: str) -> int:
     """Recompute every key with a new secret (secret rotation). Returns the number of keys rewritten."""
     frame = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE}").df()
     frame["child_key"] = [child_key(secret, la, p) for la, p in zip(frame["la_code"], frame["person_id"])]
