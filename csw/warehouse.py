@@ -122,8 +122,19 @@ class PostgresConnection:
 
     engine = "postgres"
 
-    def __init__(self, raw):
+    def __init__(self, raw, settings: Settings | None = None):
         self.raw = raw
+        self.settings = settings
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The same database as a SQLAlchemy URL (Great Expectations' SQL datasource connects with it)."""
+        from sqlalchemy.engine import URL
+
+        s = self.settings or get_settings()
+        url = URL.create("postgresql+psycopg2", username=s.pg_user, password=s.pg_password or None,
+                         host=s.pg_host, port=s.pg_port, database=s.pg_database)
+        return url.render_as_string(hide_password=False)
 
     def execute(self, sql: str, params: Sequence | None = None) -> PostgresResult:
         with self.raw.cursor() as cursor:
@@ -134,6 +145,10 @@ class PostgresConnection:
             if cursor.description is None:
                 return PostgresResult([], [])
             return PostgresResult([d.name for d in cursor.description], cursor.fetchall())
+
+    def executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), [list(r) for r in rows])
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """A temporary table `name` holding the frame (COPY), typed from its dtypes: what DuckDB's register gives."""
@@ -191,7 +206,7 @@ def connect_postgres(settings: Settings, *, read_only: bool = False) -> Postgres
             f"cannot connect to the Postgres warehouse {settings.pg_user}@{settings.pg_host}:{settings.pg_port}/"
             f"{settings.pg_database} (CSW_PG_*): {first}") from None
     raw.autocommit = True
-    con = PostgresConnection(raw)
+    con = PostgresConnection(raw, settings)
     if read_only:
         con.execute("set session characteristics as transaction read only")
     else:

@@ -1,8 +1,9 @@
 """`csw check`: validate the current batch of every raw table and the indicator mart, store the results.
 
 Each table is read once into a pandas DataFrame and validated once with its whole suite (GX's SQL
-datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). The GX
-context is ephemeral: nothing is written to disk except the `dq` tables.
+datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). On the
+Postgres target the same suites run as SQL in the server (`expectations.gx_postgres`). The GX context is
+ephemeral: nothing is written to disk except the `dq` tables.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
     say = progress or (lambda _message: None)
     started_at = _now()
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    validator = _Validator()
+    validator = _validator_for(con)
     results: list[CheckResult] = []
     for contract in all_tables():
         target = _Target(
@@ -102,12 +103,28 @@ class _Validator:
             return list(batch.validate(suite, result_format=RESULT_FORMAT).results)
 
 
+def _validator_for(con: Any) -> Any:
+    """pandas on DuckDB; GX's Postgres datasource on Postgres (expectations.gx_postgres)."""
+    from csw.warehouse import is_postgres
+
+    if is_postgres(con):
+        from expectations.gx_postgres import PostgresValidator
+
+        return PostgresValidator(con, RESULT_FORMAT)
+    return _Validator()
+
+
 def _validate(
-    validator: _Validator, suite: Any, target: _Target, frame: pd.DataFrame, checked_at: datetime
+    validator: Any, suite: Any, target: _Target, frame: pd.DataFrame | None, checked_at: datetime,
+    *, query: str | None = None, index_columns: Sequence[str] = (), row_count: int | None = None,
 ) -> list[CheckResult]:
-    """One validation of the whole suite; if GX itself fails, one blocking result says so (the run goes on)."""
+    """One validation of the whole suite — of `frame` (pandas), or of `query` in the warehouse (Postgres) —
+    and if GX itself fails, one blocking result says so (the run goes on)."""
     try:
-        validations = validator.validate(suite, frame)
+        if query is not None:
+            pairs = validator.validate_query(suite, query, index_columns)
+        else:
+            pairs = [(v, frame) for v in validator.validate(suite, frame)]
     except Exception as exc:  # noqa: BLE001 - recorded as a blocking failure, never swallowed
         return [
             CheckResult(
@@ -117,31 +134,54 @@ def _validate(
                 message=f"{target.relation}: the checks could not run: {type(exc).__name__}: {exc}",
             )
         ]
-    return [_to_result(v, target, frame, checked_at) for v in validations]
+    rows = row_count if row_count is not None else len(frame)
+    return [_to_result(v, target, sample, checked_at, rows) for v, sample in pairs]
 
 
 def _check_raw_table(
-    con: duckdb.DuckDBPyConnection, validator: _Validator, contract: TableContract, target: _Target, as_of: date
+    con: duckdb.DuckDBPyConnection, validator: Any, contract: TableContract, target: _Target, as_of: date
 ) -> list[CheckResult]:
     from expectations import suites
 
     checked_at = _now()
     columns = _table_columns(con, "raw", contract.raw_table)
-    frame = _read_current_batch(con, contract, columns) if columns is not None else None
-    if frame is None or frame.empty:
-        why = "the table does not exist" if frame is None else "no rows"
+    frame = query = rows = None
+    if columns is not None and validator_reads_sql(validator):  # Postgres: the suite runs as SQL
+        query = _current_batch_query(contract, columns)
+        rows = con.execute(f"select count(*) from ({query}) as current_batch").fetchone()[0]
+    elif columns is not None:
+        frame = _read_current_batch(con, contract, columns)
+        rows = len(frame)
+    if not rows:
+        why = "the table does not exist" if rows is None else "no rows"
         return [
             _loaded_result(
-                target, checked_at, passed=False, observed="table absent" if frame is None else "0 rows",
+                target, checked_at, passed=False, observed="table absent" if rows is None else "0 rows",
                 message=f"{target.relation}: table not loaded ({why}): no {contract.table} file has been "
                 "loaded, so its checks did not run",
             )
         ]
     results = [
-        _loaded_result(target, checked_at, passed=True, observed=f"{len(frame):,} rows",
-                       message=f"{target.relation}: current batch has {len(frame):,} rows")
+        _loaded_result(target, checked_at, passed=True, observed=f"{rows:,} rows",
+                       message=f"{target.relation}: current batch has {rows:,} rows")
     ]
-    return results + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at)
+    index_columns = [c for c in (*contract.key, *_META_COLUMNS) if c in (columns or ())]
+    return results + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at,
+                               query=query, index_columns=index_columns, row_count=rows)
+
+
+def validator_reads_sql(validator: Any) -> bool:
+    return hasattr(validator, "validate_query")
+
+
+def _current_batch_query(contract: TableContract, columns: list[str]) -> str:
+    """The newest batch of a raw table as SQL (what `_read_current_batch` reads), absent optional columns null."""
+    select = [f'"{c}"' for c in columns]
+    select += [f'cast(null as {c.sql_type}) as "{c.name}"' for c in contract.columns
+               if c.name not in columns and not c.required]  # FEEDS.md: an absent optional column is nulls
+    table = f"raw.{contract.raw_table}"
+    where = f" where _batch_id = (select max(_batch_id) from {table})" if "_batch_id" in columns else ""
+    return f"select {', '.join(select)} from {table}{where}"
 
 
 def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
@@ -168,6 +208,14 @@ def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _
         known = [r[0] for r in con.execute(
             "select distinct indicator_id from marts.dim_indicators where indicator_id is not null").fetchall()]
     order = " order by " + ", ".join(f"f.{k}" for k in target.key) if set(target.key) <= set(fact_columns) else ""
+    if validator_reads_sql(validator) and "indicator_id" in fact_columns and "unit" in dim_columns:
+        query = (f"select f.*, units.unit as {suites.UNIT_COLUMN} from marts.{suites.MART_TABLE} as f left join "
+                 "(select indicator_id, max(unit) as unit from marts.dim_indicators group by indicator_id) as units "
+                 "on units.indicator_id = f.indicator_id")  # GX's query asset must start with SELECT
+        rows = con.execute(f"select count(*) from marts.{suites.MART_TABLE}").fetchone()[0]
+        return [_marts_built(target, checked_at, rows)] + _validate(
+            validator, suites.mart_suite(known), target, None, checked_at, query=query,
+            index_columns=[k for k in target.key if k in fact_columns], row_count=rows)
     if "indicator_id" in fact_columns and "unit" in dim_columns:
         # one unit per indicator, so a duplicated catalogue row cannot duplicate mart rows here
         sql = (
@@ -181,14 +229,16 @@ def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _
         frame[suites.UNIT_COLUMN] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if "value" in frame.columns and frame["value"].dtype == object:  # DECIMAL arrives as Python Decimals
         frame["value"] = pd.to_numeric(frame["value"])
-    results = [
-        CheckResult(
-            suite=target.suite, check_name="marts_are_built", feed=None, table_name=target.table_name,
-            severity="blocking", status="passed", observed_value=f"{len(frame):,} rows", failing_rows=0,
-            failing_sample=None, message=f"{target.relation} and marts.dim_indicators exist", checked_at=checked_at,
-        )
-    ]
-    return results + _validate(validator, suites.mart_suite(known), target, frame, checked_at)
+    return [_marts_built(target, checked_at, len(frame))] + _validate(
+        validator, suites.mart_suite(known), target, frame, checked_at)
+
+
+def _marts_built(target: _Target, checked_at: datetime, rows: int) -> CheckResult:
+    return CheckResult(
+        suite=target.suite, check_name="marts_are_built", feed=None, table_name=target.table_name,
+        severity="blocking", status="passed", observed_value=f"{rows:,} rows", failing_rows=0,
+        failing_sample=None, message=f"{target.relation} and marts.dim_indicators exist", checked_at=checked_at,
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -251,7 +301,9 @@ def _loaded_result(target: _Target, checked_at: datetime, *, passed: bool, obser
     )
 
 
-def _to_result(validation: Any, target: _Target, frame: pd.DataFrame, checked_at: datetime) -> CheckResult:
+def _to_result(
+    validation: Any, target: _Target, frame: pd.DataFrame, checked_at: datetime, row_count: int | None = None
+) -> CheckResult:
     meta = dict(validation.expectation_config.meta or {})
     check_name = meta.get("check_name") or validation.expectation_config.type
     severity = meta.get("severity", "blocking")
@@ -276,7 +328,7 @@ def _to_result(validation: Any, target: _Target, frame: pd.DataFrame, checked_at
     indices = [i for i in (result.get("partial_unexpected_index_list") or []) if not isinstance(i, dict)]
     indices = [i for i in indices if i in frame.index]
     found = _distinct(_text(v)[:40] for v in (result.get("partial_unexpected_list") or []) if not isinstance(v, dict))
-    observed = f"{unexpected:,} of {len(frame):,} rows"
+    observed = f"{unexpected:,} of {len(frame) if row_count is None else row_count:,} rows"
     if meta.get("show_values") and found:
         observed += "; found " + ", ".join(found[:SAMPLE_SIZE])
     if passed and unexpected == 0:

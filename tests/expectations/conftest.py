@@ -97,8 +97,8 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into marts.dim_indicators values (?, ?, ?)", [(i, i.title(), u) for i, u in CATALOGUE])
     con.execute(
         "create table marts.fct_indicator_values (indicator_id varchar, la_code varchar, period_type varchar, "
-        "period_label varchar, period_start date, period_end date, numerator double, denominator double, "
-        "value double)"
+        "period_label varchar, period_start date, period_end date, numerator double precision, "
+        "denominator double precision, value double precision)"  # portable: the same DDL runs on Postgres
     )
     add_indicator_values(con, INDICATOR_VALUES)
 

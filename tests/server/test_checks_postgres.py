@@ -1,0 +1,50 @@
+"""tests/expectations/test_dq_checks.py again, on Postgres: the suites run as SQL through GX's Postgres
+datasource (expectations/gx_postgres.py) and report the same statuses, counts and failing rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from csw.warehouse import connect
+from tests.expectations import conftest as fixtures
+from tests.expectations.conftest import add_rows, add_values, as_of, rows  # noqa: F401 - fixtures used below
+from tests.expectations.test_dq_checks import *  # noqa: F403 - the same tests, on the warehouse below
+
+# That test patches the pandas validator, which the Postgres target does not use; its SQL twin is below.
+del test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on  # noqa: F821
+
+
+@pytest.fixture
+def warehouse(pg_settings):
+    """The expectations fixtures' clean warehouse, built in a fresh Postgres database."""
+    con = connect(pg_settings)
+    for table in fixtures.all_tables():
+        fixtures.create_raw_table(con, table)
+    fixtures.insert_rows(con, "case_system__ssd_person", fixtures.PERSONS)
+    fixtures.insert_rows(con, "case_system__ssd_cin_episodes", fixtures.REFERRALS)
+    fixtures.insert_rows(con, "reference__population", fixtures.POPULATION)
+    fixtures.insert_rows(con, "reference__local_authorities", fixtures.LOCAL_AUTHORITIES)
+    fixtures.build_marts(con)
+    yield con
+    con.close()
+
+
+def test_checks_on_postgres_run_through_the_gx_postgres_datasource(warehouse, as_of, monkeypatch):  # noqa: F811
+    from expectations import checkpoint, gx_postgres, run_checks
+
+    validated: list[str] = []
+    real = gx_postgres.PostgresValidator.validate_query
+
+    def spy(self, suite, query, index_columns):
+        validated.append(suite.name)
+        if suite.name == "raw_reference__population":
+            raise RuntimeError("boom")
+        return real(self, suite, query, index_columns)
+
+    monkeypatch.setattr(gx_postgres.PostgresValidator, "validate_query", spy)
+    monkeypatch.setattr(checkpoint._Validator, "validate", lambda *a: pytest.fail("pandas path used on Postgres"))
+    run = run_checks(warehouse, as_of=as_of)
+    assert "marts_fct_indicator_values" in validated and "raw_case_system__ssd_person" in validated
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    [failure] = [f for f in run.failures if f.check_name == "suite_could_run"]
+    assert failure.message == "raw.reference__population: the checks could not run: RuntimeError: boom"
