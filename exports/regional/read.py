@@ -1,7 +1,7 @@
 """Everything the regional return reads from the warehouse, in one function.
 
-Plain SQL that runs on DuckDB and Postgres; only the parameter marker (`?`, DuckDB's) is
-engine-specific, so a Postgres connection swaps this one function and nothing else.
+Plain SQL that runs on DuckDB and Postgres: on Postgres `csw.warehouse.connect` hands over a connection
+with DuckDB's surface (its `?` markers included), so this function is the same on both engines.
 """
 
 from __future__ import annotations
