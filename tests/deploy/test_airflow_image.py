@@ -207,3 +207,11 @@ def test_airflow_init_runs_natively_and_is_idempotent(tmp_path, stack):
     listed = subprocess.run([str(BIN / "airflow"), "users", "list", "--output", "json"], capture_output=True, text=True, env=env)
     users = json.loads(listed.stdout[listed.stdout.index("["):])
     assert [(u["username"], u["roles"]) for u in users] == [("admin", ["Admin"])]
+
+
+def test_build_context_leaves_out_secrets_and_local_state_but_not_what_is_copied():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".env", ".venv", ".git", "data", "warehouse"} <= ignored
+    for source in _copies().values():
+        assert Path(source).parts[0] not in ignored, f".dockerignore drops {source}, which the Dockerfile copies"
