@@ -12,6 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SCARF_ANALYTICS=false \
     GX_ANALYTICS_ENABLED=False \
     AIRFLOW_HOME=/opt/airflow \
+    HOME=/home/airflow \
+    USER=airflow \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/csw/dags \
     AIRFLOW__CORE__LOAD_EXAMPLES=False \
     PYTHONPATH=/opt/csw
@@ -35,11 +37,12 @@ COPY dbt_project ./dbt_project
 COPY deploy/compose ./deploy/compose
 
 # Runs as AIRFLOW_UID (compose `user:`), 50000 by default, always with group 0: whatever the uid, the
-# folders it writes are group-0 writable (the OpenShift convention the official Airflow image follows).
+# folders it writes are group-0 writable (the OpenShift convention the official Airflow image follows), and
+# HOME/USER above stand in for a passwd entry (Airflow asks for a user name; getpass reads USER first).
 RUN useradd --create-home --uid 50000 --gid 0 airflow \
     && mkdir -p /opt/airflow/logs /data/landing /data/outbox /data/quarantine /data/warehouse \
-    && chown -R 50000:0 /opt/airflow /data /opt/csw/dbt_project \
-    && chmod -R g+rwX /opt/airflow /data /opt/csw/dbt_project
+    && chown -R 50000:0 /opt/airflow /data /opt/csw/dbt_project /home/airflow \
+    && chmod -R g+rwX /opt/airflow /data /opt/csw/dbt_project /home/airflow
 USER 50000:0
 ENTRYPOINT ["airflow"]
 CMD ["version"]

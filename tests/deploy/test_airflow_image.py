@@ -81,6 +81,7 @@ def test_dockerfile_copies_what_exists_and_installs_the_server_extras():
     assert {"dags", "dbt_project", "deploy"} <= copied
     extras = re.search(r"uv pip install --system -e '\.\[([a-z,]+)\]'", DOCKERFILE).group(1).split(",")
     assert set(extras) == {"server", "celery"} and set(extras) <= set(PYPROJECT["project"]["optional-dependencies"])
+    assert re.search(r"^\s+USER=airflow", DOCKERFILE, re.M), "an AIRFLOW_UID without a passwd entry needs USER"
     python = re.search(r"^FROM python:(\d+\.\d+)", DOCKERFILE, re.M).group(1)
     assert PYPROJECT["project"]["requires-python"] == f">={python},<3.{int(python.split('.')[1]) + 1}"
 
