@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # One-shot start-up of the compose stack (service `airflow-init`), safe to re-run on every `up`:
+#   0. refuse to go on while a secret is still .env.example's placeholder `change-me` (naming each);
 #   1. as root: create the landing, outbox, quarantine, warehouse and log folders and give them to
 #      AIRFLOW_UID (group 0), so a bind-mounted host folder is writable by the Airflow services;
 #   2. as AIRFLOW_UID: migrate the Airflow metadata database (`airflow db migrate`, FAB tables included);
@@ -11,6 +12,12 @@ set -euo pipefail
 : "${AIRFLOW_ADMIN_USER:?set AIRFLOW_ADMIN_USER in .env}"
 : "${AIRFLOW_ADMIN_PASSWORD:?set AIRFLOW_ADMIN_PASSWORD in .env}"
 uid="${AIRFLOW_UID:-50000}"
+
+placeholders=$(env | grep -E '^[A-Za-z0-9_]+=(change-me|.*:change-me@.*)$' | cut -d= -f1 | sort | paste -sd, -) || true
+if [ -n "$placeholders" ]; then
+    echo "airflow-init: still the .env.example placeholder change-me: $placeholders; set real secrets in .env (README \"Running on a server\")" >&2
+    exit 1
+fi
 
 if [ "$(id -u)" = 0 ]; then
     folders=("${CSW_LANDING:?}" "${CSW_OUTPUT:?}" "${CSW_QUARANTINE:?}" "$(dirname "${CSW_WAREHOUSE:?}")" "${AIRFLOW_HOME:?}/logs")

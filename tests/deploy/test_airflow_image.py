@@ -178,22 +178,51 @@ def test_pg_isready_accepts_the_healthcheck_arguments(stack):
         assert done.returncode == 2, f"{name}: {done.stdout}{done.stderr}"
 
 
-@pytest.mark.slow
-def test_airflow_init_runs_natively_and_is_idempotent(tmp_path, stack):
-    """deploy/compose/airflow-init.sh with the compose environment, except SQLite metadata and tmp folders."""
+def _init_env(stack: dict, tmp_path: Path) -> dict[str, str]:
+    """airflow-init's compose environment with tmp folders and the venv's airflow on PATH."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "CSW_"))}
     env.update({k: str(v) for k, v in stack["services"]["airflow-init"]["environment"].items()})
     data = tmp_path / "data"
     env.update(
         PATH=f"{BIN}:{env['PATH']}",
         AIRFLOW_HOME=str(tmp_path / "airflow"),
+        CSW_LANDING=str(data / "landing"), CSW_OUTPUT=str(data / "outbox"), CSW_QUARANTINE=str(data / "quarantine"),
+        CSW_WAREHOUSE=str(data / "warehouse" / "csw.duckdb"),
+    )
+    return env
+
+
+def test_airflow_init_refuses_the_example_placeholders(tmp_path, stack):
+    env = _init_env(stack, tmp_path)
+    done = subprocess.run([str(ROOT / "deploy/compose/airflow-init.sh")], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1 and not (tmp_path / "data").exists()
+    (line,) = done.stderr.strip().splitlines()
+    named = set(line.split("change-me: ", 1)[1].split(";", 1)[0].split(","))
+    assert named == {
+        "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__FERNET_KEY",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__RESULT_BACKEND", "CSW_PSEUDONYMISATION_SECRET",
+        "CSW_PG_PASSWORD", "CSW_BI_READER_PASSWORD", "CSW_WAREHOUSE_ADMIN_PASSWORD",
+    }
+
+
+def test_warehouse_waits_for_airflow_init(stack):
+    """warehouse-db initialises its roles once, on an empty volume: only after the placeholder check passed."""
+    assert stack["services"]["warehouse-db"]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.slow
+def test_airflow_init_runs_natively_and_is_idempotent(tmp_path, stack):
+    """deploy/compose/airflow-init.sh with the compose environment, except SQLite metadata, tmp folders and
+    secrets in place of the placeholders."""
+    env = _init_env(stack, tmp_path)
+    env.update({k: f"secret-for-{k.lower()}" for k, v in env.items() if v == "change-me"})
+    data = tmp_path / "data"
+    env.update(
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{tmp_path}/airflow.db",
+        AIRFLOW__CELERY__RESULT_BACKEND=f"db+sqlite:///{tmp_path}/airflow.db",
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__FERNET_KEY="",
         AIRFLOW_UID=str(os.getuid()),
-        CSW_LANDING=str(data / "landing"), CSW_OUTPUT=str(data / "outbox"), CSW_QUARANTINE=str(data / "quarantine"),
-        CSW_WAREHOUSE=str(data / "warehouse" / "csw.duckdb"),
-        AIRFLOW_ADMIN_PASSWORD="a-test-password",
     )
     script = ROOT / "deploy/compose/airflow-init.sh"
     first = subprocess.run([str(script)], capture_output=True, text=True, env=env, timeout=300)
