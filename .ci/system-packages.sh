@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs, installed only when missing (CI runs as root on a fresh machine).
 set -euo pipefail
-packages=(postgresql)
+# postgresql: a real server for the Postgres tests; docker-compose: `docker-compose config` validates
+# docker-compose.yml offline (tests/deploy), no Docker engine needed.
+packages=(postgresql docker-compose)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

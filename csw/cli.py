@@ -131,6 +131,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rekey(args: argparse.Namespace) -> int:
+    from csw.pipeline import rekey
+
+    rewritten = rekey(as_of=args.as_of, progress=_say)
+    _say(f"rekey done: {rewritten:,} child keys rewritten, marts rebuilt with the current secret")
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from ingest.core.dbt_sources import write_all
 
@@ -186,6 +194,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="what the warehouse holds: loads, models, checks, return files, sample values")
     s.add_argument("--out", help="output folder to list return files from")
     s.set_defaults(func=cmd_summary)
+
+    k = sub.add_parser("rekey", help="after changing CSW_PSEUDONYMISATION_SECRET: recompute every child_key, rebuild the marts")
+    k.add_argument("--as-of", type=_date, help="as-of date of the rebuild (default: the newest case_system extract date)")
+    k.set_defaults(func=cmd_rekey)
 
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)

@@ -108,3 +108,36 @@ def export_regional(
         con.close()
     progress(f"regional return {period} written to {files.folder}")
     return files
+
+
+
+def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _quiet) -> int:
+    """Recompute every child_key in raw._child_keys from the current CSW_PSEUDONYMISATION_SECRET (one
+    transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
+    from ingest.core.pseudonymise import CHILD_KEYS_TABLE, child_key, rekey as rewrite_keys
+
+    from csw.warehouse import table_exists
+
+    settings = settings or get_settings()
+    con = connect(settings)
+    try:
+        if not table_exists(con, *CHILD_KEYS_TABLE.split(".")):
+            raise PipelineError(f"nothing to re-key: {CHILD_KEYS_TABLE} does not exist yet (load a case_system extract first)")
+        rows = con.execute(f"select la_code, person_id, child_key from {CHILD_KEYS_TABLE}").fetchall()
+        stale = sum(key != child_key(settings.pseudonymisation_secret, la, pid) for la, pid, key in rows)
+        progress(f"{CHILD_KEYS_TABLE}: {len(rows):,} keys, {stale:,} made with another secret")
+        rewritten = rewrite_keys(con, settings.pseudonymisation_secret) if stale else 0
+    finally:
+        con.close()
+    progress(f"re-keyed {rewritten:,} children" if rewritten else "keys already match the current secret")
+    return rewritten
+
+
+def rekey(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet) -> int:
+    """Rotate the pseudonymisation secret (docs/operations.md): new child keys, then `dbt build`, so every
+    staging model and mart carries them. A re-run after an interrupted rotation only rebuilds."""
+    settings = settings or get_settings()
+    as_of = resolve_as_of(as_of, settings)
+    rewritten = rekey_child_keys(settings=settings, progress=progress)
+    build(as_of=as_of, settings=settings, progress=progress)
+    return rewritten
