@@ -39,6 +39,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
         Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
         progress=_say if args.verbose else None,
     )
+    if args.benchmarks:
+        from csw.generate.benchmarks import write_benchmarks
+
+        written.update(write_benchmarks(Path(args.out), la_code=args.la, end=args.end, seed=args.seed,
+                                        progress=_say if args.verbose else None))
     feeds: dict[str, list[int]] = {}
     for path, rows in written.items():
         totals = feeds.setdefault(path.split("/", 1)[0], [0, 0])
@@ -151,6 +156,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is written")
+    g.add_argument("--benchmarks", action="store_true",
+                   help="also the other North East authorities' returns and published figures (benchmarks feed)")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
