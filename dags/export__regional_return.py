@@ -110,7 +110,9 @@ def export__regional_return():
         period, _, settings = _quarter_args()
         return send_return(settings, period, [Path(p) for p in paths])
 
-    marts_ready() >> quality_gate() >> deliver(write_return())
+    written = write_return()
+    marts_ready() >> quality_gate() >> written  # nothing is written before the gate passed
+    deliver(written)
 
 
 export__regional_return()
