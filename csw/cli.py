@@ -106,6 +106,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else get_settings().output_dir
     files = export_regional(args.period, out, suppress=args.suppress, progress=_say)
     print_return_files(files)
+    if args.email:
+        from exports.regional.job import deliver
+
+        deliver(get_settings(), args.period, files.paths, progress=_say)
     return 0
 
 
@@ -181,6 +185,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
     r.add_argument("--out")
     r.add_argument("--suppress", action="store_true", help="suppress small numbers (1-4) as DfE publications do")
+    r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")

@@ -47,7 +47,8 @@ our_values as (
         value,
         false as is_suppressed
     from indicator_values
-    where period_type = 'quarter'
+    where
+        period_type = 'quarter'
         and la_code = '{{ var("la_code") }}'
 
 ),
@@ -67,9 +68,15 @@ other_values as (
 
 benchmarked_quarters as (
 
-    select indicator_id, period_label from other_values
+    select
+        indicator_id,
+        period_label
+    from other_values
     union
-    select indicator_id, period_label from published_values
+    select
+        indicator_id,
+        period_label
+    from published_values
 
 ),
 
@@ -95,7 +102,8 @@ ranked as (
     from region
     inner join indicators
         on region.indicator_id = indicators.indicator_id
-    where region.value is not null
+    where
+        region.value is not null
         and indicators.better in ('high', 'low')
 
 ),
@@ -174,10 +182,9 @@ final as (
         regional_statistics.regional_mean,
         regional_statistics.regional_median,
         ranked.value_rank as our_rank,
-        case
-            when ranked.value_rank is not null
-                then cast(floor(4.0 * (ranked.value_rank - 1) / regional_statistics.authorities_reporting) as integer) + 1
-        end as our_quartile,
+        -- null when there is no rank
+        cast(floor(4.0 * (ranked.value_rank - 1) / regional_statistics.authorities_reporting) as integer)
+        + 1 as our_quartile,
         coalesce(regional_statistics.authorities_reporting, 0) as authorities_reporting,
         coalesce(regional_statistics.authorities_suppressed, 0) as authorities_suppressed,
         area_statistics.england_value,
@@ -188,21 +195,26 @@ final as (
     inner join indicators
         on benchmarked_quarters.indicator_id = indicators.indicator_id
     left join our_values
-        on benchmarked_quarters.indicator_id = our_values.indicator_id
-        and benchmarked_quarters.period_label = our_values.period_label
+        on
+            benchmarked_quarters.indicator_id = our_values.indicator_id
+            and benchmarked_quarters.period_label = our_values.period_label
     left join ranked
-        on benchmarked_quarters.indicator_id = ranked.indicator_id
-        and benchmarked_quarters.period_label = ranked.period_label
-        and ranked.la_code = '{{ var("la_code") }}'
+        on
+            benchmarked_quarters.indicator_id = ranked.indicator_id
+            and benchmarked_quarters.period_label = ranked.period_label
+            and ranked.la_code = '{{ var("la_code") }}'
     left join regional_statistics
-        on benchmarked_quarters.indicator_id = regional_statistics.indicator_id
-        and benchmarked_quarters.period_label = regional_statistics.period_label
+        on
+            benchmarked_quarters.indicator_id = regional_statistics.indicator_id
+            and benchmarked_quarters.period_label = regional_statistics.period_label
     left join area_statistics
-        on benchmarked_quarters.indicator_id = area_statistics.indicator_id
-        and benchmarked_quarters.period_label = area_statistics.period_label
+        on
+            benchmarked_quarters.indicator_id = area_statistics.indicator_id
+            and benchmarked_quarters.period_label = area_statistics.period_label
     left join neighbour_statistics
-        on benchmarked_quarters.indicator_id = neighbour_statistics.indicator_id
-        and benchmarked_quarters.period_label = neighbour_statistics.period_label
+        on
+            benchmarked_quarters.indicator_id = neighbour_statistics.indicator_id
+            and benchmarked_quarters.period_label = neighbour_statistics.period_label
 
 )
 

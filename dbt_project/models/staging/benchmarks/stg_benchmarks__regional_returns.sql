@@ -17,7 +17,7 @@ renamed as (
         denominator,
         -- `c` is DfE's marker for a suppressed small number: no value, flagged (the loader allows only
         -- numbers or the marker here).
-        cast(case when value = 'c' then null else value end as double precision) as value,
+        cast(case when value = 'c' then null else value end as double precision) as value,  -- noqa: RF04
         coalesce(value = 'c', false) as is_suppressed
 
     from source
