@@ -93,3 +93,22 @@ def test_plugin_registers_the_timetable_for_serialisation():
 
     registered = plugins_manager.get_timetables_plugins()
     assert registered["exports.regional.schedule.QuarterlyReturnTimetable"] is QuarterlyReturnTimetable
+
+
+def test_dag_writes_only_after_the_gate_and_emits_the_return_asset():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from csw.assets import MARTS, REGIONAL_RETURN
+    from csw.settings import PROJECT_ROOT
+
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "export__regional_return.py"))
+    assert bag.import_errors == {}
+    dag = bag.dags["export__regional_return"]
+    assert isinstance(dag.timetable, QuarterlyReturnTimetable)
+    assert {"csw", "export", "regional_return"} <= set(dag.tags) and dag.doc_md and dag.catchup is False
+    upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}
+    assert upstream == {"marts_ready": [], "quality_gate": ["marts_ready"], "write_return": ["quality_gate"],
+                        "deliver": ["write_return"]}
+    assert dag.get_task("write_return").outlets == [REGIONAL_RETURN]
+    assert dag.get_task("marts_ready").inlets == [MARTS]
+    assert dag.get_task("quality_gate").retries == 0 and dag.get_task("write_return").retries == 0
