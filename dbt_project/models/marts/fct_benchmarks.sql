@@ -122,51 +122,38 @@ regional_statistics as (
 
 ),
 
-our_neighbours as (
-
-    select stat_neighbours
-    from local_authorities
-    where la_code = '{{ var("la_code") }}'
-
-),
-
--- Published LA figures name an authority by its LA code or its GSS code.
-published_la_values as (
+-- Published figures, an LA's flagged when it is one of our statistical neighbours (a published LA figure
+-- names its authority by LA code or by GSS code).
+published_areas as (
 
     select
         published_values.indicator_id,
         published_values.period_label,
-        coalesce(local_authorities.la_code, published_values.area_code) as la_code,
-        published_values.value
+        published_values.area_type,
+        published_values.value,
+        (
+            published_values.area_type = 'LA'
+            and ';' || our_authority.stat_neighbours || ';'
+            like '%;' || coalesce(named_authorities.la_code, published_values.area_code) || ';%'
+        ) as is_statistical_neighbour
     from published_values
-    left join local_authorities
-        on published_values.area_code = local_authorities.la_gss_code
-    where published_values.area_type = 'LA'
+    left join local_authorities as named_authorities
+        on published_values.area_code = named_authorities.la_gss_code
+    left join local_authorities as our_authority
+        on our_authority.la_code = '{{ var("la_code") }}'
 
 ),
 
-neighbour_statistics as (
-
-    select
-        published_la_values.indicator_id,
-        published_la_values.period_label,
-        avg(published_la_values.value) as statistical_neighbours_mean,
-        count(published_la_values.value) as statistical_neighbours_reporting
-    from published_la_values
-    inner join our_neighbours
-        on ';' || our_neighbours.stat_neighbours || ';' like '%;' || published_la_values.la_code || ';%'
-    group by published_la_values.indicator_id, published_la_values.period_label
-
-),
-
-area_statistics as (
+published_statistics as (
 
     select
         indicator_id,
         period_label,
         avg(case when area_type = 'ENGLAND' then value end) as england_value,
-        avg(case when area_type = 'REGION' then value end) as published_region_value
-    from published_values
+        avg(case when area_type = 'REGION' then value end) as published_region_value,
+        avg(case when is_statistical_neighbour then value end) as statistical_neighbours_mean,
+        count(case when is_statistical_neighbour then value end) as statistical_neighbours_reporting
+    from published_areas
     group by indicator_id, period_label
 
 ),
@@ -187,10 +174,10 @@ final as (
         + 1 as our_quartile,
         coalesce(regional_statistics.authorities_reporting, 0) as authorities_reporting,
         coalesce(regional_statistics.authorities_suppressed, 0) as authorities_suppressed,
-        area_statistics.england_value,
-        area_statistics.published_region_value,
-        neighbour_statistics.statistical_neighbours_mean,
-        coalesce(neighbour_statistics.statistical_neighbours_reporting, 0) as statistical_neighbours_reporting
+        published_statistics.england_value,
+        published_statistics.published_region_value,
+        published_statistics.statistical_neighbours_mean,
+        coalesce(published_statistics.statistical_neighbours_reporting, 0) as statistical_neighbours_reporting
     from benchmarked_quarters
     inner join indicators
         on benchmarked_quarters.indicator_id = indicators.indicator_id
@@ -207,14 +194,10 @@ final as (
         on
             benchmarked_quarters.indicator_id = regional_statistics.indicator_id
             and benchmarked_quarters.period_label = regional_statistics.period_label
-    left join area_statistics
+    left join published_statistics
         on
-            benchmarked_quarters.indicator_id = area_statistics.indicator_id
-            and benchmarked_quarters.period_label = area_statistics.period_label
-    left join neighbour_statistics
-        on
-            benchmarked_quarters.indicator_id = neighbour_statistics.indicator_id
-            and benchmarked_quarters.period_label = neighbour_statistics.period_label
+            benchmarked_quarters.indicator_id = published_statistics.indicator_id
+            and benchmarked_quarters.period_label = published_statistics.period_label
 
 )
 
