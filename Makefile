@@ -43,7 +43,7 @@ $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 airflow-db: $(AIRFLOW_HOME)/airflow.db
 
 run: venv airflow-db
-	$(BIN)/csw generate --out $(DEMO)/landing --seed 1
+	$(BIN)/csw generate --out $(DEMO)/landing --seed 1 --benchmarks
 	CSW_LANDING=$(DEMO)/landing $(BIN)/airflow dags test csw_pipeline $(AS_OF) \
 		--conf '{"landing": "$(DEMO)/landing", "as_of": "$(AS_OF)"}' > $(AIRFLOW_HOME)/last-run.log 2>&1 \
 		|| (tail -60 $(AIRFLOW_HOME)/last-run.log; echo "DAG run failed: full log in $(AIRFLOW_HOME)/last-run.log"; exit 1)

@@ -39,6 +39,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
         Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
         progress=_say if args.verbose else None,
     )
+    if args.benchmarks:
+        from csw.generate.benchmarks import write_benchmarks
+
+        written.update(write_benchmarks(Path(args.out), la_code=args.la, end=args.end, seed=args.seed,
+                                        progress=_say if args.verbose else None))
     feeds: dict[str, list[int]] = {}
     for path, rows in written.items():
         totals = feeds.setdefault(path.split("/", 1)[0], [0, 0])
@@ -101,6 +106,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else get_settings().output_dir
     files = export_regional(args.period, out, suppress=args.suppress, progress=_say)
     print_return_files(files)
+    if args.email:
+        from exports.regional.job import deliver
+
+        deliver(get_settings(), args.period, files.paths, progress=_say)
     return 0
 
 
@@ -159,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is written")
+    g.add_argument("--benchmarks", action="store_true",
+                   help="also the other North East authorities' returns and published figures (benchmarks feed)")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
@@ -182,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
     r.add_argument("--out")
     r.add_argument("--suppress", action="store_true", help="suppress small numbers (1-4) as DfE publications do")
+    r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")

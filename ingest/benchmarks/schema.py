@@ -20,7 +20,7 @@ CONTRACT = FeedContract(
             file_pattern=r"regional_return_[A-Za-z0-9]+_\d{4}-\d{2}Q[1-4]\.csv",
             key=("la_code", "period", "indicator_id"),
             columns=parse_columns(
-                "la_code:id, period:string, indicator_id:id, numerator:decimal, denominator:decimal, value:decimal",
+                "la_code:id, period:string, indicator_id:id, numerator:decimal, denominator:decimal, value:figure",
                 not_null=("la_code", "period", "indicator_id"),
             ),
             semantics="incremental",
@@ -34,7 +34,7 @@ CONTRACT = FeedContract(
             file_pattern=r"published_[A-Za-z0-9_\-]+\.csv",
             key=("indicator_id", "area_code", "period"),
             columns=parse_columns(
-                "indicator_id:id, area_code:id, area_type:code, period:string, value:decimal",
+                "indicator_id:id, area_code:id, area_type:code, period:string, value:figure",
                 not_null=("indicator_id", "area_code", "period"),
                 codes={"area_type": codes.AREA_TYPE},
             ),

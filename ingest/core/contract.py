@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["id", "string", "code", "flag", "date", "int", "decimal", "json_list"]
+ColumnType = Literal["id", "string", "code", "flag", "date", "int", "decimal", "figure", "json_list"]
+# A published figure: a decimal, or a marker standing for a value withheld (DfE's `c`: suppressed small number).
+FIGURE_MARKERS = ("c",)
 Semantics = Literal["snapshot", "incremental", "replace"]
 
 # SQL type of each contract type in the raw layer (portable names: DuckDB and Postgres both accept them).
@@ -22,6 +24,7 @@ SQL_TYPES: dict[str, str] = {
     "date": "date",
     "int": "bigint",
     "decimal": "double precision",
+    "figure": "varchar",  # kept as text so the marker survives; staging casts the numbers
     "json_list": "varchar",
 }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.core.contract import Column, TableContract
+from ingest.core.contract import FIGURE_MARKERS, Column, TableContract
 
 _DELIMITERS = (";", "\t", "|")
 _INT_SUFFIX = re.compile(r"^(-?\d+)\.0+$")
@@ -109,7 +109,20 @@ def _parse_numbers(file_name: str, column: Column, values: pd.Series) -> pd.Seri
     return numbers.astype("Int64") if column.type == "int" else numbers.astype("float64")
 
 
+def _parse_figures(file_name: str, column: Column, values: pd.Series) -> pd.Series:
+    """Numbers (thousands commas dropped) as their text, or a marker such as `c` (any case) in lower case."""
+    lowered = values.str.lower()
+    marker = lowered.isin(FIGURE_MARKERS)
+    cleaned = values.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(cleaned.where(~marker), errors="coerce")
+    shown = " or ".join(repr(m) for m in FIGURE_MARKERS)
+    _first_bad(file_name, values.notna() & ~marker & numbers.isna(), column.name, values, f"not a number nor {shown}:")
+    return lowered.where(marker, cleaned).where(values.notna(), None).astype("object")
+
+
 def _convert(file_name: str, column: Column, values: pd.Series) -> pd.Series:
+    if column.type == "figure":
+        return _parse_figures(file_name, column, values)
     if column.type == "date":
         return parse_dates(file_name, column.name, values)
     if column.type in ("int", "decimal"):

@@ -13,7 +13,9 @@ renamed as (
         area_code,
         {{ to_code('area_type') }} as area_type,
         period as period_label,
-        value
+        -- `c`: suppressed in the publication (see stg_benchmarks__regional_returns).
+        cast(case when value = 'c' then null else value end as double precision) as value,  -- noqa: RF04
+        coalesce(value = 'c', false) as is_suppressed
 
     from source
 

@@ -15,7 +15,10 @@ renamed as (
         indicator_id,
         numerator,
         denominator,
-        value
+        -- `c` is DfE's marker for a suppressed small number: no value, flagged (the loader allows only
+        -- numbers or the marker here).
+        cast(case when value = 'c' then null else value end as double precision) as value,  -- noqa: RF04
+        coalesce(value = 'c', false) as is_suppressed
 
     from source
 

@@ -1,0 +1,98 @@
+"""The scheduled regional return as plain functions (the `export__regional_return` DAG's tasks call these):
+are the marts ready for the quarter, run the data-quality gate, write the outbox, deliver — and alert the
+performance team when the gate or the export refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from csw.settings import Settings
+from exports.errors import ExportRefused
+from exports.periods import parse_quarter
+from exports.regional.write import ReturnFiles
+
+Progress = Callable[[str], None]
+
+
+class ReturnBlocked(RuntimeError):
+    """The data-quality gate or the export refused the quarter: nothing was written, the team was alerted."""
+
+
+def marts_missing_reason(settings: Settings, period: str) -> str | None:
+    """None when `marts.fct_indicator_values` holds quarterly values of our authority for `period` (the
+    transform has run with an as-of on or after the quarter's end); otherwise why not yet."""
+    from csw.warehouse import connect, first_row, table_exists
+
+    quarter = parse_quarter(period)
+    try:
+        con = connect(settings, read_only=True)
+    except Exception as exc:  # missing file, or a writer holds the DuckDB file
+        return f"warehouse not readable yet ({exc})"
+    try:
+        if not table_exists(con, "marts", "fct_indicator_values"):
+            return "marts.fct_indicator_values not built yet"
+        row = first_row(
+            con,
+            "select count(*) from marts.fct_indicator_values "
+            "where la_code = ? and period_type = 'quarter' and period_label = ?",
+            [settings.la_code, quarter.label],
+        )
+    finally:
+        con.close()
+    if not row or not row[0]:
+        return f"marts hold no {quarter.label} values for LA {settings.la_code} (built before {quarter.end}?)"
+    return None
+
+
+def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
+    """Run every data-quality check (results in `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
+    from csw.pipeline import check
+
+    run = check(settings=settings, progress=progress)
+    progress(f"data quality run {run.run_id}: {run.status}, {run.checks_run} checks, {run.warnings} warnings")
+    if run.status != "PASSED":
+        failures = [f"{f.suite}.{f.check_name}: {f.message}" for f in run.failures if f.severity == "blocking"]
+        reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
+        _alert(settings, period, reason, failures, progress)
+        raise ReturnBlocked(f"regional return {period} blocked: {reason}")
+    return run.run_id
+
+
+def write(settings: Settings, period: str, out: Path, *, suppress: bool = False, progress: Progress = print) -> ReturnFiles:
+    """Write the quarter's outbox folder (atomically; a re-run replaces it), or alert and raise ReturnBlocked."""
+    from csw.pipeline import export_regional
+
+    try:
+        return export_regional(period, out, suppress=suppress, settings=settings, progress=progress)
+    except ExportRefused as exc:
+        _alert(settings, period, exc.reason, [], progress)
+        raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
+
+
+def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress: Progress = print) -> bool:
+    """Email the outbox files (`ReturnFiles.paths`) to the alliance when `CSW_ALLIANCE_TO` is set."""
+    from exports.regional.delivery import deliver as send_return
+
+    sent = send_return(paths, settings, la_name=_la_name(settings), period=period)
+    progress(f"return emailed to {settings.alliance_to}" if sent else "CSW_ALLIANCE_TO is empty: return not emailed")
+    return sent
+
+
+def _alert(settings: Settings, period: str, reason: str, failures: list[str], progress: Progress) -> None:
+    from exports.regional.delivery import alert_blocked
+
+    sent = alert_blocked(settings, period=period, reason=reason, failures=failures)
+    progress(f"alert sent to {settings.alert_to}" if sent else "CSW_ALERT_TO is empty: no alert sent")
+
+
+def _la_name(settings: Settings) -> str:
+    from csw.warehouse import connect, first_row
+
+    con = connect(settings, read_only=True)
+    try:
+        row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = ?", [settings.la_code])
+    finally:
+        con.close()
+    return row[0] if row else f"LA {settings.la_code}"

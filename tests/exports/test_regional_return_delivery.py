@@ -1,0 +1,91 @@
+"""Delivery and refusal of the scheduled return (exports.regional.job): the outbox is the quarter's folder, the
+alliance gets its files by email byte for byte, and a refused quarter alerts the team and leaves the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from exports.regional import job
+from tests.exports.conftest import LA, PERIOD, add_run, build_warehouse
+
+
+@pytest.fixture
+def file_warehouse(settings, monkeypatch):
+    """The fixture warehouse of conftest.py as the DuckDB file of `settings`, with addresses configured."""
+    settings.warehouse.parent.mkdir(parents=True)
+    con = build_warehouse()
+    con.execute(f"attach '{settings.warehouse}' as target")
+    con.execute("copy from database memory to target")
+    con.close()
+    monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")
+    monkeypatch.setenv("CSW_ALLIANCE_TO", "returns@alliance.example.org; analyst@example.org")
+    return settings.warehouse
+
+
+def settings_now():
+    from csw.settings import get_settings
+
+    return get_settings()
+
+
+def outbox_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_outbox_is_the_quarter_folder_and_email_attachments_are_identical(file_warehouse, smtp_server, tmp_path):
+    settings = settings_now()
+    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
+    assert files.folder == tmp_path / "out" / "regional" / LA / PERIOD
+    assert job.deliver(settings, PERIOD, files.paths, progress=lambda _: None) is True
+
+    [message] = smtp_server
+    assert message["Subject"] == f"Regional return {LA} {PERIOD}"
+    assert message["X-Envelope-To"] == "returns@alliance.example.org, analyst@example.org"
+    assert "Darlington (841)" in next(message.iter_parts()).get_content()
+    attached = {part.get_filename(): part.get_payload(decode=True) for part in message.iter_attachments()}
+    assert attached == outbox_bytes(files.folder)
+    assert sorted(attached) == ["manifest.json", f"return_{LA}_{PERIOD}.csv", f"return_{LA}_{PERIOD}.xlsx"]
+
+
+def test_no_alliance_address_keeps_the_return_in_the_outbox_only(file_warehouse, smtp_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSW_ALLIANCE_TO", "")
+    settings = settings_now()
+    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
+    said: list[str] = []
+    assert job.deliver(settings, PERIOD, files.paths, progress=said.append) is False
+    assert smtp_server == [] and said == ["CSW_ALLIANCE_TO is empty: return not emailed"]
+
+
+def test_refused_quarter_alerts_the_team_and_leaves_the_outbox_untouched(file_warehouse, smtp_server, tmp_path):
+    import duckdb
+
+    settings = settings_now()
+    out = tmp_path / "out"
+    files = job.write(settings, PERIOD, out, progress=lambda _: None)
+    before = outbox_bytes(files.folder)
+
+    con = duckdb.connect(str(file_warehouse))
+    add_run(con, "run-3", datetime(2025, 4, 15, 8, 0), "FAILED",
+            [("raw_case_system__cla_episodes", "unique_episode_id", "blocking", "failed", "2")])
+    con.close()
+    with pytest.raises(job.ReturnBlocked, match="run-3 is FAILED: 1 blocking check"):
+        job.write(settings, PERIOD, out, progress=lambda _: None)
+
+    assert outbox_bytes(files.folder) == before
+    assert sorted(p.name for p in (out / "regional" / LA).iterdir()) == [PERIOD]  # no temporary folder left
+    [alert] = smtp_server
+    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked"
+    assert alert["X-Envelope-To"] == "performance@example.org"
+    body = next(alert.iter_parts()).get_content()
+    assert "was NOT written" in body and "unique_episode_id" in body and "Nothing in the outbox changed" in body
+
+
+def test_marts_missing_reason_names_what_the_sensor_waits_for(file_warehouse):
+    settings = settings_now()
+    assert job.marts_missing_reason(settings, PERIOD) is None
+    assert job.marts_missing_reason(settings, "2025-26Q1") == (
+        f"marts hold no 2025-26Q1 values for LA {LA} (built before 2025-06-30?)"
+    )
