@@ -1,4 +1,5 @@
-"""`csw check`: validate the current batch of every raw table and the indicator mart, store the results.
+"""`csw check`: validate the current rows of every raw table (what staging reads), the staging relationships,
+the cross-feed reconciliations, every mart and the DfE rules, and store the results.
 
 Each table is read once into a pandas DataFrame and validated once with its whole suite (GX's SQL
 datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). The GX
@@ -29,6 +30,9 @@ Progress = Callable[[str], None]
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
 SAMPLE_SIZE = 5
 _META_COLUMNS = ("_source_file", "_row_number")
+# Feeds whose newest file replaces the previous one (staging reads `current_batch`); every other feed is
+# incremental or a dated snapshot, read by staging as the newest row of each key (`latest_per_key`).
+REPLACED_FEEDS = ("case_system", "reference")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,13 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
     mart_results = _check_mart(con, validator, mart_target)
     _report(say, mart_target, mart_results)
     results += mart_results
+    for table in suites.MART_KEYS:
+        target = _Target(suite=suites.suite_name("marts", table), feed=None, table_name=table,
+                         relation=f"marts.{table}", key=suites.MART_KEYS[table])
+        table_results = _check_mart_keys(con, validator, target)
+        _report(say, target, table_results)
+        results += table_results
+    results += _check_cross_tables(con, say)
     results += _check_dfe_rules(con, say)
 
     run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
@@ -139,7 +150,7 @@ def _check_raw_table(
         ]
     results = [
         _loaded_result(target, checked_at, passed=True, observed=f"{len(frame):,} rows",
-                       message=f"{target.relation}: current batch has {len(frame):,} rows")
+                       message=f"{target.relation}: {len(frame):,} current rows")
     ]
     return results + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at)
 
@@ -191,6 +202,30 @@ def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _
     return results + _validate(validator, suites.mart_suite(known), target, frame, checked_at)
 
 
+def _check_mart_keys(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
+    """Key checks of one mart, reading only its key columns (and a breakdown's value)."""
+    from expectations import suites
+
+    checked_at = _now()
+    columns = _table_columns(con, "marts", target.table_name)
+    built = CheckResult(
+        suite=target.suite, check_name="table_is_built", feed=None, table_name=target.table_name,
+        severity="warning", status="passed" if columns else "failed",
+        observed_value="built" if columns else "table absent", failing_rows=0 if columns else None,
+        failing_sample=None, checked_at=checked_at,
+        message=f"{target.relation} exists" if columns else f"{target.relation} is not built (run `csw build`)",
+    )
+    if columns is None:
+        return [built]
+    wanted = [c for c in (*target.key, "value") if c in columns]
+    order = ", ".join(f'"{k}"' for k in target.key if k in columns)
+    select = ", ".join(f'"{c}"' for c in wanted)
+    frame = con.execute(f"select {select} from {target.relation}" + (f" order by {order}" if order else "")).df()
+    if "value" in frame.columns and frame["value"].dtype == object:  # DECIMAL arrives as Python Decimals
+        frame["value"] = pd.to_numeric(frame["value"])
+    return [built] + _validate(validator, suites.mart_key_suite(target.table_name), target, frame, checked_at)
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 
@@ -204,12 +239,28 @@ def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> l
     return [r[0] for r in rows] or None
 
 
+def current_rows_sql(contract: TableContract, columns: Sequence[str]) -> str:
+    """What staging reads of a raw table (dbt macros `current_batch` / `latest_per_key`): the newest file of
+    a replaced feed, or the newest row of every key across all the files of an incremental feed."""
+    table = f"raw.{contract.raw_table}"
+    if "_batch_id" not in columns:
+        return table
+    if contract.feed in REPLACED_FEEDS:
+        return f"(select * from {table} where _batch_id = (select max(_batch_id) from {table}))"
+    keys = ", ".join(f'"{k}"' for k in contract.key)
+    return (
+        f"(select * from (select keyed.*, row_number() over (partition by {keys} "
+        f"order by keyed._batch_id desc, keyed._row_number desc) as _key_rank from {table} as keyed) as ranked "
+        "where ranked._key_rank = 1)"
+    )
+
+
 def _read_current_batch(con: duckdb.DuckDBPyConnection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
-    """The newest batch of a raw table: the contract's columns plus the file and row of each row."""
+    """The current rows of a raw table (`current_rows_sql`): the contract's columns plus the file and row."""
     wanted = [c.name for c in contract.columns if c.name in columns] + [c for c in _META_COLUMNS if c in columns]
     select = ", ".join(f'"{c}"' for c in wanted)
-    table = f"raw.{contract.raw_table}"
-    where = f" where _batch_id = (select max(_batch_id) from {table})" if "_batch_id" in columns else ""
+    table = f"{current_rows_sql(contract, columns)} as current_rows"
+    where = ""
     # in file order, so the example rows quoted in messages are the first failing rows of the file
     order = " order by _source_file, _row_number" if all(c in columns for c in _META_COLUMNS) else ""
     frame = con.execute(f"select {select} from {table}{where}{order}").df()
@@ -348,10 +399,7 @@ def _distinct(values: Any) -> list[str]:
 
 
 def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
-    failed = [r for r in results if r.failed]
-    blocking = sum(1 for r in failed if r.severity == "blocking")
-    say(f"checked {target.relation}: {len(results)} checks, {blocking} blocking failures, "
-        f"{len(failed) - blocking} warnings")
+    _summarise(say, target.relation, results)
 
 
 # --- DfE CIN census / SSDA903 validation rules (expectations/dfe_rules.py) ------------------------------
@@ -359,29 +407,59 @@ def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
 DFE_SUITE = "dfe_validation"
 
 
+def _sql_result(*, suite: str, check_name: str, feed: str | None, table_name: str | None, severity: str,
+                message: str, failing_rows: int, sample_keys: list[str], error: str | None, checked_at: datetime,
+                missing: Sequence[str] = ()) -> CheckResult:
+    """One stored result of a SQL check (a DfE rule or a cross-table check)."""
+    base = dict(suite=suite, check_name=check_name, feed=feed, table_name=table_name, severity=severity,
+                checked_at=checked_at)
+    if error is not None:
+        return CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
+                           failing_sample=None, message=f"{message} — could not run: {error}")
+    if missing:
+        return CheckResult(**base, status="passed", observed_value="not run", failing_rows=None, failing_sample=None,
+                           message=f"{message} — not run: {', '.join(missing)} absent")
+    n = failing_rows
+    sample = ", ".join(sample_keys) or None
+    return CheckResult(**base, status="failed" if n else "passed", observed_value=f"{n:,} records",
+                       failing_rows=n, failing_sample=sample if n else None,
+                       message=message if n == 0 else f"{message} — {n:,} records, e.g. {sample}")
+
+
+def _summarise(say: Progress, what: str, results: list[CheckResult]) -> None:
+    failed = [r for r in results if r.failed]
+    blocking = sum(1 for r in failed if r.severity == "blocking")
+    say(f"checked {what}: {len(results)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
+
+
 def _check_dfe_rules(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
     """One check result per DfE rule (suite `dfe_validation`, check `<source> <code>`)."""
     from expectations.dfe_rules import evaluate_rules
 
     checked_at = _now()
-    results = []
-    for outcome in evaluate_rules(con):
-        rule = outcome.rule
-        base = dict(suite=DFE_SUITE, check_name=rule.check_name, feed="case_system",
-                    table_name=(rule.tables[0] if rule.tables else None), severity=rule.severity,
+    results = [
+        _sql_result(suite=DFE_SUITE, check_name=o.rule.check_name, feed="case_system",
+                    table_name=(o.rule.tables[0] if o.rule.tables else None), severity=o.rule.severity,
+                    message=o.rule.message, failing_rows=o.failing_rows, sample_keys=o.sample_keys, error=o.error,
                     checked_at=checked_at)
-        if outcome.error is not None:
-            results.append(CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
-                                       failing_sample=None,
-                                       message=f"{rule.message} — could not run: {outcome.error}"))
-            continue
-        n = outcome.failing_rows
-        sample = ", ".join(outcome.sample_keys) or None
-        message = rule.message if n == 0 else f"{rule.message} — {n:,} records, e.g. {sample}"
-        results.append(CheckResult(**base, status="failed" if n else "passed", observed_value=f"{n:,} records",
-                                   failing_rows=n, failing_sample=sample if n else None, message=message))
-    failed = [r for r in results if r.failed]
-    blocking = sum(1 for r in failed if r.severity == "blocking")
-    say(f"checked DfE validation rules: {len(results)} rules, {blocking} blocking failures, "
-        f"{len(failed) - blocking} warnings")
+        for o in evaluate_rules(con)
+    ]
+    _summarise(say, "DfE validation rules", results)
+    return results
+
+
+def _check_cross_tables(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
+    """Staging relationships, cross-feed reconciliation and period completeness (expectations/cross_checks.py)."""
+    from expectations.cross_checks import evaluate
+
+    checked_at = _now()
+    results = [
+        _sql_result(suite=o.check.suite, check_name=o.check.check_name, feed=o.check.feed,
+                    table_name=o.check.table_name, severity=o.check.severity, message=o.check.message,
+                    failing_rows=o.failing_rows, sample_keys=o.sample_keys, error=o.error, checked_at=checked_at,
+                    missing=o.missing)
+        for o in evaluate(con)
+    ]
+    for suite in dict.fromkeys(r.suite for r in results):
+        _summarise(say, suite, [r for r in results if r.suite == suite])
     return results

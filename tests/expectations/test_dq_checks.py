@@ -184,9 +184,12 @@ def test_unknown_indicator_and_period_type_fail(warehouse, add_values, as_of):
     add_values([("NOT_IN_CATALOGUE", "week", "2025-W01", date(2025, 1, 6), date(2025, 1, 12), 1, None, 1)])
     run = run_checks(warehouse, as_of=as_of)
 
-    assert run.blocking_failures == 2
+    assert run.blocking_failures == 3
     assert "found NOT_IN_CATALOGUE" in _failure(run, "expect_column_values_to_be_in_set(indicator_id)").message
     assert "found week" in _failure(run, "expect_column_values_to_be_in_set(period_type)").message
+    # the new period is missing for every catalogue indicator
+    incomplete = _failure(run, "every_indicator_has_every_period", suite="marts_fct_indicator_values")
+    assert incomplete.failing_rows == 5 and "REF_COUNT 2025-W01" in incomplete.message
 
 
 def test_marts_not_built_is_a_blocking_failure(warehouse, as_of):
