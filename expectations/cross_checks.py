@@ -114,7 +114,7 @@ def _parent_check(model: str, record_id: str, parent: str, parent_id: str, colum
 def _child_known_check(model: str, record_id: str, feed: str, what: str) -> SqlCheck:
     partner = feed != "case_system"
     return SqlCheck(
-        suite=RELATIONSHIPS_SUITE, check_name=f"{model.split('__', 1)[1]}_are_for_known_children",
+        suite=RELATIONSHIPS_SUITE, check_name=f"{model}_are_for_known_children",
         feed=feed, table_name=f"stg_{model}", severity=WARNING if partner else BLOCKING,
         message=f"{what} is for a child who is not in the case-system person table (ssd_person)",
         # a partner row without a person id (police could not match the child, an FGC for a family) is not an orphan
