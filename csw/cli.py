@@ -75,10 +75,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def print_check_run(run) -> None:
-    _say(f"checks: {run.checks_run} run, {run.blocking_failures} blocking failures, {run.warnings} warnings "
-         f"(run {run.run_id}, status {run.status})")
+    acknowledged = f" ({run.acknowledged} acknowledged)" if getattr(run, "acknowledged", 0) else ""
+    _say(f"checks: {run.checks_run} run, {run.blocking_failures} blocking failures, {run.warnings} warnings"
+         f"{acknowledged} (run {run.run_id}, status {run.status})")
+    if getattr(run, "data_docs", None):
+        _say(f"Data Docs: {run.data_docs}")
     if run.failures:
-        _say(_table([(f.severity, f.suite, f.check_name, f.failing_rows, f.message) for f in run.failures],
+        _say(_table([(f.severity + (" (acknowledged)" if f.acknowledged_by else ""), f.suite, f.check_name,
+                      f.failing_rows, f.message) for f in run.failures],
                     ("severity", "suite", "check", "rows", "message")))
 
 
@@ -88,6 +92,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = check(as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
     print_check_run(run)
     return 1 if run.status != "PASSED" else 0
+
+
+def cmd_dq_acknowledge(args: argparse.Namespace) -> int:
+    from csw.warehouse import connect
+    from expectations.acknowledgements import acknowledge
+
+    con = connect(get_settings())
+    try:
+        ack = acknowledge(con, args.check, by=args.by, reason=args.reason, suite=args.suite, expires_on=args.expires)
+    finally:
+        con.close()
+    until = f" until {ack.expires_on}" if ack.expires_on else ""
+    _say(f"acknowledged {ack.suite} / {ack.check_name} by {ack.acknowledged_by}{until}: it stays in the results "
+         "but no longer alerts")
+    return 0
+
+
+def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from csw.warehouse import connect
+    from expectations.acknowledgements import acknowledgements
+
+    con = connect(get_settings())
+    try:
+        acks = acknowledgements(con)
+    finally:
+        con.close()
+    today = datetime.now(timezone.utc).date()
+    _say(_table([(a.suite, a.check_name, a.acknowledged_by, f"{a.acknowledged_at:%Y-%m-%d %H:%M}",
+                  a.expires_on or "", "yes" if a.in_force(today) else "expired", a.reason) for a in acks],
+                ("suite", "check", "by", "at (UTC)", "expires", "in force", "reason")))
+    _say(f"{len(acks)} acknowledgement(s)")
+    return 0
 
 
 def print_return_files(files) -> None:
@@ -187,6 +225,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="output folder to list return files from")
     s.set_defaults(func=cmd_summary)
 
+    dq = sub.add_parser("dq", help="data quality: acknowledge known warnings")
+    dqsub = dq.add_subparsers(dest="dq_command", required=True)
+    ack = dqsub.add_parser("acknowledge", help="acknowledge a warning: it stays in the results but stops alerting "
+                           "(blocking checks cannot be acknowledged)")
+    ack.add_argument("check", help="check name as `csw check` prints it, e.g. '903 L09'")
+    ack.add_argument("--by", required=True, help="who acknowledges it")
+    ack.add_argument("--reason", required=True, help="why it is known and accepted")
+    ack.add_argument("--suite", help="the suite, when the check name runs in several")
+    ack.add_argument("--expires", type=_date, help="last day the acknowledgement holds (default: until revoked)")
+    ack.set_defaults(func=cmd_dq_acknowledge)
+    acks = dqsub.add_parser("acknowledgements", help="list acknowledged warnings")
+    acks.set_defaults(func=cmd_dq_acknowledgements)
+
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)
     return p
@@ -204,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if os.environ.get("CSW_DEBUG"):
             raise
-        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError") or isinstance(exc, OSError)
+        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

@@ -13,12 +13,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from expectations import store
+from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
@@ -46,15 +47,19 @@ class _Target:
     key: tuple[str, ...]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None) -> CheckRun:
-    """Validate every raw table in the contracts (current batch) and `marts.fct_indicator_values`, write
-    the run to `dq.runs` / `dq.check_results`, and return it. `status` is FAILED if a blocking check failed."""
+def run_checks(
+    con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None, data_docs: Path | None = None
+) -> CheckRun:
+    """Validate every raw table in the contracts (the rows staging reads), the staging relationships, the
+    cross-feed reconciliations, every mart and the DfE rules; write the run to `dq.runs` / `dq.check_results`
+    and, given `data_docs` (a folder), build the GX Data Docs there. `status` is FAILED if a blocking check
+    failed."""
     from expectations import suites  # imports GX (slow): only when checks actually run
 
     say = progress or (lambda _message: None)
     started_at = _now()
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    validator = _Validator()
+    validator = _Validator(run_id, started_at)
     results: list[CheckResult] = []
     for contract in all_tables():
         target = _Target(
@@ -86,8 +91,15 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
     results += _check_cross_tables(con, say)
     results += _check_dfe_rules(con, say)
 
+    # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
+    results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
     run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
     store.write_run(con, run, results)
+    if data_docs is not None:
+        from expectations import data_docs as docs
+
+        say(f"building Data Docs in {data_docs}")
+        run.data_docs = docs.build(validator.context, data_docs)
     return run
 
 
@@ -95,22 +107,33 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
 
 
 class _Validator:
-    """One ephemeral GX context, one pandas batch definition, reused for every table."""
+    """One ephemeral GX context, one pandas batch definition, reused for every table. Each suite runs as a
+    GX validation definition, so its results land in the context's (in-memory) results store, from which
+    the Data Docs are built at the end of the run."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_name: str, run_time: datetime) -> None:
         from expectations._gx import ProgressBarsConfig, gx
 
-        context = gx.get_context(mode="ephemeral")
+        self.context = gx.get_context(mode="ephemeral")
         # No tqdm bars in command output (GX shows them by default for every metric calculation).
-        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        asset = context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_batch")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        asset = self.context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_rows")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
 
     def validate(self, suite: Any, frame: pd.DataFrame) -> list[Any]:
+        from expectations._gx import gx
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GX and pandas deprecation chatter would drown the command output
-            batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
-            return list(batch.validate(suite, result_format=RESULT_FORMAT).results)
+            suite = self.context.suites.add_or_update(suite)
+            definition = self.context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=self._batch_definition, suite=suite))
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT,
+                                    run_id=self._run_id)
+            return list(result.results)
 
 
 def _validate(
