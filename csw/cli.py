@@ -91,7 +91,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     run = check(as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
     print_check_run(run)
+    if args.alert and run.status != "PASSED":
+        from csw.alerts import alert_blocking
+
+        _say(alert_blocking(run.run_id).reason)
     return 1 if run.status != "PASSED" else 0
+
+
+def cmd_dq_digest(args: argparse.Namespace) -> int:
+    from csw.alerts import send_daily_digest
+
+    _say(send_daily_digest().reason)
+    return 0
 
 
 def cmd_dq_acknowledge(args: argparse.Namespace) -> int:
@@ -204,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="Great Expectations checks; exit 1 if a blocking check fails")
     c.add_argument("--as-of", type=_date)
     c.add_argument("-v", "--verbose", action="store_true")
+    c.add_argument("--alert", action="store_true", help="email CSW_ALERT_TO when a blocking check fails")
     c.set_defaults(func=cmd_check)
 
     e = sub.add_parser("export", help="export files")
@@ -237,6 +249,8 @@ def parser() -> argparse.ArgumentParser:
     ack.set_defaults(func=cmd_dq_acknowledge)
     acks = dqsub.add_parser("acknowledgements", help="list acknowledged warnings")
     acks.set_defaults(func=cmd_dq_acknowledgements)
+    digest = dqsub.add_parser("digest", help="email CSW_ALERT_TO the new, unacknowledged warnings of the newest run")
+    digest.set_defaults(func=cmd_dq_digest)
 
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)
