@@ -35,9 +35,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from csw.generate import generate
 
     started = time.perf_counter()
+    def say(line: str) -> None:  # planted defects are always reported; files only with -v
+        if args.verbose or line.startswith("planted defect"):
+            _say(line)
+
     written = generate(
         Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
-        progress=_say if args.verbose else None,
+        progress=say, defects=args.defects,
     )
     feeds: dict[str, list[int]] = {}
     for path, rows in written.items():
@@ -200,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is written")
+    g.add_argument("--defects", metavar="NAME[,NAME…]|all",
+                   help="plant named data quality defects, each caught by a named check (csw/generate/defects.py)")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
@@ -269,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if os.environ.get("CSW_DEBUG"):
             raise
-        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused") or isinstance(exc, OSError)
+        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
+                                            "UnknownDefect") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

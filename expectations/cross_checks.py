@@ -1,5 +1,5 @@
-"""Checks across tables, as portable SQL: staging relationships, cross-feed reconciliation and the mart's
-period completeness.
+"""Checks across tables, as portable SQL: quarantined files, staging relationships, cross-feed
+reconciliation and the mart's period completeness.
 
 Great Expectations 1.x has no expectation spanning two tables (its relationship checks are SQL-only and
 its SQL datasource returned empty metrics over DuckDB), so these are written like the DfE rules: ONE
@@ -13,6 +13,8 @@ SELECT per check returning the failing rows with a `failing_key` column, run on 
   missing episode within a day, health assessments for children never looked after, attendance weeks of
   children not looked after that week, workforce teams unknown to the case system): always `warning`,
   with example pseudonymous keys (`child_key`, never a case-system id).
+- `loads`: a file quarantined at load that has not been resent since (`warning`: the feed's rows are
+  missing until it is).
 - `marts_fct_indicator_values`: every catalogue indicator has a row for every period of the mart
   (`blocking`: a missing row would be a blank cell in the return).
 
@@ -205,12 +207,25 @@ PERIOD_COMPLETENESS = SqlCheck(
     relations=("marts.dim_indicators", "marts.fct_indicator_values"),
 )
 
+# --- loads -------------------------------------------------------------------------------------------------
+
+QUARANTINED_FILES = SqlCheck(
+    suite="loads", check_name="quarantined_files_are_resent", feed="landing", table_name="_loads", severity=WARNING,
+    message="File quarantined at load and not yet resent (its rows are missing from the warehouse; the reason "
+            "is in raw._loads and beside the file in the quarantine folder)",
+    sql="""select q.file_name as failing_key from raw._loads as q
+           where q.outcome = 'quarantined' and not exists (
+               select 1 from raw._loads as l
+               where l.outcome = 'loaded' and l.file_name = q.file_name and l.loaded_at > q.loaded_at)""",
+    relations=("raw._loads",),
+)
+
 RELATIONSHIPS = (
     tuple(_parent_check(*spec) for spec in _PARENTS)
     + (_PLACEMENT_IN_EPISODE,)
     + tuple(_child_known_check(*spec) for spec in _CHILD_ROWS)
 )
-CHECKS = RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
+CHECKS = (QUARANTINED_FILES,) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
 def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
