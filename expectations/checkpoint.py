@@ -98,8 +98,9 @@ def run_checks(
     if data_docs is not None:
         from expectations import data_docs as docs
 
-        say(f"building Data Docs in {data_docs}")
+        docs_started = _now()
         run.data_docs = docs.build(validator.context, data_docs)
+        say(f"built Data Docs {run.data_docs} in {(_now() - docs_started).total_seconds():.1f} s")
     return run
 
 
