@@ -3,7 +3,8 @@ the cross-feed reconciliations, every mart and the DfE rules, and store the resu
 
 Each table is read once into a pandas DataFrame and validated once with its whole suite (GX's SQL
 datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). The GX
-context is ephemeral: nothing is written to disk except the `dq` tables.
+context is ephemeral: nothing is written to disk except the `dq` tables and, when asked, the run's Data
+Docs (expectations/data_docs.py). Cross-table checks are SQL (expectations/cross_checks.py, dfe_rules.py).
 """
 
 from __future__ import annotations
@@ -113,15 +114,13 @@ class _Validator:
     the Data Docs are built at the end of the run."""
 
     def __init__(self, run_name: str, run_time: datetime) -> None:
-        from expectations._gx import ProgressBarsConfig, gx
+        from expectations._gx import ProgressBarsConfig, RunIdentifier, gx
 
         self.context = gx.get_context(mode="ephemeral")
         # No tqdm bars in command output (GX shows them by default for every metric calculation).
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         asset = self.context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_rows")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
-        from great_expectations.core.run_identifier import RunIdentifier
-
         self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
 
     def validate(self, suite: Any, frame: pd.DataFrame) -> list[Any]:
