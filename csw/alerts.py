@@ -43,7 +43,8 @@ class Failing:
     def describe(self) -> str:
         where = self.feed or "marts"
         sample = f"\n  example keys: {self.failing_sample}" if self.failing_sample else ""
-        return f"[{where}] {self.message}{sample}\n  check: {self.suite} / {self.check_name}"
+        table = f" on {self.table_name}" if self.table_name else ""
+        return f"[{where}] {self.message}{sample}\n  check: {self.suite} / {self.check_name}{table}"
 
 
 @dataclass(frozen=True)
