@@ -35,9 +35,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from csw.generate import generate
 
     started = time.perf_counter()
+    def say(line: str) -> None:  # planted defects are always reported; files only with -v
+        if args.verbose or line.startswith("planted defect"):
+            _say(line)
+
     written = generate(
         Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
-        progress=_say if args.verbose else None,
+        progress=say, defects=args.defects,
     )
     if args.benchmarks:
         from csw.generate.benchmarks import write_benchmarks
@@ -80,10 +84,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def print_check_run(run) -> None:
-    _say(f"checks: {run.checks_run} run, {run.blocking_failures} blocking failures, {run.warnings} warnings "
-         f"(run {run.run_id}, status {run.status})")
+    acknowledged = f" ({run.acknowledged} acknowledged)" if getattr(run, "acknowledged", 0) else ""
+    _say(f"checks: {run.checks_run} run, {run.blocking_failures} blocking failures, {run.warnings} warnings"
+         f"{acknowledged} (run {run.run_id}, status {run.status})")
+    if getattr(run, "data_docs", None):
+        _say(f"Data Docs: {run.data_docs}")
     if run.failures:
-        _say(_table([(f.severity, f.suite, f.check_name, f.failing_rows, f.message) for f in run.failures],
+        _say(_table([(f.severity + (" (acknowledged)" if f.acknowledged_by else ""), f.suite, f.check_name,
+                      f.failing_rows, f.message) for f in run.failures],
                     ("severity", "suite", "check", "rows", "message")))
 
 
@@ -92,7 +100,52 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     run = check(as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
     print_check_run(run)
+    if args.alert and run.status != "PASSED":
+        from csw.alerts import alert_blocking
+
+        _say(alert_blocking(run.run_id).reason)
     return 1 if run.status != "PASSED" else 0
+
+
+def cmd_dq_digest(args: argparse.Namespace) -> int:
+    from csw.alerts import send_daily_digest
+
+    _say(send_daily_digest().reason)
+    return 0
+
+
+def cmd_dq_acknowledge(args: argparse.Namespace) -> int:
+    from csw.warehouse import connect
+    from expectations.acknowledgements import acknowledge
+
+    con = connect(get_settings())
+    try:
+        ack = acknowledge(con, args.check, by=args.by, reason=args.reason, suite=args.suite, expires_on=args.expires)
+    finally:
+        con.close()
+    until = f" until {ack.expires_on}" if ack.expires_on else ""
+    _say(f"acknowledged {ack.suite} / {ack.check_name} by {ack.acknowledged_by}{until}: it stays in the results "
+         "but no longer alerts")
+    return 0
+
+
+def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from csw.warehouse import connect
+    from expectations.acknowledgements import acknowledgements
+
+    con = connect(get_settings())
+    try:
+        acks = acknowledgements(con)
+    finally:
+        con.close()
+    today = datetime.now(timezone.utc).date()
+    _say(_table([(a.suite, a.check_name, a.acknowledged_by, f"{a.acknowledged_at:%Y-%m-%d %H:%M}",
+                  a.expires_on or "", "yes" if a.in_force(today) else "expired", a.reason) for a in acks],
+                ("suite", "check", "by", "at (UTC)", "expires", "in force", "reason")))
+    _say(f"{len(acks)} acknowledgement(s)")
+    return 0
 
 
 def print_return_files(files) -> None:
@@ -170,6 +223,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is written")
     g.add_argument("--benchmarks", action="store_true",
                    help="also the other North East authorities' returns and published figures (benchmarks feed)")
+    g.add_argument("--defects", metavar="NAME[,NAME…]|all",
+                   help="plant named data quality defects, each caught by a named check (csw/generate/defects.py)")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
@@ -185,6 +240,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="Great Expectations checks; exit 1 if a blocking check fails")
     c.add_argument("--as-of", type=_date)
     c.add_argument("-v", "--verbose", action="store_true")
+    c.add_argument("--alert", action="store_true", help="email CSW_ALERT_TO when a blocking check fails")
     c.set_defaults(func=cmd_check)
 
     e = sub.add_parser("export", help="export files")
@@ -211,6 +267,21 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--as-of", type=_date, help="as-of date of the rebuild (default: the newest case_system extract date)")
     k.set_defaults(func=cmd_rekey)
 
+    dq = sub.add_parser("dq", help="data quality: acknowledge known warnings")
+    dqsub = dq.add_subparsers(dest="dq_command", required=True)
+    ack = dqsub.add_parser("acknowledge", help="acknowledge a warning: it stays in the results but stops alerting "
+                           "(blocking checks cannot be acknowledged)")
+    ack.add_argument("check", help="check name as `csw check` prints it, e.g. '903 L09'")
+    ack.add_argument("--by", required=True, help="who acknowledges it")
+    ack.add_argument("--reason", required=True, help="why it is known and accepted")
+    ack.add_argument("--suite", help="the suite, when the check name runs in several")
+    ack.add_argument("--expires", type=_date, help="last day the acknowledgement holds (default: until revoked)")
+    ack.set_defaults(func=cmd_dq_acknowledge)
+    acks = dqsub.add_parser("acknowledgements", help="list acknowledged warnings")
+    acks.set_defaults(func=cmd_dq_acknowledgements)
+    digest = dqsub.add_parser("digest", help="email CSW_ALERT_TO the new, unacknowledged warnings of the newest run")
+    digest.set_defaults(func=cmd_dq_digest)
+
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)
     return p
@@ -228,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if os.environ.get("CSW_DEBUG"):
             raise
-        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError") or isinstance(exc, OSError)
+        expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
+                                            "UnknownDefect") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

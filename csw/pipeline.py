@@ -76,7 +76,7 @@ def check(*, as_of: date | None = None, settings: Settings | None = None, progre
     as_of = resolve_as_of(as_of, settings)
     con = connect(settings)
     try:
-        return run_checks(con, as_of=as_of, progress=progress)
+        return run_checks(con, as_of=as_of, progress=progress, data_docs=settings.output_dir / "data-docs")
     finally:
         con.close()
 

@@ -115,6 +115,9 @@ def csw_pipeline():
         run = run_checks(as_of=as_of, settings=settings)
         print_check_run(run)
         if run.status != "PASSED":
+            from csw.alerts import alert_blocking
+
+            print(alert_blocking(run.run_id, settings=settings).reason)  # email the team before failing the run
             names = ", ".join(f.check_name for f in run.failures if f.severity == "blocking")
             raise AirflowFailException(f"{run.blocking_failures} blocking check(s) failed: {names}")
         return {"run_id": run.run_id, "checks_run": run.checks_run, "warnings": run.warnings}

@@ -14,6 +14,7 @@ disable_telemetry()  # must precede the import below: GX reads GX_ANALYTICS_ENAB
 
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.expectations.metadata_types import FailureSeverity  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
@@ -22,4 +23,4 @@ from great_expectations.expectations.row_conditions import Column  # noqa: E402
 for _name in ("great_expectations", "great_expectations.data_context.types.base"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-__all__ = ["Column", "FailureSeverity", "ProgressBarsConfig", "gx", "gxe"]
+__all__ = ["Column", "FailureSeverity", "ProgressBarsConfig", "RunIdentifier", "gx", "gxe"]

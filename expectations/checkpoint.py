@@ -1,9 +1,11 @@
-"""`csw check`: validate the current batch of every raw table and the indicator mart, store the results.
+"""`csw check`: validate the current rows of every raw table (what staging reads), the staging relationships,
+the cross-feed reconciliations, every mart and the DfE rules, and store the results.
 
 Each table is read once into a pandas DataFrame and validated once with its whole suite (GX's SQL
-datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). On the
-Postgres target the same suites run as SQL in the server (`expectations.gx_postgres`). The GX context is
-ephemeral: nothing is written to disk except the `dq` tables.
+datasource over DuckDB returned empty metrics when probed, so DuckDB tables go through pandas). The GX
+context is ephemeral: nothing is written to disk except the `dq` tables and, when asked, the run's Data
+Docs (expectations/data_docs.py). On the Postgres target the same suites run as SQL in the server
+(`expectations.gx_postgres`). Cross-table checks are SQL (expectations/cross_checks.py, dfe_rules.py).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from expectations import store
+from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
@@ -30,6 +33,9 @@ Progress = Callable[[str], None]
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
 SAMPLE_SIZE = 5
 _META_COLUMNS = ("_source_file", "_row_number")
+# Feeds whose newest file replaces the previous one (staging reads `current_batch`); every other feed is
+# incremental or a dated snapshot, read by staging as the newest row of each key (`latest_per_key`).
+REPLACED_FEEDS = ("case_system", "reference")
 
 
 @dataclass(frozen=True)
@@ -43,15 +49,19 @@ class _Target:
     key: tuple[str, ...]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None) -> CheckRun:
-    """Validate every raw table in the contracts (current batch) and `marts.fct_indicator_values`, write
-    the run to `dq.runs` / `dq.check_results`, and return it. `status` is FAILED if a blocking check failed."""
+def run_checks(
+    con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None, data_docs: Path | None = None
+) -> CheckRun:
+    """Validate every raw table in the contracts (the rows staging reads), the staging relationships, the
+    cross-feed reconciliations, every mart and the DfE rules; write the run to `dq.runs` / `dq.check_results`
+    and, given `data_docs` (a folder), build the GX Data Docs there. `status` is FAILED if a blocking check
+    failed."""
     from expectations import suites  # imports GX (slow): only when checks actually run
 
     say = progress or (lambda _message: None)
     started_at = _now()
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    validator = _validator_for(con)
+    validator = _validator_for(con, run_id, started_at)
     results: list[CheckResult] = []
     for contract in all_tables():
         target = _Target(
@@ -74,10 +84,25 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
     mart_results = _check_mart(con, validator, mart_target)
     _report(say, mart_target, mart_results)
     results += mart_results
+    for table in suites.MART_KEYS:
+        target = _Target(suite=suites.suite_name("marts", table), feed=None, table_name=table,
+                         relation=f"marts.{table}", key=suites.MART_KEYS[table])
+        table_results = _check_mart_keys(con, validator, target)
+        _report(say, target, table_results)
+        results += table_results
+    results += _check_cross_tables(con, say)
     results += _check_dfe_rules(con, say)
 
+    # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
+    results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
     run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
     store.write_run(con, run, results)
+    if data_docs is not None:
+        from expectations import data_docs as docs
+
+        docs_started = _now()
+        run.data_docs = docs.build(validator.context, data_docs)
+        say(f"built Data Docs {run.data_docs} in {(_now() - docs_started).total_seconds():.1f} s")
     return run
 
 
@@ -85,33 +110,46 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progres
 
 
 class _Validator:
-    """One ephemeral GX context, one pandas batch definition, reused for every table."""
+    """One ephemeral GX context, one pandas batch definition, reused for every table. Each suite runs as a
+    GX validation definition, so its results land in the context's (in-memory) results store, from which
+    the Data Docs are built at the end of the run."""
 
-    def __init__(self) -> None:
-        from expectations._gx import ProgressBarsConfig, gx
+    def __init__(self, run_name: str, run_time: datetime) -> None:
+        from expectations._gx import ProgressBarsConfig, RunIdentifier, gx
 
-        context = gx.get_context(mode="ephemeral")
+        self.context = gx.get_context(mode="ephemeral")
         # No tqdm bars in command output (GX shows them by default for every metric calculation).
-        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        asset = context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_batch")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        asset = self.context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_rows")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
+        self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
 
     def validate(self, suite: Any, frame: pd.DataFrame) -> list[Any]:
+        from expectations._gx import gx
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GX and pandas deprecation chatter would drown the command output
-            batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
-            return list(batch.validate(suite, result_format=RESULT_FORMAT).results)
+            suite = self.context.suites.add_or_update(suite)
+            definition = self.context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=self._batch_definition, suite=suite))
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT,
+                                    run_id=self._run_id)
+            return list(result.results)
 
 
-def _validator_for(con: Any) -> Any:
+def _validator_for(con: Any, run_name: str, run_time: datetime) -> Any:
     """pandas on DuckDB; GX's Postgres datasource on Postgres (expectations.gx_postgres)."""
     from csw.warehouse import is_postgres
 
     if is_postgres(con):
         from expectations.gx_postgres import PostgresValidator
 
-        return PostgresValidator(con, RESULT_FORMAT)
-    return _Validator()
+        return PostgresValidator(con, RESULT_FORMAT, run_name=run_name, run_time=run_time)
+    return _Validator(run_name, run_time)
+
+
+def validator_reads_sql(validator: Any) -> bool:
+    return hasattr(validator, "validate_query")
 
 
 def _validate(
@@ -139,7 +177,7 @@ def _validate(
 
 
 def _check_raw_table(
-    con: duckdb.DuckDBPyConnection, validator: Any, contract: TableContract, target: _Target, as_of: date
+    con: duckdb.DuckDBPyConnection, validator: _Validator, contract: TableContract, target: _Target, as_of: date
 ) -> list[CheckResult]:
     from expectations import suites
 
@@ -147,8 +185,8 @@ def _check_raw_table(
     columns = _table_columns(con, "raw", contract.raw_table)
     frame = query = rows = None
     if columns is not None and validator_reads_sql(validator):  # Postgres: the suite runs as SQL
-        query = _current_batch_query(contract, columns)
-        rows = con.execute(f"select count(*) from ({query}) as current_batch").fetchone()[0]
+        query = _current_rows_query(contract, columns)
+        rows = con.execute(f"select count(*) from ({query}) as current_rows").fetchone()[0]
     elif columns is not None:
         frame = _read_current_batch(con, contract, columns)
         rows = len(frame)
@@ -163,25 +201,20 @@ def _check_raw_table(
         ]
     results = [
         _loaded_result(target, checked_at, passed=True, observed=f"{rows:,} rows",
-                       message=f"{target.relation}: current batch has {rows:,} rows")
+                       message=f"{target.relation}: {rows:,} current rows")
     ]
-    index_columns = [c for c in (*contract.key, *_META_COLUMNS) if c in (columns or ())]
+    index_columns = [c for c in (*contract.key, *_META_COLUMNS) if c in columns]
     return results + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at,
                                query=query, index_columns=index_columns, row_count=rows)
 
 
-def validator_reads_sql(validator: Any) -> bool:
-    return hasattr(validator, "validate_query")
-
-
-def _current_batch_query(contract: TableContract, columns: list[str]) -> str:
-    """The newest batch of a raw table as SQL (what `_read_current_batch` reads), absent optional columns null."""
-    select = [f'"{c}"' for c in columns]
+def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
+    """What `_read_current_batch` reads, as one SELECT (GX's query asset), absent optional columns null."""
+    wanted = [c.name for c in contract.columns if c.name in columns] + [c for c in _META_COLUMNS if c in columns]
+    select = [f'"{c}"' for c in wanted]
     select += [f'cast(null as {c.sql_type}) as "{c.name}"' for c in contract.columns
                if c.name not in columns and not c.required]  # FEEDS.md: an absent optional column is nulls
-    table = f"raw.{contract.raw_table}"
-    where = f" where _batch_id = (select max(_batch_id) from {table})" if "_batch_id" in columns else ""
-    return f"select {', '.join(select)} from {table}{where}"
+    return f"select {', '.join(select)} from {current_rows_sql(contract, columns)} as current_rows"
 
 
 def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
@@ -207,7 +240,6 @@ def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _
     if "indicator_id" in dim_columns:
         known = [r[0] for r in con.execute(
             "select distinct indicator_id from marts.dim_indicators where indicator_id is not null").fetchall()]
-    order = " order by " + ", ".join(f"f.{k}" for k in target.key) if set(target.key) <= set(fact_columns) else ""
     if validator_reads_sql(validator) and "indicator_id" in fact_columns and "unit" in dim_columns:
         query = (f"select f.*, units.unit as {suites.UNIT_COLUMN} from marts.{suites.MART_TABLE} as f left join "
                  "(select indicator_id, max(unit) as unit from marts.dim_indicators group by indicator_id) as units "
@@ -216,6 +248,7 @@ def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _
         return [_marts_built(target, checked_at, rows)] + _validate(
             validator, suites.mart_suite(known), target, None, checked_at, query=query,
             index_columns=[k for k in target.key if k in fact_columns], row_count=rows)
+    order = " order by " + ", ".join(f"f.{k}" for k in target.key) if set(target.key) <= set(fact_columns) else ""
     if "indicator_id" in fact_columns and "unit" in dim_columns:
         # one unit per indicator, so a duplicated catalogue row cannot duplicate mart rows here
         sql = (
@@ -241,6 +274,35 @@ def _marts_built(target: _Target, checked_at: datetime, rows: int) -> CheckResul
     )
 
 
+def _check_mart_keys(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
+    """Key checks of one mart, reading only its key columns (and a breakdown's value)."""
+    from expectations import suites
+
+    checked_at = _now()
+    columns = _table_columns(con, "marts", target.table_name)
+    built = CheckResult(
+        suite=target.suite, check_name="table_is_built", feed=None, table_name=target.table_name,
+        severity="warning", status="passed" if columns else "failed",
+        observed_value="built" if columns else "table absent", failing_rows=0 if columns else None,
+        failing_sample=None, checked_at=checked_at,
+        message=f"{target.relation} exists" if columns else f"{target.relation} is not built (run `csw build`)",
+    )
+    if columns is None:
+        return [built]
+    wanted = [c for c in (*target.key, "value") if c in columns]
+    order = ", ".join(f'"{k}"' for k in target.key if k in columns)
+    select = ", ".join(f'"{c}"' for c in wanted)
+    if validator_reads_sql(validator):  # Postgres: the suite runs as SQL
+        rows = con.execute(f"select count(*) from {target.relation}").fetchone()[0]
+        return [built] + _validate(validator, suites.mart_key_suite(target.table_name), target, None, checked_at,
+                                   query=f"select {select} from {target.relation}",
+                                   index_columns=[k for k in target.key if k in columns], row_count=rows)
+    frame = con.execute(f"select {select} from {target.relation}" + (f" order by {order}" if order else "")).df()
+    if "value" in frame.columns and frame["value"].dtype == object:  # DECIMAL arrives as Python Decimals
+        frame["value"] = pd.to_numeric(frame["value"])
+    return [built] + _validate(validator, suites.mart_key_suite(target.table_name), target, frame, checked_at)
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 
@@ -254,12 +316,28 @@ def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> l
     return [r[0] for r in rows] or None
 
 
+def current_rows_sql(contract: TableContract, columns: Sequence[str]) -> str:
+    """What staging reads of a raw table (dbt macros `current_batch` / `latest_per_key`): the newest file of
+    a replaced feed, or the newest row of every key across all the files of an incremental feed."""
+    table = f"raw.{contract.raw_table}"
+    if "_batch_id" not in columns:
+        return table
+    if contract.feed in REPLACED_FEEDS:
+        return f"(select * from {table} where _batch_id = (select max(_batch_id) from {table}))"
+    keys = ", ".join(f'"{k}"' for k in contract.key)
+    return (
+        f"(select * from (select keyed.*, row_number() over (partition by {keys} "
+        f"order by keyed._batch_id desc, keyed._row_number desc) as _key_rank from {table} as keyed) as ranked "
+        "where ranked._key_rank = 1)"
+    )
+
+
 def _read_current_batch(con: duckdb.DuckDBPyConnection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
-    """The newest batch of a raw table: the contract's columns plus the file and row of each row."""
+    """The current rows of a raw table (`current_rows_sql`): the contract's columns plus the file and row."""
     wanted = [c.name for c in contract.columns if c.name in columns] + [c for c in _META_COLUMNS if c in columns]
     select = ", ".join(f'"{c}"' for c in wanted)
-    table = f"raw.{contract.raw_table}"
-    where = f" where _batch_id = (select max(_batch_id) from {table})" if "_batch_id" in columns else ""
+    table = f"{current_rows_sql(contract, columns)} as current_rows"
+    where = ""
     # in file order, so the example rows quoted in messages are the first failing rows of the file
     order = " order by _source_file, _row_number" if all(c in columns for c in _META_COLUMNS) else ""
     frame = con.execute(f"select {select} from {table}{where}{order}").df()
@@ -400,10 +478,7 @@ def _distinct(values: Any) -> list[str]:
 
 
 def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
-    failed = [r for r in results if r.failed]
-    blocking = sum(1 for r in failed if r.severity == "blocking")
-    say(f"checked {target.relation}: {len(results)} checks, {blocking} blocking failures, "
-        f"{len(failed) - blocking} warnings")
+    _summarise(say, target.relation, results)
 
 
 # --- DfE CIN census / SSDA903 validation rules (expectations/dfe_rules.py) ------------------------------
@@ -411,29 +486,59 @@ def _report(say: Progress, target: _Target, results: list[CheckResult]) -> None:
 DFE_SUITE = "dfe_validation"
 
 
+def _sql_result(*, suite: str, check_name: str, feed: str | None, table_name: str | None, severity: str,
+                message: str, failing_rows: int, sample_keys: list[str], error: str | None, checked_at: datetime,
+                missing: Sequence[str] = ()) -> CheckResult:
+    """One stored result of a SQL check (a DfE rule or a cross-table check)."""
+    base = dict(suite=suite, check_name=check_name, feed=feed, table_name=table_name, severity=severity,
+                checked_at=checked_at)
+    if error is not None:
+        return CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
+                           failing_sample=None, message=f"{message} — could not run: {error}")
+    if missing:
+        return CheckResult(**base, status="passed", observed_value="not run", failing_rows=None, failing_sample=None,
+                           message=f"{message} — not run: {', '.join(missing)} absent")
+    n = failing_rows
+    sample = ", ".join(sample_keys) or None
+    return CheckResult(**base, status="failed" if n else "passed", observed_value=f"{n:,} records",
+                       failing_rows=n, failing_sample=sample if n else None,
+                       message=message if n == 0 else f"{message} — {n:,} records, e.g. {sample}")
+
+
+def _summarise(say: Progress, what: str, results: list[CheckResult]) -> None:
+    failed = [r for r in results if r.failed]
+    blocking = sum(1 for r in failed if r.severity == "blocking")
+    say(f"checked {what}: {len(results)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
+
+
 def _check_dfe_rules(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
     """One check result per DfE rule (suite `dfe_validation`, check `<source> <code>`)."""
     from expectations.dfe_rules import evaluate_rules
 
     checked_at = _now()
-    results = []
-    for outcome in evaluate_rules(con):
-        rule = outcome.rule
-        base = dict(suite=DFE_SUITE, check_name=rule.check_name, feed="case_system",
-                    table_name=(rule.tables[0] if rule.tables else None), severity=rule.severity,
+    results = [
+        _sql_result(suite=DFE_SUITE, check_name=o.rule.check_name, feed="case_system",
+                    table_name=(o.rule.tables[0] if o.rule.tables else None), severity=o.rule.severity,
+                    message=o.rule.message, failing_rows=o.failing_rows, sample_keys=o.sample_keys, error=o.error,
                     checked_at=checked_at)
-        if outcome.error is not None:
-            results.append(CheckResult(**base, status="failed", observed_value="could not run", failing_rows=None,
-                                       failing_sample=None,
-                                       message=f"{rule.message} — could not run: {outcome.error}"))
-            continue
-        n = outcome.failing_rows
-        sample = ", ".join(outcome.sample_keys) or None
-        message = rule.message if n == 0 else f"{rule.message} — {n:,} records, e.g. {sample}"
-        results.append(CheckResult(**base, status="failed" if n else "passed", observed_value=f"{n:,} records",
-                                   failing_rows=n, failing_sample=sample if n else None, message=message))
-    failed = [r for r in results if r.failed]
-    blocking = sum(1 for r in failed if r.severity == "blocking")
-    say(f"checked DfE validation rules: {len(results)} rules, {blocking} blocking failures, "
-        f"{len(failed) - blocking} warnings")
+        for o in evaluate_rules(con)
+    ]
+    _summarise(say, "DfE validation rules", results)
+    return results
+
+
+def _check_cross_tables(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
+    """Staging relationships, cross-feed reconciliation and period completeness (expectations/cross_checks.py)."""
+    from expectations.cross_checks import evaluate
+
+    checked_at = _now()
+    results = [
+        _sql_result(suite=o.check.suite, check_name=o.check.check_name, feed=o.check.feed,
+                    table_name=o.check.table_name, severity=o.check.severity, message=o.check.message,
+                    failing_rows=o.failing_rows, sample_keys=o.sample_keys, error=o.error, checked_at=checked_at,
+                    missing=o.missing)
+        for o in evaluate(con)
+    ]
+    for suite in dict.fromkeys(r.suite for r in results):
+        _summarise(say, suite, [r for r in results if r.suite == suite])
     return results

@@ -503,6 +503,16 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def count_failing(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[str]]:
+    """How many rows `sql` returns, and up to five distinct `failing_key` values (sorted) as a sample."""
+    count = int(con.execute(f"select count(*) from ({sql}) as failing").fetchall()[0][0])
+    keys: list[str] = []
+    if count:
+        keys = [str(r[0]) for r in con.execute(
+            f"select distinct failing_key from ({sql}) as failing order by failing_key limit {SAMPLE_SIZE}").fetchall()]
+    return count, keys
+
+
 def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: list[DfeRule] | None = None) -> list[RuleResult]:
     """Run every rule on the current batch. A rule whose tables are absent or empty passes with 0 rows (its
     feed has not been delivered: the loaded checks say so); a rule whose SQL fails is reported with the
@@ -525,13 +535,8 @@ def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: list[DfeRule] | None =
             if skip:
                 results.append(RuleResult(rule, 0, []))
                 continue
-            count, = con.execute(f"select count(*) from ({rule.sql}) as failing").fetchone()
-            keys = []
-            if count:
-                keys = [str(r[0]) for r in con.execute(
-                    f"select distinct failing_key from ({rule.sql}) as failing order by failing_key "
-                    f"limit {SAMPLE_SIZE}").fetchall()]
-            results.append(RuleResult(rule, int(count), keys))
+            count, keys = count_failing(con, rule.sql)
+            results.append(RuleResult(rule, count, keys))
         except Exception as exc:  # noqa: BLE001 - reported on the rule, the other rules still run
             results.append(RuleResult(rule, 0, [], f"{type(exc).__name__}: {exc}"))
     return results

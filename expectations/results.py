@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 PASSED = "PASSED"
 FAILED = "FAILED"
@@ -24,6 +25,7 @@ class CheckResult:
     failing_sample: str | None  # up to 5 key values of failing rows
     message: str
     checked_at: datetime
+    acknowledged_by: str | None = None  # a failed warning a performance officer acknowledged (dq.acknowledgements)
 
     @property
     def failed(self) -> bool:
@@ -37,6 +39,7 @@ class CheckFailure:
     severity: str
     message: str
     failing_rows: int | None
+    acknowledged_by: str | None = None
 
     @property
     def check(self) -> str:
@@ -56,6 +59,8 @@ class CheckRun:
     blocking_failures: int
     warnings: int
     failures: list[CheckFailure] = field(default_factory=list)
+    acknowledged: int = 0  # warnings among `warnings` that an officer acknowledged: listed, not alerted
+    data_docs: Path | None = None  # index.html of the run's Data Docs, when built
 
     @property
     def passed(self) -> bool:
@@ -73,7 +78,7 @@ class CheckRun:
         blocking = sum(1 for r in failed if r.severity == "blocking")
         order = {"blocking": 0, "warning": 1}
         failures = [
-            CheckFailure(r.suite, r.check_name, r.severity, r.message, r.failing_rows)
+            CheckFailure(r.suite, r.check_name, r.severity, r.message, r.failing_rows, r.acknowledged_by)
             for r in sorted(failed, key=lambda r: (order.get(r.severity, 2), r.suite, r.check_name))
         ]
         return cls(
@@ -86,4 +91,5 @@ class CheckRun:
             blocking_failures=blocking,
             warnings=len(failed) - blocking,
             failures=failures,
+            acknowledged=sum(1 for r in failed if r.acknowledged_by),
         )

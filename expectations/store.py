@@ -1,4 +1,5 @@
-"""The `dq` schema: one row per check run (`dq.runs`) and per check (`dq.check_results`), kept over time.
+"""The `dq` schema: one row per check run (`dq.runs`) and per check (`dq.check_results`), kept over time;
+the warnings performance officers acknowledged (`dq.acknowledgements`) and the alerts sent (`dq.alerts`).
 
 The regional export reads these two tables by name; their columns are an interface (PRODUCT.md).
 """
@@ -38,14 +39,44 @@ _RESULTS_COLUMNS = (
     ("failing_sample", "varchar"),
     ("message", "varchar"),
     ("checked_at", "timestamp"),
+    ("acknowledged_by", "varchar"),  # who acknowledged this failed warning (dq.acknowledgements); else null
 )
 _RESULTS_DDL = f"create table if not exists {RESULTS_TABLE} ({', '.join(f'{n} {t}' for n, t in _RESULTS_COLUMNS)})"
+
+
+ACKNOWLEDGEMENTS_TABLE = "dq.acknowledgements"
+_ACKNOWLEDGEMENTS_DDL = f"""
+create table if not exists {ACKNOWLEDGEMENTS_TABLE} (
+    suite varchar,
+    check_name varchar,
+    acknowledged_by varchar,
+    reason varchar,
+    acknowledged_at timestamp,
+    expires_on date
+)
+"""
+ALERTS_TABLE = "dq.alerts"
+_ALERTS_DDL = f"""
+create table if not exists {ALERTS_TABLE} (
+    run_id varchar,
+    kind varchar,
+    suite varchar,
+    check_name varchar,
+    sent_at timestamp,
+    recipients varchar
+)
+"""
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists dq")
     con.execute(_RUNS_DDL)
     con.execute(_RESULTS_DDL)
+    # a warehouse created before a column was added gains it, empty (DuckDB and Postgres both accept this)
+    for name, sql_type in _RESULTS_COLUMNS:
+        con.execute(f"alter table {RESULTS_TABLE} add column if not exists {name} {sql_type}")
+    con.execute(_ACKNOWLEDGEMENTS_DDL)
+    con.execute(_ALERTS_DDL)
 
 
 def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[CheckResult]) -> None:
@@ -53,7 +84,7 @@ def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[Check
     frame = pd.DataFrame(
         [
             (run.run_id, r.suite, r.check_name, r.feed, r.table_name, r.severity, r.status, r.observed_value,
-             r.failing_rows, r.failing_sample, r.message, r.checked_at)
+             r.failing_rows, r.failing_sample, r.message, r.checked_at, r.acknowledged_by)
             for r in results
         ],
         columns=[name for name, _ in _RESULTS_COLUMNS],

@@ -224,3 +224,48 @@ def mart_suite(known_indicator_ids: Iterable[str]) -> gx.ExpectationSuite:
         row_condition=Col(UNIT_COLUMN).is_in(list(NON_NEGATIVE_UNITS)),
     )
     return suite
+
+
+# Every other mart: its key (dbt's `unique` / `unique_combination` tests say the same; GX records it in dq).
+MART_KEYS: dict[str, tuple[str, ...]] = {
+    "dim_indicators": ("indicator_id",),
+    "dim_local_authorities": ("la_code",),
+    "fct_referrals": ("referral_key",),
+    "fct_assessments": ("assessment_key",),
+    "fct_cp_plans": ("cp_plan_key",),
+    "fct_cla_episodes": ("cla_episode_key",),
+    "fct_indicator_breakdowns": (
+        "indicator_id", "la_code", "period_type", "period_label", "dimension", "dimension_value",
+    ),
+}
+
+
+def mart_key_suite(table: str) -> gx.ExpectationSuite:
+    """The suite of one mart other than the indicator values: its key is present, never blank and unique
+    (blocking); a breakdown's value is never negative (every breakdown counts children or is a percentage)."""
+    key = MART_KEYS[table]
+    suite = gx.ExpectationSuite(name=suite_name("marts", table))
+    what = table.removeprefix("fct_").removeprefix("dim_").replace("_", " ")
+    for name in key:
+        _add(
+            suite, gxe.ExpectColumnToExist,
+            _meta(BLOCKING, f"expect_column_to_exist({name})", f"marts.{table} has the column {name}",
+                  f"the column {name} is missing"),
+            column=name,
+        )
+        _add(
+            suite, gxe.ExpectColumnValuesToNotBeNull,
+            _meta(BLOCKING, f"expect_column_values_to_not_be_null({name})", f"Every {what} row has a {name}",
+                  f"{{rows}} {{has}} a blank {name}"),
+            column=name,
+        )
+    _key_expectations(suite, key, what)
+    if table == "fct_indicator_breakdowns":
+        _add(
+            suite, gxe.ExpectColumnValuesToBeBetween,
+            _meta(BLOCKING, "expect_column_values_to_be_between(value, min 0)", "Every breakdown value is 0 or more",
+                  "{rows} {has} a negative breakdown value", show_values=True),
+            column="value",
+            min_value=0,
+        )
+    return suite

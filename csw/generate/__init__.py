@@ -22,7 +22,16 @@ __all__ = ["Landing", "Request", "build", "generate"]
 
 
 def generate(out: Path, *, la_code: str = "841", start: date = date(2019, 4, 1), end: date = date(2025, 3, 31),
-             seed: int = 1, scale: float = 1.0, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Write the FEEDS.md landing layout under `out`; return rows written per relative file path."""
+             seed: int = 1, scale: float = 1.0, progress: Callable[[str], None] | None = None,
+             defects: str | None = None) -> dict[str, int]:
+    """Write the FEEDS.md landing layout under `out`; return rows written per relative file path.
+    `defects` (`all` or comma-separated names of csw.generate.defects.DEFECTS) plants named data quality defects."""
+    from csw.generate import defects as planted_defects
+
+    chosen = planted_defects.parse(defects)  # an unknown name is refused before any work
     landing = build(Request(la_code=la_code, start=start, end=end, seed=seed, scale=scale))
+    for name, record in planted_defects.plant(landing.frames, chosen, seed=seed, extract=end).items():
+        if progress:
+            defect = planted_defects.DEFECTS[name]
+            progress(f"planted defect {name} ({defect.description}) in {record}: caught by {defect.check}")
     return write_frames(Path(out), landing.frames, progress)

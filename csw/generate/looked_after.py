@@ -181,6 +181,9 @@ def missing_episodes(ctx: Context, rec: Records, rng: np.random.Generator, perso
     r, day = r[keep], day[keep]
     n = len(r)
     length = np.select([rng.random(n) < 0.3, rng.random(n) < 0.57], [0, 1], uniform_days(rng, 2, 7, n))
+    # a child is back before going missing again (903 rule 574): an episode ends by the spell's next start
+    next_in_spell = np.append(r[1:] == r[:-1], False)
+    length = np.where(next_in_spell, np.minimum(length, np.append(day[1:], 0) - day), length)
     kind = np.where(rng.random(n) < 0.85, "M", "A").astype(object)
     offered = np.where(kind == "M", rng.random(n) < 0.88, rng.random(n) < 0.2)
     end = censor(day + length, ctx.end)

@@ -184,9 +184,12 @@ def test_unknown_indicator_and_period_type_fail(warehouse, add_values, as_of):
     add_values([("NOT_IN_CATALOGUE", "week", "2025-W01", date(2025, 1, 6), date(2025, 1, 12), 1, None, 1)])
     run = run_checks(warehouse, as_of=as_of)
 
-    assert run.blocking_failures == 2
+    assert run.blocking_failures == 3
     assert "found NOT_IN_CATALOGUE" in _failure(run, "expect_column_values_to_be_in_set(indicator_id)").message
     assert "found week" in _failure(run, "expect_column_values_to_be_in_set(period_type)").message
+    # the new period is missing for every catalogue indicator
+    incomplete = _failure(run, "every_indicator_has_every_period", suite="marts_fct_indicator_values")
+    assert incomplete.failing_rows == 5 and "REF_COUNT 2025-W01" in incomplete.message
 
 
 def test_marts_not_built_is_a_blocking_failure(warehouse, as_of):
@@ -250,3 +253,23 @@ def test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on(wareh
     assert failure.message == "raw.reference__population: the checks could not run: RuntimeError: boom"
     assert warehouse.execute("select count(*) from dq.check_results where suite = 'marts_fct_indicator_values'"
                              ).fetchone()[0] > 1
+
+
+def test_incremental_feed_is_checked_on_the_newest_row_of_every_key(warehouse, add_rows, as_of):
+    """Staging reads the newest row of each key across all health files; the checks validate the same rows."""
+    def assessment(assessment_id: str, outcome: str) -> dict:
+        return {"assessment_id": assessment_id, "person_id": "P001", "assessment_type": "RHA",
+                "requested_date": date(2024, 6, 1), "due_date": date(2024, 7, 1),
+                "completed_date": date(2024, 6, 20), "outcome": outcome}
+
+    health = "health__assessments"
+    add_rows(health, [assessment("H1", "LOST"), assessment("H2", "MISLAID")], batch_id=1,
+             source_file="health_assessments_20240630.csv")
+    add_rows(health, [assessment("H1", "COMPLETED")], batch_id=2, source_file="health_assessments_20240731.csv")
+    run = run_checks(warehouse, as_of=as_of)
+
+    # H1's bad code was corrected by the newer file; H2 is only in the older file and is still current
+    failure = _failure(run, "expect_column_values_to_be_in_set(outcome)", suite=f"raw_{health}")
+    assert failure.failing_rows == 1 and "health_assessments_20240630.csv, row 2" in failure.message
+    loaded = _stored(warehouse, run, "table_is_loaded", f"raw_{health}")
+    assert loaded["observed_value"] == "2 rows"

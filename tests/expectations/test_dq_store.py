@@ -45,7 +45,24 @@ def test_tables_have_exactly_the_interface_columns():
         ("run_id", "VARCHAR"), ("suite", "VARCHAR"), ("check_name", "VARCHAR"), ("feed", "VARCHAR"),
         ("table_name", "VARCHAR"), ("severity", "VARCHAR"), ("status", "VARCHAR"), ("observed_value", "VARCHAR"),
         ("failing_rows", "BIGINT"), ("failing_sample", "VARCHAR"), ("message", "VARCHAR"), ("checked_at", "TIMESTAMP"),
+        ("acknowledged_by", "VARCHAR"),  # added last: readers that name their columns are unaffected
     ]
+    tables = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'dq'").fetchall()}
+    assert tables == {"runs", "check_results", "acknowledgements", "alerts"}
+
+
+def test_a_warehouse_from_before_acknowledgements_gains_the_column_and_keeps_its_rows():
+    con = duckdb.connect()
+    con.execute("create schema dq")
+    con.execute("create table dq.check_results (run_id varchar, suite varchar, check_name varchar, feed varchar, "
+                "table_name varchar, severity varchar, status varchar, observed_value varchar, failing_rows bigint, "
+                "failing_sample varchar, message varchar, checked_at timestamp)")
+    con.execute("insert into dq.check_results (run_id, suite) values ('old', 's')")
+    results = [_result(acknowledged_by=None)]
+    write_run(con, _run("new", results), results)
+    assert con.execute("select run_id, acknowledged_by from dq.check_results order by run_id").fetchall() == [
+        ("new", None), ("old", None)]
 
 
 def test_a_run_is_written_whole_or_not_at_all():

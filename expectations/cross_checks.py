@@ -1,0 +1,253 @@
+"""Checks across tables, as portable SQL: quarantined files, staging relationships, cross-feed
+reconciliation and the mart's period completeness.
+
+Great Expectations 1.x has no expectation spanning two tables (its relationship checks are SQL-only and
+its SQL datasource returned empty metrics over DuckDB), so these are written like the DfE rules: ONE
+SELECT per check returning the failing rows with a `failing_key` column, run on DuckDB or Postgres.
+
+- `staging_relationships`: orphans in what staging serves (an assessment without its referral, a
+  placement outside every episode of its period of care, rows for children not in the person table).
+  Within the case-system extract they are `blocking` (the return's inputs); a partner feed naming a child
+  the case system does not know is a `warning`. `failing_key` is the record's own id (as in the raw suites).
+- `reconciliation`: feeds that should agree and do not (police missing reports with no case-system
+  missing episode within a day, health assessments for children never looked after, attendance weeks of
+  children not looked after that week, workforce teams unknown to the case system): always `warning`,
+  with example pseudonymous keys (`child_key`, never a case-system id).
+- `loads`: a file quarantined at load that has not been resent since (`warning`: the feed's rows are
+  missing until it is).
+- `marts_fct_indicator_values`: every catalogue indicator has a row for every period of the mart
+  (`blocking`: a missing row would be a blank cell in the return).
+
+A check whose tables are absent (the build has not run, or a feed never arrived) passes with an
+observed value saying it did not run; `marts_are_built` and `table_is_loaded` report the absence itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from expectations.dfe_rules import count_failing
+
+BLOCKING = "blocking"
+WARNING = "warning"
+RELATIONSHIPS_SUITE = "staging_relationships"
+RECONCILIATION_SUITE = "reconciliation"
+MART_SUITE = "marts_fct_indicator_values"
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    suite: str
+    check_name: str
+    feed: str | None
+    table_name: str  # the table whose rows fail (schema-less)
+    severity: str
+    message: str  # what one failing row means, in plain words
+    sql: str  # failing rows, with a `failing_key` column
+    relations: tuple[str, ...]  # schema.table the SQL reads: absent → the check does not run
+
+
+@dataclass(frozen=True)
+class SqlCheckResult:
+    check: SqlCheck
+    failing_rows: int
+    sample_keys: list[str]
+    error: str | None = None
+    missing: tuple[str, ...] = ()  # relations absent: the check did not run
+
+
+def _stg(model: str) -> str:
+    return f"staging.stg_{model}"
+
+
+# --- staging relationships -------------------------------------------------------------------------------
+
+# (model, its record id, parent model, parent id, column of the child naming the parent, what the child is)
+_PARENTS = (
+    ("case_system__assessments", "assessment_id", "case_system__referrals", "referral_id", "referral_id",
+     "Assessment"),
+    ("case_system__cin_plans", "cin_plan_id", "case_system__referrals", "referral_id", "referral_id", "CIN plan"),
+    ("case_system__s47_enquiries", "s47_enquiry_id", "case_system__referrals", "referral_id", "referral_id",
+     "Section 47 enquiry"),
+    ("case_system__initial_cp_conferences", "icpc_id", "case_system__referrals", "referral_id", "referral_id",
+     "Initial CP conference"),
+    ("case_system__cp_plans", "cp_plan_id", "case_system__referrals", "referral_id", "referral_id", "CP plan"),
+    ("case_system__cp_reviews", "cp_review_id", "case_system__cp_plans", "cp_plan_id", "cp_plan_id", "CP review"),
+    ("case_system__cp_visits", "cp_visit_id", "case_system__cp_plans", "cp_plan_id", "cp_plan_id", "CP visit"),
+    ("case_system__cla_reviews", "cla_review_id", "case_system__cla_episodes", "cla_id", "cla_id", "CLA review"),
+    ("case_system__cla_visits", "cla_visit_id", "case_system__cla_episodes", "cla_id", "cla_id", "CLA visit"),
+)
+
+# (model, record id, feed, what a row is): every child_key must be a child of the case system's person table
+_CHILD_ROWS = (
+    ("case_system__contacts", "contact_id", "case_system", "Contact"),
+    ("case_system__referrals", "referral_id", "case_system", "Referral"),
+    ("case_system__assessments", "assessment_id", "case_system", "Assessment"),
+    ("case_system__cp_plans", "cp_plan_id", "case_system", "CP plan"),
+    ("case_system__cla_episodes", "cla_episode_id", "case_system", "CLA episode"),
+    ("case_system__cla_placements", "placement_id", "case_system", "Placement"),
+    ("case_system__missing_episodes", "missing_episode_id", "case_system", "Missing episode"),
+    ("case_system__care_leavers", "care_leaver_record_id", "case_system", "Care leaver record"),
+    ("health__assessments", "assessment_id", "health", "Health assessment"),
+    ("education__peps", "pep_id", "education", "PEP"),
+    ("education__suspensions", "suspension_id", "education", "Suspension"),
+    ("partners__return_home_interviews", "return_home_interview_id", "partners", "Return home interview"),
+    ("partners__family_group_conferences", "family_group_conference_id", "partners", "Family group conference"),
+    ("partners__police_missing_incidents", "police_incident_id", "partners", "Police missing report"),
+)
+_PERSONS = _stg("case_system__persons")
+
+
+def _parent_check(model: str, record_id: str, parent: str, parent_id: str, column: str, what: str) -> SqlCheck:
+    parent_what = parent.split("__", 1)[1].rstrip("s").replace("_", " ")
+    return SqlCheck(
+        suite=RELATIONSHIPS_SUITE, check_name=f"{model.split('__', 1)[1]}_have_their_{column}",
+        feed="case_system", table_name=f"stg_{model}", severity=BLOCKING,
+        message=f"{what} names a {column} that is not in the extract's {parent_what}s",
+        sql=f"""select c.{record_id} as failing_key from {_stg(model)} as c
+                where c.{column} is null
+                   or not exists (select 1 from {_stg(parent)} as p where p.{parent_id} = c.{column})""",
+        relations=(_stg(model), _stg(parent)),
+    )
+
+
+def _child_known_check(model: str, record_id: str, feed: str, what: str) -> SqlCheck:
+    partner = feed != "case_system"
+    return SqlCheck(
+        suite=RELATIONSHIPS_SUITE, check_name=f"{model}_are_for_known_children",
+        feed=feed, table_name=f"stg_{model}", severity=WARNING if partner else BLOCKING,
+        message=f"{what} is for a child who is not in the case-system person table (ssd_person)",
+        # a partner row without a person id (police could not match the child, an FGC for a family) is not an orphan
+        sql=f"""select c.{record_id} as failing_key from {_stg(model)} as c
+                where {'c.child_key is not null and ' if partner else ''}not exists
+                      (select 1 from {_PERSONS} as p where p.child_key = c.child_key)""",
+        relations=(_stg(model), _PERSONS),
+    )
+
+
+_PLACEMENT_IN_EPISODE = SqlCheck(
+    suite=RELATIONSHIPS_SUITE, check_name="cla_placements_start_within_an_episode", feed="case_system",
+    table_name="stg_case_system__cla_placements", severity=BLOCKING,
+    message="Placement starts outside every CLA episode of its period of care (before it began or after it ceased)",
+    sql=f"""select pl.placement_id as failing_key from {_stg('case_system__cla_placements')} as pl
+            where not exists (
+                select 1 from {_stg('case_system__cla_episodes')} as e
+                where e.cla_id = pl.cla_id and pl.start_date >= e.start_date
+                  and (e.ceased_date is null or pl.start_date < e.ceased_date))""",
+    relations=(_stg("case_system__cla_placements"), _stg("case_system__cla_episodes")),
+)
+
+
+# --- cross-feed reconciliation (warnings, pseudonymous keys) ---------------------------------------------
+
+_EPISODES = _stg("case_system__cla_episodes")
+_DEPARTMENT = "raw.case_system__ssd_department"
+
+RECONCILIATIONS = (
+    SqlCheck(
+        suite=RECONCILIATION_SUITE, check_name="police_missing_reports_match_a_missing_episode", feed="partners",
+        table_name="stg_partners__police_missing_incidents", severity=WARNING,
+        message="Police missing report for a known child with no case-system missing episode starting within a "
+                "day of the report",
+        sql=f"""select pm.child_key as failing_key from {_stg('partners__police_missing_incidents')} as pm
+                where pm.is_matched_to_child and not exists (
+                    select 1 from {_stg('case_system__missing_episodes')} as m
+                    where m.child_key = pm.child_key
+                      and m.start_date between pm.reported_date - interval '1 day'
+                                           and pm.reported_date + interval '1 day')""",
+        relations=(_stg("partners__police_missing_incidents"), _stg("case_system__missing_episodes")),
+    ),
+    SqlCheck(
+        suite=RECONCILIATION_SUITE, check_name="health_assessments_are_for_looked_after_children", feed="health",
+        table_name="stg_health__assessments", severity=WARNING,
+        message="Health assessment for a child who has never been looked after",
+        sql=f"""select h.child_key as failing_key from {_stg('health__assessments')} as h
+                where not exists (select 1 from {_EPISODES} as e where e.child_key = h.child_key)""",
+        relations=(_stg("health__assessments"), _EPISODES),
+    ),
+    SqlCheck(
+        suite=RECONCILIATION_SUITE, check_name="attendance_weeks_are_for_looked_after_children", feed="education",
+        table_name="stg_education__attendance_weeks", severity=WARNING,
+        message="Virtual school attendance week for a child not looked after at any time that week",
+        sql=f"""select a.child_key as failing_key from {_stg('education__attendance_weeks')} as a
+                where not exists (
+                    select 1 from {_EPISODES} as e
+                    where e.child_key = a.child_key and e.start_date <= a.week_start_date + interval '6 days'
+                      and (e.ceased_date is null or e.ceased_date >= a.week_start_date))""",
+        relations=(_stg("education__attendance_weeks"), _EPISODES),
+    ),
+    SqlCheck(
+        suite=RECONCILIATION_SUITE, check_name="workforce_teams_are_known_to_the_case_system", feed="workforce",
+        table_name="stg_workforce__team_snapshots", severity=WARNING,
+        message="Workforce team that is neither a case-system department (ssd_department) nor the team of any "
+                "involvement",
+        sql=f"""select distinct w.team_id as failing_key from {_stg('workforce__team_snapshots')} as w
+                where not exists (select 1 from {_DEPARTMENT} as d where d.dept_team_id = w.team_id)
+                  and not exists (select 1 from {_stg('case_system__involvements')} as i where i.team_id = w.team_id)""",
+        relations=(_stg("workforce__team_snapshots"), _DEPARTMENT, _stg("case_system__involvements")),
+    ),
+)
+
+
+# --- period completeness -----------------------------------------------------------------------------------
+
+PERIOD_COMPLETENESS = SqlCheck(
+    suite=MART_SUITE, check_name="every_indicator_has_every_period", feed=None, table_name="fct_indicator_values",
+    severity=BLOCKING,
+    message="Indicator has no row for a period that other indicators have (a blank cell in the return)",
+    sql="""select i.indicator_id || ' ' || p.period_label as failing_key
+           from (select distinct indicator_id from marts.dim_indicators where indicator_id is not null) as i
+           cross join (select distinct la_code, period_type, period_label from marts.fct_indicator_values) as p
+           where not exists (
+               select 1 from marts.fct_indicator_values as v
+               where v.indicator_id = i.indicator_id and v.la_code = p.la_code
+                 and v.period_type = p.period_type and v.period_label = p.period_label)""",
+    relations=("marts.dim_indicators", "marts.fct_indicator_values"),
+)
+
+# --- loads -------------------------------------------------------------------------------------------------
+
+QUARANTINED_FILES = SqlCheck(
+    suite="loads", check_name="quarantined_files_are_resent", feed="landing", table_name="_loads", severity=WARNING,
+    message="File quarantined at load and not yet resent (its rows are missing from the warehouse; the reason "
+            "is in raw._loads and beside the file in the quarantine folder)",
+    sql="""select q.file_name as failing_key from raw._loads as q
+           where q.outcome = 'quarantined' and not exists (
+               select 1 from raw._loads as l
+               where l.outcome = 'loaded' and l.file_name = q.file_name and l.loaded_at > q.loaded_at)""",
+    relations=("raw._loads",),
+)
+
+RELATIONSHIPS = (
+    tuple(_parent_check(*spec) for spec in _PARENTS)
+    + (_PLACEMENT_IN_EPISODE,)
+    + tuple(_child_known_check(*spec) for spec in _CHILD_ROWS)
+)
+CHECKS = (QUARANTINED_FILES,) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
+
+
+def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = current_database()"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
+    """Run each check; one whose SQL fails is reported with the error, never raised."""
+    existing = _existing(con)
+    results = []
+    for check in checks:
+        missing = tuple(r for r in check.relations if r not in existing)
+        if missing:
+            results.append(SqlCheckResult(check, 0, [], missing=missing))
+            continue
+        try:
+            count, keys = count_failing(con, check.sql)
+            results.append(SqlCheckResult(check, count, keys))
+        except Exception as exc:  # noqa: BLE001 - reported on the check, the others still run
+            results.append(SqlCheckResult(check, 0, [], f"{type(exc).__name__}: {exc}"))
+    return results
