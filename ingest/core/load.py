@@ -29,7 +29,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import ContractError, is_os_junk, read_table
+from ingest.core.read import ContractError, landed_files, read_table
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -74,6 +74,11 @@ class FileOutcome:
     rows: int = 0
     table: str | None = None
     reason: str = ""
+
+    def line(self) -> str:
+        """The one progress line of this file."""
+        detail = f"{self.rows:,} rows" if self.outcome == "loaded" else self.reason
+        return f"{self.outcome:<11} {self.feed}/{self.file_name}: {detail}"
 
 
 @dataclass
@@ -266,10 +271,9 @@ def load_landing(
         folder = landing / feed
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not is_os_junk(p.name)):
+        for path in landed_files(folder):
             outcome = load_file(con, path, feed, settings, as_of=as_of, progress=progress)
             report.files.append(outcome)
             if progress:
-                detail = f"{outcome.rows:,} rows" if outcome.outcome == "loaded" else outcome.reason
-                progress(f"{outcome.outcome:<11} {feed}/{outcome.file_name}: {detail}")
+                progress(outcome.line())
     return report

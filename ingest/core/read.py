@@ -33,6 +33,13 @@ def is_os_junk(file_name: str) -> bool:
     return _OS_JUNK.match(file_name) is not None
 
 
+def landed_files(folder: Path) -> list[Path]:
+    """The files of a feed folder the loader considers, in name order: everything but OS junk."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not is_os_junk(p.name))
+
+
 class ContractError(ValueError):
     """A file breaks its contract; the message is the one-line reason shown to people."""
 
