@@ -13,7 +13,7 @@ PROBE = """
 import json
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag()
-out = {"errors": {k: v[-500:] for k, v in bag.import_errors.items()}, "dags": {}}
+out = {"errors": {k: v[-4000:] for k, v in bag.import_errors.items()}, "dags": {}}
 for dag_id, dag in bag.dags.items():
     condition = getattr(dag.timetable, "asset_condition", None)
     out["dags"][dag_id] = {
