@@ -38,7 +38,9 @@ def feed_alias(feed: str) -> AssetAlias:
 def _landing_and_day() -> tuple[Path, pendulum.Date]:
     context = get_current_context()
     landing = context["params"].get("landing") or os.environ.get("CSW_LANDING", PROJECT_ROOT / "demo" / "landing")
-    return Path(landing), pendulum.parse(context["ds"]).date()
+    # A run triggered without a logical date (Airflow 3 allows it) takes the day it was triggered.
+    day = pendulum.parse(context["ds"]).date() if context.get("ds") else context["dag_run"].run_after.date()
+    return Path(landing), day
 
 
 def ingest_dag(feed: str):

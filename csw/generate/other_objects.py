@@ -265,8 +265,10 @@ def _care_plans(x: _Extract) -> pd.DataFrame:
     return frame
 
 
-def _in_care_events(x: _Extract, what: str, min_age: float, rate: float) -> pd.DataFrame:
-    """Events of some periods of care of older children: a day in care at or after `min_age`, in the window."""
+def _in_care_events(x: _Extract, what: str, min_age: float, rate: float,
+                    columns: tuple[str, str, str], prefix: str) -> pd.DataFrame:
+    """Events of some periods of care of older children, on a day in care at or after `min_age` in the
+    window: a frame of (id, person id, date) under the object's `columns` names, in date order."""
     rng = x.rng(what)
     periods = x.periods()
     dob = pd.Series(x.dob.to_numpy(), index=x.person).reindex(periods["person"]).reset_index(drop=True)
@@ -276,30 +278,26 @@ def _in_care_events(x: _Extract, what: str, min_age: float, rate: float) -> pd.D
     high = periods["ended"].fillna(x.end).clip(upper=x.end)
     eligible = (low <= high).to_numpy() & (rng.random(len(periods)) < rate)
     when = _between(rng, low[eligible], high[eligible])
-    return pd.DataFrame({"person": periods["person"][eligible].to_numpy(), "day": when.to_numpy()})
+    events = pd.DataFrame({"person": periods["person"][eligible].to_numpy(), "day": when.to_numpy()})
+    events = events.sort_values(["day", "person"], kind="stable")
+    key, person, day = columns
+    return pd.DataFrame({key: _ids(prefix, len(events)), person: events["person"].to_numpy(),
+                         day: _text(events["day"])})
 
 
 def _convictions(x: _Extract) -> pd.DataFrame:
     rng = x.rng("conviction-offence")
-    events = _in_care_events(x, "conviction", 10, 0.05).sort_values(["day", "person"], kind="stable")
-    return pd.DataFrame({
-        "clac_cla_conviction_id": _ids("CV", len(events)),
-        "clac_person_id": events["person"].to_numpy(),
-        "clac_cla_conviction_date": _text(events["day"]),
-        "clac_cla_conviction_offence": choice(rng, _OFFENCES, len(events)),
-    })
+    frame = _in_care_events(x, "conviction", 10, 0.05,
+                            ("clac_cla_conviction_id", "clac_person_id", "clac_cla_conviction_date"), "CV")
+    return frame.assign(clac_cla_conviction_offence=choice(rng, _OFFENCES, len(frame)))
 
 
 def _substance_misuse(x: _Extract) -> pd.DataFrame:
     rng = x.rng("substance-kind")
-    events = _in_care_events(x, "substance", 11, 0.06).sort_values(["day", "person"], kind="stable")
-    return pd.DataFrame({
-        "clas_substance_misuse_id": _ids("SM", len(events)),
-        "clas_person_id": events["person"].to_numpy(),
-        "clas_substance_misuse_date": _text(events["day"]),
-        "clas_substance_misused": choice(rng, _SUBSTANCES, len(events)),
-        "clas_intervention_received": flag(rng.random(len(events)) < 0.7),
-    })
+    frame = _in_care_events(x, "substance", 11, 0.06,
+                            ("clas_substance_misuse_id", "clas_person_id", "clas_substance_misuse_date"), "SM")
+    return frame.assign(clas_substance_misused=choice(rng, _SUBSTANCES, len(frame)),
+                        clas_intervention_received=flag(rng.random(len(frame)) < 0.7))
 
 
 def _previous_permanence(x: _Extract) -> pd.DataFrame:
