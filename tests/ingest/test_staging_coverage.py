@@ -1,6 +1,6 @@
-"""Every SSD object of the contract has one staging model, and the pass-through models never carry the
+"""Every SSD object of the contract has one staging model, the pass-through models never carry the
 identifying columns of their raw tables (postcodes, addresses, pupil numbers, identifier values, a baby's
-date of birth, court references)."""
+date of birth, court references), and the committed dbt sources YAML is what the contracts render."""
 
 from __future__ import annotations
 
@@ -42,3 +42,13 @@ def test_every_person_id_of_the_pass_through_objects_becomes_a_child_key():
         [sql] = [sql for sql in models.values() if f"'case_system__{table.table}'" in sql]
         for column in (c.name for c in table.columns if c.name.endswith("_person_id")):
             assert f"{{{{ child_key('{column}') }}}}" in sql, f"{table.table}.{column} is not pseudonymised"
+
+
+def test_committed_dbt_sources_are_what_the_contracts_render():
+    """`python -m ingest.core.dbt_sources` was run after the last contract change."""
+    from ingest.contracts import FEEDS
+    from ingest.core.dbt_sources import render, source_path
+
+    for feed in FEEDS.values():
+        assert source_path(feed.feed).read_text(encoding="utf-8") == render(feed), (
+            f"{source_path(feed.feed)} is stale: run `python -m ingest.core.dbt_sources`")
