@@ -67,10 +67,16 @@ def print_load_report(report) -> None:
          f"duplicates skipped: {report.count('duplicate')}, quarantined: {report.count('quarantined')}")
 
 
+def _large_file_phases(line: str) -> None:
+    """Without -v, only a large file's phase lines (indented: rows and seconds so far) are shown."""
+    if line.startswith("  "):
+        _say(line)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from csw.pipeline import ingest
 
-    report = ingest(Path(args.landing), as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
+    report = ingest(Path(args.landing), as_of=args.as_of, progress=_say if args.verbose else _large_file_phases)
     print_load_report(report)
     return 0
 
@@ -171,7 +177,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
-    print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings))
+    print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings, progress=_large_file_phases))
     result = build(as_of=args.as_of, settings=settings, progress=_say)
     _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
     run = check(as_of=args.as_of, settings=settings)

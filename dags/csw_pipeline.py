@@ -3,7 +3,8 @@
 
 Loads every new file of the landing folder into `raw` (bad files are quarantined with a reason), builds
 the dbt project through Cosmos (on DuckDB one `dbt build` task; on Postgres one task per model, each a
-`dbt build` of that model with its tests), runs the Great Expectations checks (results in `dq`), and — only when no blocking check failed —
+`dbt build` of that model with its tests; either way the `marts.fct_indicator_values` Asset is marked
+updated when the build succeeds), runs the Great Expectations checks (results in `dq`), and — only when no blocking check failed —
 writes the regional return for the last complete financial quarter on the as-of date.
 
 Params: `landing` (default `CSW_LANDING`), `as_of` (default: the run's logical date), `out` (default
@@ -19,14 +20,11 @@ from pathlib import Path
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
-from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import InvocationMode, LoadMode, TestBehavior
-from cosmos.operators.local import DbtBuildLocalOperator
 
-from csw.dbt import dbt_env
-from csw.settings import DBT_PROJECT_DIR, PROJECT_ROOT, get_settings
+from csw.assets import MARTS
+from csw.settings import PROJECT_ROOT, get_settings
+from csw.transform import TARGET, transform_step
 
-TARGET = os.environ.get("CSW_TARGET", "duckdb")
 AS_OF = "{{ params.as_of or ds }}"
 
 
@@ -39,42 +37,6 @@ def _run_args() -> tuple:
     as_of = date.fromisoformat(params.get("as_of") or context["ds"])
     landing = Path(params.get("landing") or os.environ.get("CSW_LANDING", PROJECT_ROOT / "demo" / "landing"))
     return landing, as_of, get_settings()
-
-
-def transform_step():
-    """dbt through Cosmos. DuckDB allows one writing process per file, and a task per model costs seconds of
-    start-up each (a few hundred nodes), so the embedded target runs one `dbt build` task; a server target
-    (Postgres) gets one task per model, run in parallel by the scheduler."""
-    profile_config = ProfileConfig(
-        profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
-    )
-    dbt_args = {
-        "install_deps": False,
-        "vars": {"as_of": AS_OF, "la_code": os.environ.get("CSW_LA_CODE", "841")},
-        "env": dbt_env(get_settings()),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
-    }
-    if TARGET == "duckdb":
-        return DbtBuildLocalOperator(
-            task_id="transform",
-            project_dir=DBT_PROJECT_DIR,
-            profile_config=profile_config,
-            invocation_mode=InvocationMode.DBT_RUNNER,
-            retries=0,
-            **dbt_args,
-        )
-    return DbtTaskGroup(
-        group_id="transform",
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR),
-        profile_config=profile_config,
-        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_LS,
-            test_behavior=TestBehavior.BUILD,
-            should_detach_multiple_parents_tests=True,  # a relationships test runs after both models
-        ),
-        operator_args=dbt_args,
-        default_args={"retries": 0},
-    )
 
 
 @dag(
@@ -101,7 +63,7 @@ def csw_pipeline():
         print_load_report(report)
         return {"loaded": report.count("loaded"), "quarantined": report.count("quarantined")}
 
-    transform = transform_step()
+    transform = transform_step(AS_OF, outlets=[MARTS])
 
     @task(retries=0)
     def check() -> dict:

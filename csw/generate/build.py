@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csw.generate import episodes, extract, feeds, history, journeys, looked_after, reference, workforce
+from csw.generate import episodes, extract, feeds, history, journeys, looked_after, other_objects, reference, workforce
 from csw.generate.care import kept_periods
 from csw.generate.context import Context, Request
 from csw.generate.days import birthday
@@ -44,6 +44,7 @@ def build(request: Request) -> Landing:
     workforce.build(ctx, rec, masks, dob)
     persons = extract.persons_table(ctx, people.columns(), rec)
     ssd, ids = extract.render_with_ids(rec, persons, masks)
+    ssd |= other_objects.build(ctx, ssd)
     frames = {f"case_system/{name}.csv": frame for name, frame in ssd.items()}
     frames["reference/population.csv"] = pd.DataFrame(reference.population(ctx))
     frames["reference/local_authorities.csv"] = pd.DataFrame(reference.local_authorities(request.la_code))

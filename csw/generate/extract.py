@@ -219,7 +219,7 @@ class Ids:
 
 
 def render(rec: Records, persons: dict[str, np.ndarray], masks: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
-    """Every SSD object of the contract as a frame with exactly its columns, in its order."""
+    """Every SSD object an indicator reads, as a frame with exactly its contract's columns, in their order."""
     return render_with_ids(rec, persons, masks)[0]
 
 
@@ -247,6 +247,8 @@ def render_with_ids(rec: Records, persons: dict[str, np.ndarray],
 
     out: dict[str, pd.DataFrame] = {}
     for table in CONTRACT.tables:
+        if table.table not in SPECS:  # the objects no indicator reads: `other_objects`, from these frames
+            continue
         spec = SPECS[table.table]
         out[table.table] = _frame(spec, tables[table.table], kept[table.table], ids, table.column_names)
     return out, ids

@@ -222,9 +222,132 @@ _OBJECTS: dict[str, tuple[str, str, tuple[str, ...], dict[str, tuple[str, ...]]]
     ),
 }
 
+# The other SSD objects (FEEDS.md: "accepted and staged when present, with no indicator depending on them
+# yet"). FEEDS.md names them without columns, so the columns are the SSD data model's own field names for
+# each; only the key, the person (or parent record) link and the record's own date are required in the
+# header, the rest are taken when present. Columns an extract adds beyond these are kept in raw as text.
+_OTHER_OBJECTS: dict[str, tuple[str, str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "ssd_address": (
+        "addr_table_id",
+        "addr_table_id:id, addr_person_id:id, addr_address_start_date:date, addr_address_end_date?:date, "
+        "addr_address_type?:code, addr_address_postcode?:string, addr_address_json?:string",
+        ("addr_person_id", "addr_address_start_date"),
+        {},
+    ),
+    "ssd_family": (
+        "fami_table_id",
+        "fami_table_id:id, fami_family_id:id, fami_person_id:id",
+        ("fami_family_id", "fami_person_id"),
+        {},
+    ),
+    "ssd_mother": (
+        "moth_table_id",
+        "moth_table_id:id, moth_person_id:id, moth_childs_person_id:id, moth_childs_dob?:date",
+        ("moth_person_id", "moth_childs_person_id"),
+        {},
+    ),
+    "ssd_linked_identifiers": (
+        "link_table_id",
+        "link_table_id:id, link_person_id:id, link_identifier_type:code, link_identifier_value:string, "
+        "link_valid_from_date?:date, link_valid_to_date?:date",
+        ("link_person_id", "link_identifier_type"),
+        {},
+    ),
+    "ssd_cla_care_plan": (
+        "lacp_table_id",
+        "lacp_table_id:id, lacp_person_id:id, lacp_cla_care_plan_start_date:date, lacp_cla_care_plan_end_date?:date, "
+        "lacp_cla_care_plan_json?:json_list",
+        ("lacp_person_id", "lacp_cla_care_plan_start_date"),
+        {},
+    ),
+    "ssd_cla_convictions": (
+        "clac_cla_conviction_id",
+        "clac_cla_conviction_id:id, clac_person_id:id, clac_cla_conviction_date:date, clac_cla_conviction_offence?:string",
+        ("clac_person_id", "clac_cla_conviction_date"),
+        {},
+    ),
+    "ssd_cla_substance_misuse": (
+        "clas_substance_misuse_id",
+        "clas_substance_misuse_id:id, clas_person_id:id, clas_substance_misuse_date:date, "
+        "clas_substance_misused?:code, clas_intervention_received?:flag",
+        ("clas_person_id", "clas_substance_misuse_date"),
+        {},
+    ),
+    "ssd_cla_previous_permanence": (
+        "lapp_table_id",
+        # The SSDA903 order date may be partly unknown ("zz/zz/2016"), so it is kept as text.
+        "lapp_table_id:id, lapp_person_id:id, lapp_previous_permanence_option?:code, "
+        "lapp_previous_permanence_la?:string, lapp_previous_permanence_order_date?:string",
+        ("lapp_person_id",),
+        {"lapp_previous_permanence_option": codes.PREVIOUS_PERMANENCE},
+    ),
+    "ssd_pre_proceedings": (
+        "prep_table_id",
+        "prep_table_id:id, prep_person_id:id, prep_plo_family_id?:id, prep_pre_pro_decision_date:date, "
+        "prep_initial_pre_pro_meeting_date?:date, prep_pre_pro_outcome?:code, prep_agree_stepdown_issue_date?:date, "
+        "prep_pre_pro_letter_date?:date, prep_care_pro_letter_date?:date, prep_pre_pro_meetings_num?:int, "
+        "prep_pre_pro_parents_legal_rep?:flag, prep_court_reference?:string",
+        ("prep_person_id", "prep_pre_pro_decision_date"),
+        {},
+    ),
+    "ssd_voice_of_child": (
+        "voch_table_id",
+        "voch_table_id:id, voch_person_id:id, voch_explained_worries?:flag, voch_story_help_understand?:flag, "
+        "voch_agree_worker?:flag, voch_plan_safe?:flag, voch_tablet_help_explain?:flag",
+        ("voch_person_id",),
+        {},
+    ),
+    "ssd_send": (
+        "send_table_id",
+        "send_table_id:id, send_person_id:id, send_upn?:string, send_uln?:string, send_upn_unknown?:string",
+        ("send_person_id",),
+        {},
+    ),
+    "ssd_sen_need": (
+        "senn_table_id",
+        "senn_table_id:id, senn_active_ehcp_id:id, senn_active_ehcp_need_type:code, senn_active_ehcp_need_rank?:int",
+        ("senn_active_ehcp_id",),
+        {"senn_active_ehcp_need_type": codes.SEN_NEED_TYPE},
+    ),
+    "ssd_ehcp_requests": (
+        "ehcr_ehcp_request_id",
+        "ehcr_ehcp_request_id:id, ehcr_send_table_id:id, ehcr_ehcp_req_date:date, ehcr_ehcp_req_outcome_date?:date, "
+        "ehcr_ehcp_req_outcome?:flag",
+        ("ehcr_send_table_id", "ehcr_ehcp_req_date"),
+        {},
+    ),
+    "ssd_ehcp_assessment": (
+        "ehca_ehcp_assessment_id",
+        "ehca_ehcp_assessment_id:id, ehca_ehcp_request_id:id, ehca_ehcp_assessment_outcome_date?:date, "
+        "ehca_ehcp_assessment_outcome?:flag, ehca_ehcp_assessment_exceptions?:flag",
+        ("ehca_ehcp_request_id",),
+        {},
+    ),
+    "ssd_ehcp_named_plan": (
+        "ehcn_named_plan_id",
+        "ehcn_named_plan_id:id, ehcn_ehcp_asmt_id:id, ehcn_named_plan_start_date:date, ehcn_named_plan_cease_date?:date, "
+        "ehcn_named_plan_cease_reason?:code",
+        ("ehcn_ehcp_asmt_id", "ehcn_named_plan_start_date"),
+        {},
+    ),
+    "ssd_ehcp_active_plans": (
+        "ehcp_active_ehcp_id",
+        "ehcp_active_ehcp_id:id, ehcp_ehcp_request_id:id, ehcp_active_ehcp_last_review_date?:date",
+        ("ehcp_ehcp_request_id",),
+        {},
+    ),
+    "ssd_s251_finance": (
+        # The SSD has not yet defined the s251 cost fields beyond the placement link; any it sends are kept in raw.
+        "s251_table_id",
+        "s251_table_id:id, s251_cla_placement_id:id",
+        ("s251_cla_placement_id",),
+        {},
+    ),
+}
+
 
 def _table(obj: str) -> TableContract:
-    key, spec, not_null, code_lists = _OBJECTS[obj]
+    key, spec, not_null, code_lists = _OBJECTS.get(obj) or _OTHER_OBJECTS[obj]
     return TableContract(
         feed="case_system",
         table=obj,
@@ -238,5 +361,8 @@ def _table(obj: str) -> TableContract:
 CONTRACT = FeedContract(
     feed="case_system",
     description="Standard Safeguarding Dataset extract from the case system; each file a full snapshot of one object.",
-    tables=tuple(_table(obj) for obj in _OBJECTS),
+    tables=tuple(_table(obj) for obj in (*_OBJECTS, *_OTHER_OBJECTS)),
 )
+# The objects FEEDS.md lists column by column (the indicators read them); the rest are staged as they come.
+INDICATOR_OBJECTS: tuple[str, ...] = tuple(_OBJECTS)
+OTHER_OBJECTS: tuple[str, ...] = tuple(_OTHER_OBJECTS)

@@ -27,6 +27,9 @@ REASON_EPISODE_CEASED = (
 MISSING_TYPE = ("M", "A")
 REVIEW_PARTICIPATION = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 CARE_LEAVER_IN_TOUCH = ("YES", "NO", "DIED", "REFU", "NREQ", "RHOM")
+# The other SSD objects: SSDA903 previous permanence option, SEN2 primary type of need.
+PREVIOUS_PERMANENCE = ("P1", "P2", "P3", "Z1")
+SEN_NEED_TYPE = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH")
 FLAG_VALUES = ("Y", "N", "1", "0", "TRUE", "FALSE", "T", "F", "YES", "NO")
 
 # Health, virtual school, partner and benchmark feeds (FEEDS.md).

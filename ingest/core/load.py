@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -29,7 +30,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import ContractError, read_table
+from ingest.core.read import ContractError, landed_files, read_table
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -50,6 +51,20 @@ create table if not exists {LOADS_TABLE} (
 _META_COLUMNS = {"_source_file": "varchar", "_row_number": "bigint", "_loaded_at": "timestamp", "_batch_id": "bigint"}
 _DATE_IN_NAME = re.compile(r"_(\d{8})\.csv$", re.IGNORECASE)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+LARGE_FILE_BYTES = 32 * 1024**2  # a file this big reports each phase (rows, seconds) as it goes
+
+
+class _Phases:
+    """Progress inside one large file: a line per phase with its row count and elapsed seconds."""
+
+    def __init__(self, label: str, size: int, progress: Callable[[str], None] | None) -> None:
+        self.label, self.started = label, time.monotonic()
+        self.progress = progress if progress and size >= LARGE_FILE_BYTES else None
+        self.say(f"reading {size / 1024**2:,.0f} MB")
+
+    def say(self, what: str) -> None:
+        if self.progress:
+            self.progress(f"  {self.label}: {what} ({time.monotonic() - self.started:,.1f} s)")
 
 
 @dataclass
@@ -60,6 +75,11 @@ class FileOutcome:
     rows: int = 0
     table: str | None = None
     reason: str = ""
+
+    def line(self) -> str:
+        """The one progress line of this file."""
+        detail = f"{self.rows:,} rows" if self.outcome == "loaded" else self.reason
+        return f"{self.outcome:<11} {self.feed}/{self.file_name}: {detail}"
 
 
 @dataclass
@@ -173,14 +193,20 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
 
 
 def load_file(
-    con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None
+    con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> FileOutcome:
-    """Load one landed file in one transaction; quarantine it if it breaks its contract."""
+    """Load one landed file in one transaction; quarantine it if it breaks its contract.
+
+    A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
     data = b""
     try:
+        if path.name.startswith("."):
+            raise ContractError(path.name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
+                                           "(rename the file to its contract name)")
         if not _SAFE_NAME.match(path.name):
             raise ContractError(path.name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
         if contract is None:
@@ -188,6 +214,7 @@ def load_file(
         size = path.stat().st_size
         if size > settings.max_file_bytes:
             raise ContractError(path.name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
+        phases = _Phases(f"{feed}/{path.name}", size, progress)
         data = path.read_bytes()
         sha = sha256_of(data)
         earlier = _already_loaded(con, sha)
@@ -195,12 +222,15 @@ def load_file(
             return FileOutcome(feed, path.name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
         frame = read_table(path, contract, data)
         frame["_source_file"] = path.name
+        phases.say(f"{len(frame):,} rows parsed and checked")
         con.execute("begin transaction")
         try:
             batch_id = _next_batch_id(con)
             _write_batch(con, contract, frame, batch_id, loaded_at)
+            phases.say(f"{len(frame):,} rows written to raw.{contract.raw_table}")
             for column in pseudonymise.person_id_columns(contract):
                 pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+            phases.say("child keys added")
             _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
                     sha256=sha, byte_size=len(data), row_count=len(frame),
                     extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="")
@@ -236,10 +266,9 @@ def load_landing(
         folder = landing / feed
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-            outcome = load_file(con, path, feed, settings, as_of=as_of)
+        for path in landed_files(folder):
+            outcome = load_file(con, path, feed, settings, as_of=as_of, progress=progress)
             report.files.append(outcome)
             if progress:
-                detail = f"{outcome.rows:,} rows" if outcome.outcome == "loaded" else outcome.reason
-                progress(f"{outcome.outcome:<11} {feed}/{outcome.file_name}: {detail}")
+                progress(outcome.line())
     return report

@@ -19,6 +19,27 @@ _DELIMITERS = (";", "\t", "|")
 _INT_SUFFIX = re.compile(r"^(-?\d+)\.0+$")
 
 
+# Files a desktop or a sync tool leaves in a folder: skipped without a trace, never quarantined. Any other
+# name starting with '.' (a hidden or path-traversal-looking name such as `..ssd_person.csv`) is refused.
+_OS_JUNK = re.compile(
+    r"^(\.DS_Store|\._.*|Thumbs\.db|desktop\.ini|~\$.*|\.~lock\..*#"
+    r"|\.[^.].*\.[A-Za-z0-9]{6})$",  # rsync's in-transfer temporary `.<name>.XXXXXX`
+    flags=re.IGNORECASE,
+)
+
+
+def is_os_junk(file_name: str) -> bool:
+    """A desktop's metadata file, an office lock file or an unfinished rsync transfer (see `_OS_JUNK`)."""
+    return _OS_JUNK.match(file_name) is not None
+
+
+def landed_files(folder: Path) -> list[Path]:
+    """The files of a feed folder the loader considers, in name order: everything but OS junk."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not is_os_junk(p.name))
+
+
 class ContractError(ValueError):
     """A file breaks its contract; the message is the one-line reason shown to people."""
 

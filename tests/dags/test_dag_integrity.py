@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 
+from csw.assets import MARTS, feed_assets
+from ingest.contracts import FEEDS, all_tables
 from tests.dags.conftest import run
 
 PROBE = """
 import json
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag()
-out = {"errors": {k: v[-500:] for k, v in bag.import_errors.items()}, "dags": {}}
+out = {"errors": {k: v[-4000:] for k, v in bag.import_errors.items()}, "dags": {}}
 for dag_id, dag in bag.dags.items():
+    condition = getattr(dag.timetable, "asset_condition", None)
     out["dags"][dag_id] = {
         "tags": sorted(dag.tags),
         "doc": bool(dag.doc_md),
@@ -20,6 +23,12 @@ for dag_id, dag in bag.dags.items():
         "max_active_tasks": dag.max_active_tasks,
         "tasks": {t.task_id: t.retries for t in dag.tasks},
         "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
+        "timetable": type(dag.timetable).__name__,
+        "cron": getattr(dag.timetable, "expression", None),
+        "schedule_assets": sorted(a.name for a in condition.objects) if condition is not None else None,
+        "any_asset": type(condition).__name__,
+        "outlets": {t.task_id: sorted(f"{type(o).__name__}:{o.name}" for o in t.outlets) for t in dag.tasks},
+        "sensor_mode": {t.task_id: getattr(t, "mode", None) for t in dag.tasks},
     }
 print("PROBE" + json.dumps(out))
 """
@@ -53,3 +62,24 @@ def test_server_target_renders_one_task_per_model(airflow_home):
     assert "transform.fct_indicator_values_model_build" in tasks
     leaves = dag["upstream"]["check"]  # the group's last tasks (models or detached multi-parent tests)
     assert leaves and all(t.startswith("transform.") for t in leaves)
+
+
+def test_one_ingest_dag_per_feed_and_a_transform_on_their_assets(airflow_home):
+    payload = probe(airflow_home)
+    assert payload["errors"] == {}
+    dags = payload["dags"]
+    assert {d for d in dags if d.startswith("ingest__")} == {f"ingest__{feed}" for feed in FEEDS}
+    for feed in FEEDS:
+        dag = dags[f"ingest__{feed}"]
+        assert {"csw", "ingest", feed} <= set(dag["tags"]) and dag["doc"] and dag["catchup"] is False
+        assert dag["timetable"] == "CronTriggerTimetable" and dag["cron"] == "0 0 * * *"
+        assert dag["upstream"] == {"wait_for_files": [], "load": ["wait_for_files"]}
+        assert dag["sensor_mode"]["wait_for_files"] == "reschedule"
+        assert dag["outlets"] == {"wait_for_files": [], "load": [f"AssetAlias:raw.{feed}"]}
+    transform = dags["transform__warehouse"]
+    assert transform["timetable"] == "AssetTriggeredTimetable" and transform["any_asset"] == "AssetAny"
+    every_raw_table = sorted(a.name for feed in FEEDS for a in feed_assets(feed))
+    assert transform["schedule_assets"] == every_raw_table and len(every_raw_table) == len(all_tables())
+    assert transform["outlets"] == {"transform": [f"Asset:{MARTS.name}"]}
+    assert transform["max_active_tasks"] == 1 and {"csw", "transform"} <= set(transform["tags"])
+    assert dags["csw_pipeline"]["outlets"]["transform"] == [f"Asset:{MARTS.name}"]

@@ -27,7 +27,7 @@ def test_pipeline_dag_runs_end_to_end(airflow_home):
 
     con = duckdb.connect(env["CSW_WAREHOUSE"], read_only=True)
     loads = con.execute("select outcome, count(*) from raw._loads group by 1").fetchall()
-    assert dict(loads) == {"loaded": 121}
+    assert dict(loads) == {"loaded": 138}
     assert con.execute("select status from dq.runs").fetchall() == [("PASSED",)]
     quarters = con.execute(
         "select count(*) from marts.fct_indicator_values where period_type = 'quarter' and indicator_id = 'CLA_RATE'"

@@ -503,3 +503,67 @@ def test_workforce_snapshots_add_up(landing: Path) -> None:
     assert (f.filled_fte + f.vacancy_fte - f.establishment_fte).abs().max() < 1e-9
     assert (f.agency_fte <= f.filled_fte).all()
     assert 0.10 <= f.vacancy_fte.sum() / f.establishment_fte.sum() <= 0.20
+
+
+# The SSD objects no indicator reads yet
+
+
+def test_other_ssd_objects_name_children_and_records_of_the_extract(landing: Path) -> None:
+    people = set(read(landing, "ssd_person").pers_person_id)
+    for obj, column in [("ssd_address", "addr_person_id"), ("ssd_family", "fami_person_id"),
+                        ("ssd_mother", "moth_person_id"), ("ssd_mother", "moth_childs_person_id"),
+                        ("ssd_linked_identifiers", "link_person_id"), ("ssd_cla_care_plan", "lacp_person_id"),
+                        ("ssd_cla_convictions", "clac_person_id"), ("ssd_cla_substance_misuse", "clas_person_id"),
+                        ("ssd_cla_previous_permanence", "lapp_person_id"), ("ssd_pre_proceedings", "prep_person_id"),
+                        ("ssd_voice_of_child", "voch_person_id"), ("ssd_send", "send_person_id")]:
+        assert set(read(landing, obj)[column]) <= people, f"{obj}.{column}"
+    looked_after = set(read(landing, "ssd_cla_episodes").clae_person_id)
+    for obj, column in [("ssd_cla_care_plan", "lacp_person_id"), ("ssd_cla_convictions", "clac_person_id"),
+                        ("ssd_cla_substance_misuse", "clas_person_id")]:
+        assert set(read(landing, obj)[column]) <= looked_after, obj
+    chain = [("ssd_ehcp_requests", "ehcr_send_table_id", "ssd_send", "send_table_id"),
+             ("ssd_ehcp_assessment", "ehca_ehcp_request_id", "ssd_ehcp_requests", "ehcr_ehcp_request_id"),
+             ("ssd_ehcp_named_plan", "ehcn_ehcp_asmt_id", "ssd_ehcp_assessment", "ehca_ehcp_assessment_id"),
+             ("ssd_ehcp_active_plans", "ehcp_ehcp_request_id", "ssd_ehcp_requests", "ehcr_ehcp_request_id"),
+             ("ssd_sen_need", "senn_active_ehcp_id", "ssd_ehcp_active_plans", "ehcp_active_ehcp_id"),
+             ("ssd_s251_finance", "s251_cla_placement_id", "ssd_cla_placement", "clap_cla_placement_id")]
+    for child, column, parent, key in chain:
+        assert set(read(landing, child)[column]) <= set(read(landing, parent)[key]), f"{child}.{column}"
+
+
+def test_other_ssd_objects_follow_their_stories(landing: Path) -> None:
+    persons = read(landing, "ssd_person").set_index("pers_person_id")
+    family = read(landing, "ssd_family")
+    assert not family.fami_person_id.duplicated().any() and family.groupby("fami_family_id").size().max() <= 5
+    address = read(landing, "ssd_address")
+    current = address[address.addr_address_end_date == ""].merge(family, left_on="addr_person_id",
+                                                                  right_on="fami_person_id")
+    assert (current.groupby("fami_family_id").addr_address_postcode.nunique() == 1).all()  # siblings live together
+    mothers = read(landing, "ssd_mother")
+    age = (dates(mothers.moth_childs_dob) - dates(persons.loc[mothers.moth_person_id, "pers_dob"]).to_numpy()).dt.days
+    assert len(mothers) > 0 and (age / 365.25).between(15, 21).all()
+    assert (persons.loc[mothers.moth_person_id, "pers_sex"] == "F").all()
+    upns = read(landing, "ssd_linked_identifiers").query("link_identifier_type == 'UPN'").link_identifier_value
+    letters = "ABCDEFGHJKLMNPQRTUVWXYZ"
+    assert all(letters[sum(int(d) * w for d, w in zip(u[1:], range(2, 14))) % 23] == u[0] for u in upns)
+    send = read(landing, "ssd_send")
+    known = send[send.send_upn != ""].merge(read(landing, "ssd_linked_identifiers"), left_on="send_person_id",
+                                            right_on="link_person_id").query("link_identifier_type == 'UPN'")
+    assert (known.send_upn == known.link_identifier_value).all()  # one UPN per child across objects
+    pre = read(landing, "ssd_pre_proceedings")
+    assert set(pre.prep_pre_pro_outcome) <= {"ISSUE_PROCEEDINGS", "STEP_DOWN", "CONTINUE"}
+    issued = pre[pre.prep_pre_pro_outcome == "ISSUE_PROCEEDINGS"]
+    legal = read(landing, "ssd_legal_status").query("lega_legal_status == 'C1'")
+    first_c1 = dates(legal.groupby("lega_person_id").lega_legal_status_start_date.min())
+    assert (dates(issued.prep_pre_pro_decision_date).to_numpy() < first_c1.loc[issued.prep_person_id].to_numpy()).all()
+    requests = read(landing, "ssd_ehcp_requests").set_index("ehcr_ehcp_request_id")
+    assessments = read(landing, "ssd_ehcp_assessment")
+    done = assessments[assessments.ehca_ehcp_assessment_outcome_date != ""]
+    weeks = (dates(done.ehca_ehcp_assessment_outcome_date).to_numpy()
+             - dates(requests.loc[done.ehca_ehcp_request_id, "ehcr_ehcp_req_date"]).to_numpy()) / np.timedelta64(7, "D")
+    assert ((weeks >= 14) & (weeks < 24)).all()
+    for obj in ("ssd_address", "ssd_cla_care_plan", "ssd_pre_proceedings", "ssd_ehcp_requests",
+                "ssd_ehcp_assessment", "ssd_ehcp_named_plan", "ssd_ehcp_active_plans", "ssd_cla_convictions"):
+        frame = read(landing, obj)
+        for column in (c for c in frame.columns if c.endswith("_date")):
+            assert (dates(frame[column]).dropna() <= pd.Timestamp(END)).all(), f"{obj}.{column} after the extract"

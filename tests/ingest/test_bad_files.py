@@ -133,10 +133,27 @@ def test_unsafe_file_name_is_quarantined_under_a_safe_name(loaded, settings, nam
     assert snapshot(settings) == before
 
 
-def test_dot_files_are_left_alone(loaded, settings):
-    """`..ssd_person.csv` is a hidden file (as are rsync's in-progress `.name.XXXXXX`): never read, never moved."""
+DOTTED = "unsafe file name: a name starting with '.' is hidden or looks like a path (rename the file to its contract name)"
+
+
+@pytest.mark.parametrize("name", ["..ssd_person.csv", ".ssd_person.csv", "...csv", ".hidden"])
+def test_dotted_file_name_is_quarantined_under_a_safe_name(loaded, settings, name):
+    """A path-traversal-looking or hidden name is a bad file (issue 3): refused, never read, reason beside it."""
     landing, before = loaded
-    path = write(landing, "case_system", "..ssd_person.csv", "pers_person_id,pers_sex,pers_dob,pers_ethnicity\n")
+    write(landing, "case_system", name, "pers_person_id,pers_sex,pers_dob,pers_ethnicity\nP9,M,2015-03-01,WBRI\n")
+    report = ingest(landing, settings)
+    assert_quarantined(report, settings, name, DOTTED, stored_as="unsafe-name.csv")
+    assert not (landing / "case_system" / name).exists()
+    assert snapshot(settings) == before
+
+
+@pytest.mark.parametrize("name", [".DS_Store", "._ssd_person.csv", "Thumbs.db", "desktop.ini", "~$population.csv",
+                                  ".~lock.population.csv#", ".ssd_person.csv.Xy12ab"])
+def test_os_junk_and_unfinished_rsync_transfers_are_left_alone(loaded, settings, name):
+    """What a desktop or a sync tool leaves behind (rsync's in-transfer `.name.XXXXXX` included) is neither
+    loaded nor quarantined: moving an unfinished transfer away would break it."""
+    landing, before = loaded
+    path = write(landing, "case_system", name, "pers_person_id,pers_sex,pers_dob,pers_ethnicity\n")
     report = ingest(landing, settings)
     assert {f.outcome for f in report.files} == {"duplicate"}
     assert path.exists() and not settings.quarantine_dir.exists()

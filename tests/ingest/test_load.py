@@ -184,3 +184,26 @@ def test_person_ids_are_keyed_with_hmac(loaded, settings):
     expected = hmac.new(settings.pseudonymisation_secret.encode(), b"841:P1", hashlib.sha256).hexdigest()
     assert keys["P1"] == expected
     assert set(keys) == {"P1", "P2"}
+
+
+def test_a_large_file_reports_each_phase_and_a_small_one_stays_one_line(tmp_path, settings, monkeypatch):
+    from ingest.core import load
+
+    landing = tmp_path / "landing"
+    write(landing, "ssd_cin_episodes.csv", GOOD_REFERRALS)
+    write(landing, "ssd_person.csv", PERSON_HEADER + "".join(f"P{i},M,2015-03-01,WBRI\n" for i in range(1, 41)))
+    size = (landing / "case_system" / "ssd_person.csv").stat().st_size
+    assert size > (landing / "case_system" / "ssd_cin_episodes.csv").stat().st_size
+    monkeypatch.setattr(load, "LARGE_FILE_BYTES", size)  # ssd_person is "large", the referrals file is not
+    lines: list[str] = []
+    con = connect(settings)
+    try:
+        load_landing(con, landing, settings, progress=lines.append)
+    finally:
+        con.close()
+    person = [line for line in lines if "ssd_person.csv" in line]
+    assert [line.split(": ", 1)[1].rsplit(" (", 1)[0] for line in person[:-1]] == [
+        "reading 0 MB", "40 rows parsed and checked", "40 rows written to raw.case_system__ssd_person", "child keys added"]
+    assert all(line.startswith("  case_system/ssd_person.csv: ") and line.endswith(" s)") for line in person[:-1])
+    assert person[-1] == "loaded      case_system/ssd_person.csv: 40 rows"
+    assert [line for line in lines if "ssd_cin_episodes" in line] == ["loaded      case_system/ssd_cin_episodes.csv: 2 rows"]

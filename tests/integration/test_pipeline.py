@@ -12,7 +12,7 @@ EIGHT = ["REF_COUNT", "REF_RATE", "REREF_12M_PCT", "ASMT_45WD_PCT", "ICPC_15WD_P
 
 def test_run_prints_what_it_did(pipeline):
     out = pipeline.stdout
-    assert "files loaded: 126" in out
+    assert "files loaded: 143" in out
     assert "quarantined: 0" in out
     assert "unit_test:pass" in out and "model:success" in out
     assert "0 blocking failures" in out
@@ -80,7 +80,7 @@ def test_rerun_is_idempotent(pipeline):
     loads_before = con.execute("select count(*) from raw._loads").fetchall()
     con.close()
     result = run_csw(["run", "--landing", str(pipeline.landing), "--as-of", AS_OF], pipeline.env)
-    assert "files loaded: 0 (0 rows), duplicates skipped: 126, quarantined: 0" in result.stdout
+    assert "files loaded: 0 (0 rows), duplicates skipped: 143, quarantined: 0" in result.stdout
     con = pipeline.connect()
     assert con.execute("select * from marts.fct_indicator_values order by all").fetchall() == before
     assert con.execute("select count(*) from raw._loads").fetchall() == loads_before

@@ -1,0 +1,59 @@
+"""The dbt step of the DAGs (`csw_pipeline`, `transform__warehouse`): one definition, run through Cosmos.
+
+Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+from cosmos.operators.local import DbtBuildLocalOperator
+
+from csw.dbt import dbt_env
+from csw.settings import DBT_PROJECT_DIR, get_settings
+
+TARGET = os.environ.get("CSW_TARGET", "duckdb")
+
+
+def transform_step(as_of: str, outlets: list | None = None):
+    """dbt build through Cosmos, with `as_of` (a template) as the dbt var and `outlets` marked updated on success.
+
+    DuckDB allows one writing process per file, and a task per model costs seconds of start-up each (a few
+    hundred nodes), so the embedded target runs one `dbt build` task; a server target (Postgres) gets one
+    task per model, run in parallel by the scheduler, and the outlets go on the group's last tasks."""
+    profile_config = ProfileConfig(
+        profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
+    )
+    dbt_args = {
+        "install_deps": False,
+        "vars": {"as_of": as_of, "la_code": os.environ.get("CSW_LA_CODE", "841")},
+        "env": dbt_env(get_settings()),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
+    }
+    if TARGET == "duckdb":
+        return DbtBuildLocalOperator(
+            task_id="transform",
+            project_dir=DBT_PROJECT_DIR,
+            profile_config=profile_config,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            retries=0,
+            outlets=list(outlets or []),
+            **dbt_args,
+        )
+    group = DbtTaskGroup(
+        group_id="transform",
+        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR),
+        profile_config=profile_config,
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_LS,
+            test_behavior=TestBehavior.BUILD,
+            should_detach_multiple_parents_tests=True,  # a relationships test runs after both models
+        ),
+        operator_args=dbt_args,
+        default_args={"retries": 0},
+    )
+    for leaf in group.leaves:  # the marts are rebuilt when every last task of the group has succeeded
+        leaf.outlets = [*leaf.outlets, *(outlets or [])]
+    return group

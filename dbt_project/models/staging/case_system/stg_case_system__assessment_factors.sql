@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_assessment_factors') }}
+
+),
+
+renamed as (
+
+    select
+        cinf_table_id as assessment_factor_id,
+        cinf_assessment_id as assessment_id,
+        cinf_assessment_factors_json as factor_codes_json
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_cla_care_plan') }}
+
+),
+
+renamed as (
+
+    select
+        lacp_table_id as cla_care_plan_id,
+        {{ child_key('lacp_person_id') }} as child_key,
+        lacp_cla_care_plan_start_date as start_date,
+        lacp_cla_care_plan_end_date as end_date,
+        lacp_cla_care_plan_json as care_plan_codes_json
+
+    from source
+
+)
+
+select * from renamed

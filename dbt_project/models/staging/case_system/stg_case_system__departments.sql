@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_department') }}
+
+),
+
+renamed as (
+
+    select
+        dept_team_id as team_id,
+        nullif(trim(dept_team_name), '') as team_name,
+        nullif(trim(dept_team_parent_id), '') as parent_team_id
+
+    from source
+
+)
+
+select * from renamed

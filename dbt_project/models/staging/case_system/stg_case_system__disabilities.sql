@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_disability') }}
+
+),
+
+renamed as (
+
+    select
+        disa_table_id as disability_id,
+        {{ child_key('disa_person_id') }} as child_key,
+        {{ to_code('disa_disability_code') }} as disability_code
+
+    from source
+
+)
+
+select * from renamed

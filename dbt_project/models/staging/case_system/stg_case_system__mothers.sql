@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_mother') }}
+
+),
+
+renamed as (
+
+    select
+        moth_table_id as mother_record_id,
+        {{ child_key('moth_person_id') }} as mother_child_key,
+        {{ child_key('moth_childs_person_id') }} as baby_child_key
+
+    from source
+
+)
+
+select * from renamed

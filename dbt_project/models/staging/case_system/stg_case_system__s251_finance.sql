@@ -1,0 +1,19 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_s251_finance') }}
+
+),
+
+renamed as (
+
+    select
+        s251_table_id as s251_finance_id,
+        s251_cla_placement_id as placement_id
+
+    from source
+
+)
+
+select * from renamed

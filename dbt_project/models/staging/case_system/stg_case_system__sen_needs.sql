@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ current_batch('case_system', 'case_system__ssd_sen_need') }}
+
+),
+
+renamed as (
+
+    select
+        senn_table_id as sen_need_id,
+        senn_active_ehcp_id as active_ehcp_id,
+        {{ to_code('senn_active_ehcp_need_type') }} as need_type_code,
+        senn_active_ehcp_need_rank as need_rank
+
+    from source
+
+)
+
+select * from renamed
