@@ -16,6 +16,7 @@ bag = DagBag()
 out = {"errors": {k: v[-4000:] for k, v in bag.import_errors.items()}, "dags": {}}
 for dag_id, dag in bag.dags.items():
     condition = getattr(dag.timetable, "asset_condition", None)
+    scheduled_on = getattr(condition, "objects", None)  # None for time-based timetables (their _NullAsset)
     out["dags"][dag_id] = {
         "tags": sorted(dag.tags),
         "doc": bool(dag.doc_md),
@@ -25,7 +26,7 @@ for dag_id, dag in bag.dags.items():
         "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
         "timetable": type(dag.timetable).__name__,
         "cron": getattr(dag.timetable, "expression", None),
-        "schedule_assets": sorted(a.name for a in condition.objects) if condition is not None else None,
+        "schedule_assets": sorted(a.name for a in scheduled_on) if scheduled_on is not None else None,
         "any_asset": type(condition).__name__,
         "outlets": {t.task_id: sorted(f"{type(o).__name__}:{o.name}" for o in t.outlets) for t in dag.tasks},
         "sensor_mode": {t.task_id: getattr(t, "mode", None) for t in dag.tasks},
