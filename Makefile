@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv run test bench docs airflow-db clean help
+.PHONY: venv system-packages run test bench docs airflow-db clean help
 
 help:
 	@echo "make run    - demo end to end: generate data, Airflow DAG (ingest, dbt, checks, return), summary"
@@ -50,7 +50,12 @@ run: venv airflow-db
 	@echo "Airflow DAG csw_pipeline finished: success (log: $(AIRFLOW_HOME)/last-run.log)"
 	$(BIN)/csw summary
 
-test: venv
+# The server tests start a throwaway PostgreSQL cluster and validate docker-compose.yml: Debian packages,
+# installed only when missing (.ci/system-packages.sh; root or sudo).
+system-packages:
+	@bash .ci/system-packages.sh
+
+test: venv system-packages
 	$(BIN)/python -m pytest
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
