@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import holidays
 import numpy as np
+
+from ingest.core.calendar import bank_holidays
 
 NA = np.int64(1_000_000_000)
 _NA_FROM = 500_000_000
@@ -64,8 +65,8 @@ class WorkingDays:
     """Working days (Monday-Friday, not an England and Wales bank holiday) from the `holidays` library."""
 
     def __init__(self, first_year: int, last_year: int):
-        bank = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-        self._calendar = np.busdaycalendar(holidays=np.array(sorted(bank), dtype="datetime64[D]"))
+        bank = bank_holidays(first_year, last_year)["holiday_date"]  # the indicators' calendar source
+        self._calendar = np.busdaycalendar(holidays=np.array(list(bank), dtype="datetime64[D]"))
 
     def add(self, days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
         """The date `n` working days after `days`: exactly n working days d with start < d <= result.
