@@ -138,11 +138,17 @@ def _create_table(con: Connection, contract: TableContract) -> None:
     con.execute(f"create table if not exists {_raw_table(con, contract)} ({cols})")
 
 
+def ensure_loads_table(con: Connection) -> None:
+    """The audit table `raw._loads` (staging's `current_batch` reads it too), its `warning` column added to
+    a warehouse made before it."""
+    con.execute(_LOADS_DDL)
+    con.execute(f"alter table {LOADS_TABLE} add column if not exists warning varchar")
+
+
 def ensure_raw_layer(con: Connection) -> None:
     """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles."""
     con.execute("create schema if not exists raw")
-    con.execute(_LOADS_DDL)
-    con.execute(f"alter table {LOADS_TABLE} add column if not exists warning varchar")  # warehouses before it
+    ensure_loads_table(con)
     pseudonymise.ensure_table(con)
     for contract in all_tables():
         _create_table(con, contract)
