@@ -354,6 +354,13 @@ def _refuse(
     return FileOutcome(feed, shown(path.name), "quarantined", table=table, reason=reason)
 
 
+def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings) -> FileOutcome:
+    """Quarantine a feed folder that is a symbolic link, as the link: what it points to is never listed or moved."""
+    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    reason = f"{feed}: the feed folder is a symbolic link: quarantined without reading what it points to"
+    return _refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason, loaded_at=loaded_at)
+
+
 def load_landing(
     con: Connection,
     landing: Path,
@@ -373,10 +380,7 @@ def load_landing(
     for feed in feeds or list(FEEDS):
         folder = landing / feed
         if folder.is_symlink():
-            loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-            reason = f"{feed}: the feed folder is a symbolic link: quarantined without reading what it points to"
-            outcomes = [_refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason,
-                                loaded_at=loaded_at)]
+            outcomes = [refuse_linked_folder(con, folder, feed, settings)]
         else:
             outcomes = (load_file(con, path, feed, settings, as_of=as_of, progress=progress)
                         for path in landed_files(folder))

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -23,6 +24,7 @@ from csw.warehouse import WarehouseBusy, connect, is_postgres
 from ingest.core import load as load_module
 from ingest.core.load import current_batch_sql, safe_column_name
 from ingest.core.read import LINK_REASON, NOT_A_FILE_REASON
+from ingest.core.runs import files_for_day, load_feed_day
 from tests.ingest.test_bad_files import HEALTH, ingest, loaded, snapshot, write  # noqa: F401 - `loaded` is a fixture
 
 DEPARTMENT = "dept_team_id,dept_team_name"
@@ -172,6 +174,23 @@ def test_an_error_while_writing_one_file_rolls_it_back_and_the_next_file_loads(t
     assert moved.with_name(moved.name + ".reason.txt").read_text() == poison.reason + "\n"
 
 
+def test_a_file_that_cannot_be_moved_to_quarantine_is_still_refused_and_the_next_file_loads(
+        tmp_path, settings, monkeypatch):
+    def no_move(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(load_module.shutil, "move", no_move)
+    landing = tmp_path / "landing"
+    bad = write(landing, "case_system", "ssd_cin_episodes.csv", "not,a,referral\n1,2,3\n")
+    write(landing, "case_system", "ssd_person.csv", persons(2))
+    report = ingest(landing, settings)
+    refused = outcome_of(report, "ssd_cin_episodes.csv")
+    assert refused.outcome == "quarantined" and bad.exists()
+    assert "(left in the landing folder: moving it to quarantine failed: [Errno 13] Permission denied" in refused.reason
+    assert "\n" not in refused.reason
+    assert outcome_of(report, "ssd_person.csv").outcome == "loaded"
+
+
 # --- 4. the landing folder is a jail ------------------------------------------------------------------------------
 
 
@@ -191,11 +210,23 @@ def _contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
-def test_a_feed_folder_that_is_a_symlink_is_quarantined_as_a_link_and_its_target_untouched(loaded, settings, outside):
+def _ingest_day(landing: Path, settings):
+    """What a run of the DAG `ingest__partners` for 2024-06-01 does."""
+    assert files_for_day(landing, "partners", date(2024, 6, 1)) == [landing / "partners"]  # the sensor fires
+    con = connect(settings)
+    try:
+        return load_feed_day(con, landing, "partners", date(2024, 6, 1), settings)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("run", ["csw ingest", "DAG run"])
+def test_a_feed_folder_that_is_a_symlink_is_quarantined_as_a_link_and_its_target_untouched(
+        loaded, settings, outside, run):
     landing, before = loaded
     files = _contents(outside)
     (landing / "partners").symlink_to(outside, target_is_directory=True)
-    report = ingest(landing, settings)
+    report = ingest(landing, settings) if run == "csw ingest" else _ingest_day(landing, settings)
     assert _contents(outside) == files  # nothing moved, nothing deleted
     assert not os.path.lexists(landing / "partners")
     [refused] = [f for f in report.files if f.feed == "partners"]
