@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from csw.cli import main
 from csw.settings import DBT_PROJECT_DIR, get_settings
 from csw.warehouse import WarehouseBusy, connect, is_postgres
 from ingest.core import load as load_module
@@ -341,7 +342,7 @@ def test_a_header_only_snapshot_becomes_the_current_empty_batch(tmp_path, settin
     assert query(settings, f"select count(*) from {_current_batch_macro('case_system__ssd_person')}") == [(2,)]
 
 
-def test_a_snapshot_much_smaller_than_the_last_one_warns(tmp_path, settings):
+def test_a_snapshot_much_smaller_than_the_last_one_warns(tmp_path, settings, capsys):
     landing = tmp_path / "landing"
     path = write(landing, "case_system", "ssd_person.csv", persons(10))
     assert outcome_of(ingest(landing, settings), "ssd_person.csv").warning == ""
@@ -352,8 +353,15 @@ def test_a_snapshot_much_smaller_than_the_last_one_warns(tmp_path, settings):
     expected = "snapshot has 2 rows, 33% of the 6 of the previous file (ssd_person.csv): check the extract is complete"
     assert (outcome.outcome, outcome.rows, outcome.warning) == ("loaded", 2, expected)
     assert expected in outcome.line()
-    assert query(settings, "select row_count, warning from raw._loads where outcome = 'loaded' order by batch_id") == [
-        (10, None), (6, None), (2, expected)]
+    path.write_text(persons(1))  # exactly 50 % of 2: no warning
+    assert outcome_of(ingest(landing, settings), "ssd_person.csv").warning == ""
+    path.write_text(PERSON)  # header only: 0 % of 1, shown by `csw ingest` in its table and summary
+    assert main(["ingest", "--landing", str(landing)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: snapshot has 0 rows, 0% of the 1 of the previous file (ssd_person.csv)" in out
+    assert "quarantined: 0; 1 loaded with a warning (see the reason column)" in out
+    assert query(settings, "select row_count, warning is not null from raw._loads where outcome = 'loaded' "
+                           "order by batch_id") == [(10, False), (6, False), (2, True), (1, False), (0, True)]
 
 
 def test_an_incremental_file_never_warns_for_being_small(tmp_path, settings):
@@ -398,6 +406,23 @@ def test_a_busy_warehouse_is_waited_for_then_refused_naming_the_holder(duckdb_on
         assert 1 <= time.monotonic() - started < 10
         err = capsys.readouterr().err
         assert err.count(f"the warehouse is busy (held by PID {holder.pid}), retrying for up to 1 s") == 1
+    finally:
+        _release(holder)
+
+
+def test_csw_ingest_on_a_busy_warehouse_says_who_holds_it_in_one_line(duckdb_only, tmp_path, monkeypatch, capsys):
+    connect(duckdb_only).close()
+    write(tmp_path / "landing", "case_system", "ssd_person.csv", persons(1))
+    holder = _hold(duckdb_only.warehouse, None)
+    try:
+        monkeypatch.setenv("CSW_LOCK_WAIT_SECONDS", "1")
+        assert main(["ingest", "--landing", str(tmp_path / "landing")]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert err == [f"csw: the warehouse is busy (held by PID {holder.pid}), retrying for up to 1 s",
+                       f"csw: the warehouse {duckdb_only.warehouse} is busy: held by PID {holder.pid} "
+                       f"({err[1].split('(', 1)[1].split(')')[0]}) for more than 1 s (CSW_LOCK_WAIT_SECONDS); "
+                       "run again when that process has finished"]
+        assert "IO Error" not in "\n".join(err)
     finally:
         _release(holder)
 
