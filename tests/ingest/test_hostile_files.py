@@ -342,6 +342,20 @@ def test_a_header_only_snapshot_becomes_the_current_empty_batch(tmp_path, settin
     assert query(settings, f"select count(*) from {_current_batch_macro('case_system__ssd_person')}") == [(2,)]
 
 
+def test_staging_is_empty_after_a_header_only_snapshot(tmp_path, settings):
+    """dbt itself (one staging model, in a separate process as `csw build` runs it) on the same warehouse."""
+    landing = tmp_path / "landing"
+    path = write(landing, "case_system", "ssd_person.csv", persons(3))
+    ingest(landing, settings)
+    path.write_text(PERSON)
+    ingest(landing, settings)
+    code = ("import sys; from datetime import date; from csw.dbt import run_dbt; from csw.settings import get_settings; "
+            "r = run_dbt('run', get_settings(), date(2025, 3, 31), ['--select', 'stg_case_system__persons']); "
+            "sys.exit(0 if r.success else r.failures)")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600)
+    assert query(settings, "select count(*) from staging.stg_case_system__persons") == [(0,)]
+
+
 def test_a_snapshot_much_smaller_than_the_last_one_warns(tmp_path, settings, capsys):
     landing = tmp_path / "landing"
     path = write(landing, "case_system", "ssd_person.csv", persons(10))
