@@ -60,11 +60,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def print_load_report(report) -> None:
-    rows = [(f.feed, f.file_name, f.outcome, f.rows if f.outcome == "loaded" else "", f.reason) for f in report.files]
+    rows = [(f.feed, f.file_name, f.outcome, f.rows if f.outcome == "loaded" else "",
+             f.reason or (f"warning: {f.warning}" if f.warning else "")) for f in report.files]
     if rows:
         _say(_table(rows, ("feed", "file", "outcome", "rows", "reason")))
+    warned = sum(1 for f in report.files if f.warning)
     _say(f"files loaded: {report.count('loaded')} ({report.rows_loaded:,} rows), "
-         f"duplicates skipped: {report.count('duplicate')}, quarantined: {report.count('quarantined')}")
+         f"duplicates skipped: {report.count('duplicate')}, quarantined: {report.count('quarantined')}"
+         + (f"; {warned} loaded with a warning (see the reason column)" if warned else ""))
 
 
 def _large_file_phases(line: str) -> None:

@@ -51,6 +51,8 @@ class Settings:
     pg_user: str = "etl"
     pg_password: str = ""
     pg_database: str = "csw"
+    # DuckDB: how long a command waits for a warehouse file another process holds before giving up.
+    lock_wait_seconds: float = 120.0
 
     @property
     def warehouse_dir(self) -> Path:
@@ -86,4 +88,5 @@ def get_settings() -> Settings:
         pg_user=os.environ.get("CSW_PG_USER", "etl"),
         pg_password=os.environ.get("CSW_PG_PASSWORD", ""),
         pg_database=os.environ.get("CSW_PG_DATABASE", "csw"),
+        lock_wait_seconds=float(os.environ.get("CSW_LOCK_WAIT_SECONDS", "120")),
     )

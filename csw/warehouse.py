@@ -4,15 +4,20 @@ On DuckDB `connect` returns DuckDB's own connection, unchanged. On Postgres it r
 `PostgresConnection`: the same small surface the project uses on DuckDB — `execute(sql, params)` with `?`
 placeholders, then `fetchall()`, `fetchone()` or `df()`; `register(name, frame)` / `unregister(name)`;
 `begin transaction` / `commit` / `rollback` as SQL; `close()` — so call sites stay engine-neutral.
-Two helpers differ by engine and are the only places that do:
+Three helpers differ by engine and are the only places that do:
+- `quote_identifier(con, name)`: a table or column name quoted by the engine's rules (never pasted as text);
 - `write_frame(con, table, frame)`: append a DataFrame to a table (register + insert on DuckDB, COPY on Postgres);
 - `transaction(con)`: a context manager that commits, or rolls back on any error.
+A writable DuckDB file held by another process is waited for (CSW_LOCK_WAIT_SECONDS), then refused with
+the holder's PID (`WarehouseBusy`), instead of DuckDB's raw lock error.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -153,19 +158,20 @@ class PostgresConnection:
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """A temporary table `name` holding the frame (COPY), typed from its dtypes: what DuckDB's register gives."""
         self.unregister(name)
-        columns = ", ".join(f'"{c}" {_sql_type(frame[c])}' for c in frame.columns)
-        self.execute(f'create temporary table "{name}" ({columns})')
-        self.copy_into(f'"{name}"', frame)
+        columns = ", ".join(f"{quote_identifier(self, c)} {_sql_type(frame[c])}" for c in frame.columns)
+        self.execute(f"create temporary table {quote_identifier(self, name)} ({columns})")
+        self.copy_into(name, frame)
 
     def unregister(self, name: str) -> None:
         if not self.in_failed_transaction:  # an aborted transaction's rollback drops it anyway
-            self.execute(f'drop table if exists pg_temp."{name}"')
+            self.execute(f"drop table if exists pg_temp.{quote_identifier(self, name)}")
 
     def copy_into(self, table: str, frame: pd.DataFrame) -> None:
-        quoted = ", ".join(f'"{c}"' for c in frame.columns)
+        """COPY the frame into `table` (`schema.table` or a bare name); every name quoted, values as COPY data."""
+        quoted = ", ".join(quote_identifier(self, c) for c in frame.columns)
         with self.raw.cursor() as cursor:
-            cursor.copy_expert(f"copy {table} ({quoted}) from stdin with (format text, null '{_COPY_NULL}')",
-                               _copy_text(frame))
+            cursor.copy_expert(f"copy {quote_table(self, table)} ({quoted}) from stdin "
+                               f"with (format text, null '{_COPY_NULL}')", _copy_text(frame))
 
     @property
     def in_failed_transaction(self) -> bool:
@@ -188,6 +194,23 @@ Connection = duckdb.DuckDBPyConnection | PostgresConnection
 
 def is_postgres(con: Connection) -> bool:
     return isinstance(con, PostgresConnection)
+
+
+def quote_identifier(con: Connection, name: str) -> str:
+    """One table or column name as a quoted identifier: psycopg2's `sql.Identifier` on Postgres, `"` doubled
+    on DuckDB. A name that no quoting makes safe (empty, or with a NUL) is refused with ValueError."""
+    if not name or "\x00" in name:
+        raise ValueError(f"not a usable SQL identifier: {name!r}")
+    if is_postgres(con):
+        from psycopg2 import sql
+
+        return sql.Identifier(name).as_string(con.raw)
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_table(con: Connection, table: str) -> str:
+    """`schema.table` (or a bare table name) with each part quoted (`quote_identifier`)."""
+    return ".".join(quote_identifier(con, part) for part in table.split("."))
 
 
 def connect_postgres(settings: Settings, *, read_only: bool = False) -> PostgresConnection:
@@ -227,12 +250,45 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, path: 
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"warehouse {path} does not exist yet: run `csw ingest` / `csw run` first")
-        return duckdb.connect(str(path), read_only=True)
+        return _connect_duckdb(path, read_only=True, wait_seconds=settings.lock_wait_seconds)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _connect_duckdb(path, read_only=False, wait_seconds=settings.lock_wait_seconds)
     for schema in ("raw", "dq"):
         con.execute(f"create schema if not exists {schema}")
     return con
+
+
+class WarehouseBusy(OSError):
+    """Another process held the DuckDB warehouse file for longer than CSW_LOCK_WAIT_SECONDS."""
+
+
+# DuckDB's lock error: `… Conflicting lock is held in /usr/bin/python3 (PID 4242) by user …`
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+_LOCK_RETRY_SECONDS = 0.5
+
+
+def _connect_duckdb(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; while another process holds its lock, say so once (stderr) and retry for up to
+    `wait_seconds`, then raise `WarehouseBusy` naming the holder."""
+    deadline = time.monotonic() + wait_seconds
+    announced = None
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            holder = _LOCK_HOLDER.search(str(exc))
+            if holder is None:
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is busy: held by PID {holder['pid']} ({holder['program']}) for more than "
+                    f"{wait_seconds:g} s (CSW_LOCK_WAIT_SECONDS); run again when that process has finished") from None
+            if holder["pid"] != announced:
+                print(f"csw: the warehouse is busy (held by PID {holder['pid']}), retrying for up to {wait_seconds:g} s",
+                      file=sys.stderr, flush=True)
+                announced = holder["pid"]
+            time.sleep(min(_LOCK_RETRY_SECONDS, remaining))
 
 
 def warehouse_exists(settings: Settings) -> bool:
@@ -248,8 +304,8 @@ def write_frame(con: Connection, table: str, frame: pd.DataFrame, columns: Seque
         return
     con.register("_csw_frame", frame)
     try:
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        con.execute(f"insert into {table} ({quoted}) select {quoted} from _csw_frame")
+        quoted = ", ".join(quote_identifier(con, c) for c in columns)
+        con.execute(f"insert into {quote_table(con, table)} ({quoted}) select {quoted} from _csw_frame")
     finally:
         con.unregister("_csw_frame")
 

@@ -25,6 +25,7 @@ from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
+from ingest.core.load import current_batch_sql
 
 Progress = Callable[[str], None]
 
@@ -323,7 +324,7 @@ def current_rows_sql(contract: TableContract, columns: Sequence[str]) -> str:
     if "_batch_id" not in columns:
         return table
     if contract.feed in REPLACED_FEEDS:
-        return f"(select * from {table} where _batch_id = (select max(_batch_id) from {table}))"
+        return current_batch_sql(contract.raw_table)
     keys = ", ".join(f'"{k}"' for k in contract.key)
     return (
         f"(select * from (select keyed.*, row_number() over (partition by {keys} "

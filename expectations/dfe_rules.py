@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ingest.core import codes
+from ingest.core.load import current_batch_sql
 
 SAMPLE_SIZE = 5
 
@@ -69,8 +70,7 @@ class RuleResult:
 
 def _t(obj: str) -> str:
     """The current batch of raw.case_system__<obj>, as a derived table (alias it at the call site)."""
-    table = f"raw.case_system__{obj}"
-    return f"(select * from {table} where _batch_id = (select max(_batch_id) from {table}))"
+    return current_batch_sql(f"case_system__{obj}")
 
 
 def _yes(column: str) -> str:

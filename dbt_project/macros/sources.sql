@@ -1,10 +1,21 @@
-{#- Current snapshot of a raw table: the rows of its newest batch (snapshot and replace feeds).
-    A relation for a FROM clause (aliased: Postgres 15 requires it). -#}
+{#- Current snapshot of a raw table: the rows of its newest loaded file (snapshot and replace feeds), read
+    from raw._loads too, so a header-only snapshot is current and empties the object. The loader's
+    `current_batch_sql` (ingest/core/load.py) is the same SQL. A relation for a FROM clause (aliased:
+    Postgres 15 requires it). -#}
 {% macro current_batch(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
     (
         select *
-        from {{ source(source_name, table_name) }}
-        where _batch_id = (select max(_batch_id) from {{ source(source_name, table_name) }})
+        from {{ relation }}
+        where _batch_id = (
+            select max(batch_id)
+            from (
+                select max(_batch_id) as batch_id from {{ relation }}
+                union all
+                select max(batch_id) from {{ source('loads', 'loads') }}
+                where table_name = '{{ relation.identifier }}' and outcome = 'loaded'
+            ) as batches
+        )
     ) as current_batch_rows
 {%- endmacro %}
 

@@ -5,8 +5,15 @@ Semantics per contract:
   earlier batches stay for audit (staging reads the newest through the `current_batch` macro).
 - replace (reference): the new batch replaces every earlier row.
 - incremental (health, education, partners): batches are appended; staging keeps the newest row per key.
-A file that breaks its contract is moved to quarantine with a `.reason.txt` beside it, and nothing in
-the warehouse changes.
+A file that breaks its contract, or fails for any other reason while it is read or written, is moved to
+quarantine with a `.reason.txt` beside it, nothing in the warehouse changes, and the next file loads.
+
+Hostile input: a column name from a file is never pasted into SQL. A contract column is the contract's own
+name; an extra column is kept under its own name only when plain (`safe_column_name`), else under a
+generated `extra_…` name; every identifier is quoted by the engine (`csw.warehouse.quote_identifier`) and
+every value is bound or bulk-copied. Symbolic links (a file, or a whole feed folder) are quarantined as
+links, never followed or read.
+A snapshot much smaller than the table's previous one loads with a warning in `raw._loads.warning`.
 The same code runs on DuckDB and Postgres (`csw.warehouse`): frames are written by `write_frame` (COPY on
 Postgres) and each file's transaction is plain `begin transaction` / `commit` / `rollback` SQL.
 """
@@ -14,6 +21,7 @@ Postgres) and each file's transaction is plain `begin transaction` / `commit` / 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import time
@@ -25,12 +33,12 @@ from typing import Callable
 import pandas as pd
 
 from csw.settings import Settings
-from csw.warehouse import Connection, first_row, write_frame
+from csw.warehouse import Connection, first_row, quote_identifier, write_frame
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import ContractError, landed_files, read_table
+from ingest.core.read import LINK_REASON, ContractError, landed_files, open_landed, read_table, shown
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -45,13 +53,18 @@ create table if not exists {LOADS_TABLE} (
     extract_date date,
     loaded_at timestamp,
     outcome varchar,
-    reason varchar
+    reason varchar,
+    warning varchar
 )
 """
 _META_COLUMNS = {"_source_file": "varchar", "_row_number": "bigint", "_loaded_at": "timestamp", "_batch_id": "bigint"}
 _DATE_IN_NAME = re.compile(r"_(\d{8})\.csv$", re.IGNORECASE)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 LARGE_FILE_BYTES = 32 * 1024**2  # a file this big reports each phase (rows, seconds) as it goes
+# An extra column keeps its own name only when it is a plain lower-case SQL name that fits Postgres (63 bytes).
+_PLAIN_COLUMN = re.compile(r"[a-z][a-z0-9_]{0,62}")
+# A snapshot (or replacing file) with fewer rows than this share of the table's previous file warns.
+SNAPSHOT_SHRINK_WARNING = 0.5
 
 
 class _Phases:
@@ -75,10 +88,13 @@ class FileOutcome:
     rows: int = 0
     table: str | None = None
     reason: str = ""
+    warning: str = ""  # a loaded file someone should look at (as in raw._loads.warning)
 
     def line(self) -> str:
         """The one progress line of this file."""
         detail = f"{self.rows:,} rows" if self.outcome == "loaded" else self.reason
+        if self.warning:
+            detail += f"; warning: {self.warning}"
         return f"{self.outcome:<11} {self.feed}/{self.file_name}: {detail}"
 
 
@@ -112,16 +128,27 @@ def extract_date_of(path: Path, as_of: date | None) -> date:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
 
 
+def _raw_table(con: Connection, contract: TableContract) -> str:
+    return f"raw.{quote_identifier(con, contract.raw_table)}"
+
+
 def _create_table(con: Connection, contract: TableContract) -> None:
-    cols = [f'"{c.name}" {c.sql_type}' for c in contract.columns]
-    cols += [f'"{name}" {sql_type}' for name, sql_type in _META_COLUMNS.items()]
-    con.execute(f"create table if not exists raw.{contract.raw_table} ({', '.join(cols)})")
+    columns = [(c.name, c.sql_type) for c in contract.columns] + list(_META_COLUMNS.items())
+    cols = ", ".join(f"{quote_identifier(con, name)} {sql_type}" for name, sql_type in columns)
+    con.execute(f"create table if not exists {_raw_table(con, contract)} ({cols})")
+
+
+def ensure_loads_table(con: Connection) -> None:
+    """The audit table `raw._loads` (staging's `current_batch` reads it too), its `warning` column added to
+    a warehouse made before it."""
+    con.execute(_LOADS_DDL)
+    con.execute(f"alter table {LOADS_TABLE} add column if not exists warning varchar")
 
 
 def ensure_raw_layer(con: Connection) -> None:
     """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles."""
     con.execute("create schema if not exists raw")
-    con.execute(_LOADS_DDL)
+    ensure_loads_table(con)
     pseudonymise.ensure_table(con)
     for contract in all_tables():
         _create_table(con, contract)
@@ -148,12 +175,32 @@ def _existing_columns(con: Connection, table: str) -> list[str]:
     ]
 
 
+def safe_column_name(name: str) -> str:
+    """The raw column an extra header name is kept under: the name itself when plain (a lower-case letter, then
+    letters, digits and `_`, up to 63 characters), else `extra_<its letters and digits>_<hash>`: the same name
+    for the same header every time, and never SQL (a quote, `;`, a NUL, a 10,000-character name)."""
+    if _PLAIN_COLUMN.fullmatch(name):
+        return name
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40].rstrip("_")
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"extra_{slug}_{digest}" if slug else f"extra_{digest}"
+
+
+def _rename_extra_columns(frame: pd.DataFrame, contract: TableContract) -> tuple[pd.DataFrame, str]:
+    """The frame with every extra column under its `safe_column_name`, and a note of each one renamed."""
+    known = set(contract.column_names) | {"_row_number"}
+    renamed = {c: safe_column_name(c) for c in frame.columns if c not in known and safe_column_name(c) != c}
+    notes = [f"extra column '{shown(old, 60)}' kept as {new}" for old, new in renamed.items()]
+    return frame.rename(columns=renamed), "; ".join(notes)
+
+
 def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame) -> list[str]:
-    """Create the raw table from the contract, adding any extra column the file brings as text."""
+    """Create the raw table from the contract, adding any extra column the file brings as text (its names are
+    contract names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first)."""
     _create_table(con, contract)
     existing = _existing_columns(con, contract.raw_table)
     for extra in (c for c in frame.columns if c not in existing):
-        con.execute(f'alter table raw.{contract.raw_table} add column "{extra}" varchar')
+        con.execute(f"alter table {_raw_table(con, contract)} add column {quote_identifier(con, extra)} varchar")
         existing.append(extra)
     return existing
 
@@ -164,17 +211,41 @@ def _write_batch(
     frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id)
     columns = _ensure_table(con, contract, frame)
     if contract.semantics == "replace":
-        con.execute(f"delete from raw.{contract.raw_table}")
+        con.execute(f"delete from {_raw_table(con, contract)}")
     write_frame(con, f"raw.{contract.raw_table}", frame, [c for c in columns if c in frame.columns])
 
 
 def _record(con: Connection, **row: object) -> None:
     con.execute(
         f"insert into {LOADS_TABLE} (batch_id, feed, table_name, file_name, sha256, byte_size, row_count, "
-        "extract_date, loaded_at, outcome, reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "extract_date, loaded_at, outcome, reason, warning) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [row["batch_id"], row["feed"], row["table_name"], row["file_name"], row["sha256"], row["byte_size"],
-         row["row_count"], row["extract_date"], row["loaded_at"], row["outcome"], row["reason"]],
+         row["row_count"], row["extract_date"], row["loaded_at"], row["outcome"], row["reason"],
+         row.get("warning") or None],
     )
+
+
+def _shrink_warning(con: Connection, contract: TableContract, rows: int) -> str:
+    """A warning when a file that is the whole table (snapshot, replace) has far fewer rows than the previous."""
+    if contract.semantics not in ("snapshot", "replace"):
+        return ""
+    previous = first_row(con, f"select row_count, file_name from {LOADS_TABLE} where table_name = ? "
+                              "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
+    if previous is None or not previous[0] or rows >= previous[0] * SNAPSHOT_SHRINK_WARNING:
+        return ""
+    return (f"snapshot has {rows:,} rows, {rows / previous[0]:.0%} of the {previous[0]:,} of the previous file "
+            f"({previous[1]}): check the extract is complete")
+
+
+def current_batch_sql(raw_table: str) -> str:
+    """The current batch of a snapshot or replaced raw table, as a derived table (alias it at the call site):
+    the rows of its newest loaded file, which is empty after a header-only file. The dbt macro `current_batch`
+    is the same SQL."""
+    table = f"raw.{raw_table}"
+    return (f"(select * from {table} where _batch_id = (select max(batch_id) from ("
+            f"select max(_batch_id) as batch_id from {table} union all "
+            f"select max(batch_id) from {LOADS_TABLE} where table_name = '{raw_table}' and outcome = 'loaded'"
+            ") as batches))")
 
 
 def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: str) -> Path:
@@ -184,10 +255,10 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
     name = path.name if _SAFE_NAME.match(path.name) else "unsafe-name.csv"
     target = folder / name
     n = 1
-    while target.exists():  # never overwrite an earlier refused file (or its reason)
+    while os.path.lexists(target):  # never overwrite an earlier refused file (or its reason)
         n += 1
         target = folder / f"{Path(name).stem}.{n}{Path(name).suffix}"
-    shutil.move(str(path), target)
+    shutil.move(str(path), target)  # a symbolic link is moved as the link: its target is never touched
     target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
     return target
 
@@ -196,36 +267,43 @@ def load_file(
     con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> FileOutcome:
-    """Load one landed file in one transaction; quarantine it if it breaks its contract.
+    """Load one landed file in one transaction; quarantine it if it breaks its contract or anything else fails
+    while it is read or written (the transaction rolled back: nothing of it stays in the warehouse).
 
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
+    name = shown(path.name)  # as every message and raw._loads show it: one line, whatever the file is called
     contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
     data = b""
     try:
+        if path.is_symlink():
+            raise ContractError(name, LINK_REASON)
         if path.name.startswith("."):
-            raise ContractError(path.name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
-                                           "(rename the file to its contract name)")
+            raise ContractError(name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
+                                      "(rename the file to its contract name)")
         if not _SAFE_NAME.match(path.name):
-            raise ContractError(path.name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
+            raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
         if contract is None:
-            raise ContractError(path.name, f"no {feed} contract matches this file name")
-        size = path.stat().st_size
+            raise ContractError(name, f"no {feed} contract matches this file name")
+        size = path.lstat().st_size
         if size > settings.max_file_bytes:
-            raise ContractError(path.name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
-        phases = _Phases(f"{feed}/{path.name}", size, progress)
-        data = path.read_bytes()
+            raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
+        phases = _Phases(f"{feed}/{name}", size, progress)
+        with open_landed(path, name) as handle:
+            data = handle.read()
         sha = sha256_of(data)
         earlier = _already_loaded(con, sha)
         if earlier is not None:
-            return FileOutcome(feed, path.name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
+            return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
         frame = read_table(path, contract, data)
+        frame, renamed = _rename_extra_columns(frame, contract)
         frame["_source_file"] = path.name
         phases.say(f"{len(frame):,} rows parsed and checked")
         con.execute("begin transaction")
         try:
             batch_id = _next_batch_id(con)
+            warning = "; ".join(w for w in (_shrink_warning(con, contract, len(frame)), renamed) if w)
             _write_batch(con, contract, frame, batch_id, loaded_at)
             phases.say(f"{len(frame):,} rows written to raw.{contract.raw_table}")
             for column in pseudonymise.person_id_columns(contract):
@@ -233,19 +311,54 @@ def load_file(
             phases.say("child keys added")
             _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
                     sha256=sha, byte_size=len(data), row_count=len(frame),
-                    extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="")
+                    extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
+                    warning=warning)
             con.execute("commit")
-        except Exception:
-            con.execute("rollback")
+        except BaseException:
+            _rollback(con)
             raise
-        return FileOutcome(feed, path.name, "loaded", rows=len(frame), table=contract.raw_table)
-    except ContractError as exc:
-        reason = str(exc)
+        return FileOutcome(feed, path.name, "loaded", rows=len(frame), table=contract.raw_table, warning=warning)
+    except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
+        reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
+        table = contract.raw_table if contract else None
+        return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, data=data)
+
+
+def failure_reason(name: str, exc: BaseException) -> str:
+    """The one-line reason of a file that failed with an error other than a broken contract."""
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    detail = f"{type(exc).__name__}: {shown(first, 300)}" if first else type(exc).__name__
+    return f"{name}: could not be loaded ({detail}); nothing of it was written"
+
+
+def _rollback(con: Connection) -> None:
+    """Roll back the file's transaction; a commit that failed has already ended it (DuckDB then refuses)."""
+    try:
+        con.execute("rollback")
+    except Exception:
+        pass
+
+
+def _refuse(
+    con: Connection, path: Path, feed: str, settings: Settings, stamp: str, reason: str, *, loaded_at: datetime,
+    table: str | None = None, data: bytes = b"",
+) -> FileOutcome:
+    """Quarantine a refused entry (a file, a link, a feed folder that is a link) and record it in raw._loads."""
+    try:
         quarantine(path, feed, reason, settings, stamp)
-        _record(con, batch_id=None, feed=feed, table_name=contract.raw_table if contract else None,
-                file_name=path.name, sha256=sha256_of(data) if data else None, byte_size=len(data) or None,
-                row_count=None, extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
-        return FileOutcome(feed, path.name, "quarantined", table=contract.raw_table if contract else None, reason=reason)
+    except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
+        reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
+    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(path.name),
+            sha256=sha256_of(data) if data else None, byte_size=len(data) or None, row_count=None,
+            extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
+    return FileOutcome(feed, shown(path.name), "quarantined", table=table, reason=reason)
+
+
+def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings) -> FileOutcome:
+    """Quarantine a feed folder that is a symbolic link, as the link: what it points to is never listed or moved."""
+    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    reason = f"{feed}: the feed folder is a symbolic link: quarantined without reading what it points to"
+    return _refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason, loaded_at=loaded_at)
 
 
 def load_landing(
@@ -257,17 +370,21 @@ def load_landing(
     feeds: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
-    """Load every new file of every known feed folder under `landing`."""
+    """Load every new file of every known feed folder under `landing`.
+
+    A feed folder that is a symbolic link is quarantined as a link, unread: the loader never leaves `landing`."""
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder {landing} does not exist")
     ensure_raw_layer(con)
     report = LoadReport()
     for feed in feeds or list(FEEDS):
         folder = landing / feed
-        if not folder.is_dir():
-            continue
-        for path in landed_files(folder):
-            outcome = load_file(con, path, feed, settings, as_of=as_of, progress=progress)
+        if folder.is_symlink():
+            outcomes = [refuse_linked_folder(con, folder, feed, settings)]
+        else:
+            outcomes = (load_file(con, path, feed, settings, as_of=as_of, progress=progress)
+                        for path in landed_files(folder))
+        for outcome in outcomes:
             report.files.append(outcome)
             if progress:
                 progress(outcome.line())

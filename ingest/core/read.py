@@ -7,9 +7,14 @@ numbers count data rows from 1 (the header is row 0), the same numbers stored in
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
+import stat
+import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -34,10 +39,42 @@ def is_os_junk(file_name: str) -> bool:
 
 
 def landed_files(folder: Path) -> list[Path]:
-    """The files of a feed folder the loader considers, in name order: everything but OS junk."""
-    if not folder.is_dir():
+    """The entries of a feed folder the loader considers, in name order, never following a symbolic link:
+    files, and links and other non-folders (the loader quarantines those unread). Sub-folders and OS junk
+    are left alone; a feed folder that is itself a link lists nothing (the loader quarantines the link)."""
+    if folder.is_symlink() or not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not is_os_junk(p.name))
+    with os.scandir(folder) as entries:
+        return sorted(Path(entry.path) for entry in entries
+                      if not is_os_junk(entry.name) and not entry.is_dir(follow_symlinks=False))
+
+
+def open_landed(path: Path, shown_name: str) -> BinaryIO:
+    """A landed file opened for reading without following a symbolic link (O_NOFOLLOW) nor waiting on a pipe
+    (O_NONBLOCK), and only if it is a regular file: a link swapped in after the folder was listed is refused
+    unread. `shown_name` is the file's name as reasons print it (`shown`)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ContractError(shown_name, LINK_REASON) from None
+        raise
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise ContractError(shown_name, NOT_A_FILE_REASON)
+    return handle
+
+
+LINK_REASON = "a symbolic link: quarantined without reading what it points to (land the file itself)"
+NOT_A_FILE_REASON = "not a regular file (a pipe, socket or device): quarantined unread"
+
+
+def shown(name: str, limit: int = 200) -> str:
+    """A name as one line of text: control and line-breaking characters escaped as Python does (`\\n`,
+    `\\x00`, `\\u2028`), cut to `limit` characters with `…`."""
+    text = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in name)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ContractError(ValueError):

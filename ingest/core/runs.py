@@ -14,12 +14,15 @@ from pathlib import Path
 import duckdb
 
 from csw.settings import Settings
-from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file
+from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file, refuse_linked_folder
 from ingest.core.read import landed_files
 
 
 def files_for_day(landing: Path, feed: str, day: date) -> list[Path]:
-    """The landed files of `feed` that a run for `day` loads (dated that day, or undated)."""
+    """The landed files of `feed` that a run for `day` loads (dated that day, or undated); a feed folder that
+    is a symbolic link is itself the one entry, for `load_feed_day` to quarantine unread."""
+    if (landing / feed).is_symlink():
+        return [landing / feed]
     return [p for p in landed_files(landing / feed) if extract_date_of(p, as_of=day) == day]
 
 
@@ -31,7 +34,10 @@ def load_feed_day(
     ensure_raw_layer(con)
     report = LoadReport()
     for path in files_for_day(landing, feed, day):
-        outcome = load_file(con, path, feed, settings, as_of=day, progress=progress)
+        if path == landing / feed:
+            outcome = refuse_linked_folder(con, path, feed, settings)
+        else:
+            outcome = load_file(con, path, feed, settings, as_of=day, progress=progress)
         report.files.append(outcome)
         if progress:
             progress(outcome.line())

@@ -13,6 +13,7 @@ import pytest
 
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
+from ingest.core.load import ensure_loads_table
 
 AS_OF = date(2025, 3, 31)
 LA = "841"
@@ -25,6 +26,7 @@ def contract(raw_table: str) -> TableContract:
 
 
 def create_raw_table(con: duckdb.DuckDBPyConnection, table: TableContract) -> None:
+    ensure_loads_table(con)  # as in every loaded warehouse: the current batch of a snapshot is read from it
     columns = [f'"{c.name}" {c.sql_type}' for c in table.columns]
     columns += ["_source_file varchar", "_row_number bigint", "_loaded_at timestamp", "_batch_id bigint"]
     con.execute(f"create table raw.{table.raw_table} ({', '.join(columns)})")
