@@ -202,3 +202,14 @@ def test_cli_export_suppresses_by_default_and_needs_a_reason_to_stop(file_wareho
     assert main(["export", "regional", "--period", PERIOD, "--out", str(out), "--no-suppress", "--reason", DSA]) == 0
     assert f"{LA},{PERIOD},CLA_STARTS,3,,3" in csv_file.read_text().splitlines()
     assert json.loads(csv_file.with_name("manifest.json").read_text())["suppression_off_reason"] == DSA
+
+
+def test_cli_suppress_overrides_the_setting_off(file_warehouse, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CSW_SUPPRESSION", "off")
+    monkeypatch.setenv("CSW_SUPPRESSION_OFF_REASON", DSA)
+    out = tmp_path / "out"
+    csv_file = out / "regional" / LA / PERIOD / f"return_{LA}_{PERIOD}.csv"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out)]) == 0
+    assert f"{LA},{PERIOD},CLA_STARTS,3,,3" in csv_file.read_text().splitlines()
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out), "--suppress"]) == 0
+    assert f"{LA},{PERIOD},CLA_STARTS,,,c" in csv_file.read_text().splitlines()
