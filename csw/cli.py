@@ -162,11 +162,23 @@ def print_return_files(files) -> None:
         _say(f"wrote {path}")
 
 
+def _suppression(args: argparse.Namespace):
+    """--suppress / --no-suppress --reason over CSW_SUPPRESSION; None = the setting (on by default)."""
+    from exports.errors import ExportRefused
+    from exports.regional.suppression import Suppression
+
+    if args.reason is not None and args.suppress is not False:
+        raise ExportRefused("--reason goes with --no-suppress")
+    if args.suppress is None:
+        return None
+    return Suppression() if args.suppress else Suppression.off(args.reason)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from csw.pipeline import export_regional
 
     out = Path(args.out) if args.out else get_settings().output_dir
-    files = export_regional(args.period, out, suppress=args.suppress, progress=_say)
+    files = export_regional(args.period, out, suppression=_suppression(args), progress=_say)
     print_return_files(files)
     if args.email:
         from exports.regional.job import deliver
@@ -257,7 +269,14 @@ def parser() -> argparse.ArgumentParser:
     r = esub.add_parser("regional", help="the quarterly regional return")
     r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
     r.add_argument("--out")
-    r.add_argument("--suppress", action="store_true", help="suppress small numbers (1-4) as DfE publications do")
+    small = r.add_mutually_exclusive_group()
+    small.add_argument("--suppress", action="store_true", default=None,
+                       help="suppress small numbers (1-4) as DfE publications do (the default, even when "
+                            "CSW_SUPPRESSION=off)")
+    small.add_argument("--no-suppress", dest="suppress", action="store_false",
+                       help="show small numbers, for a data sharing agreement: needs --reason")
+    r.add_argument("--reason", help="why small numbers are shown (e.g. the data sharing agreement's reference); "
+                                    "printed on the cover sheet and in manifest.json")
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
 

@@ -96,14 +96,20 @@ def last_complete_quarter(as_of: date) -> str:
 
 
 def export_regional(
-    period: str, out: Path, *, suppress: bool = False, settings: Settings | None = None, progress: Progress = _quiet
+    period: str, out: Path, *, suppression=None, settings: Settings | None = None, progress: Progress = _quiet
 ):
+    """`suppression` (exports.regional.suppression.Suppression): default from CSW_SUPPRESSION (on)."""
     from exports.regional import write_regional_return
+    from exports.regional.suppression import Suppression
 
     settings = settings or get_settings()
+    suppression = suppression or Suppression.from_setting(settings.suppression, settings.suppression_off_reason)
+    progress(f"small-number suppression {suppression.description}")
     con = connect(settings)  # same configuration as dbt's in-process connection (DuckDB refuses a mix)
     try:
-        files = write_regional_return(con, period=period, out_dir=out, la_code=settings.la_code, suppress=suppress)
+        files = write_regional_return(
+            con, period=period, out_dir=out, la_code=settings.la_code, suppression=suppression
+        )
     finally:
         con.close()
     progress(f"regional return {period} written to {files.folder}")

@@ -44,6 +44,9 @@ class Settings:
     smtp_from: str = "csw@localhost"
     alert_to: str = ""
     alliance_to: str = ""
+    # Small-number suppression of what leaves the authority: on unless `off` with a recorded reason.
+    suppression: str = "on"
+    suppression_off_reason: str = ""
     # Postgres warehouse (target postgres): the loader, checks and export connect with these; dbt's
     # profile reads the same CSW_PG_* variables.
     pg_host: str = "127.0.0.1"
@@ -83,6 +86,8 @@ def get_settings() -> Settings:
         smtp_from=os.environ.get("CSW_SMTP_FROM", "csw@localhost"),
         alert_to=os.environ.get("CSW_ALERT_TO", ""),
         alliance_to=os.environ.get("CSW_ALLIANCE_TO", ""),
+        suppression=os.environ.get("CSW_SUPPRESSION", "on"),
+        suppression_off_reason=os.environ.get("CSW_SUPPRESSION_OFF_REASON", ""),
         pg_host=os.environ.get("CSW_PG_HOST", "127.0.0.1"),
         pg_port=int(os.environ.get("CSW_PG_PORT", "5432")),
         pg_user=os.environ.get("CSW_PG_USER", "etl"),

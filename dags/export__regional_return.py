@@ -18,7 +18,9 @@ calendar). `airflow dags test export__regional_return 2025-01-01` runs 2024-25Q4
    were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
 4. `deliver` emails the three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
 
-Params: `period`, `out` (default `CSW_OUTPUT`), `suppress` (small-number suppression, default off).
+Params: `period`, `out` (default `CSW_OUTPUT`). Small numbers are suppressed (`c`) unless
+`CSW_SUPPRESSION=off` with `CSW_SUPPRESSION_OFF_REASON` (printed on the cover sheet); off without a reason
+refuses the quarter and alerts the team.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _quarter_args() -> tuple:
     max_active_tasks=1,  # DuckDB: one writer at a time
     tags=["csw", "export", "regional_return"],
     default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "performance-team"},
-    params={"period": None, "out": None, "suppress": False},
+    params={"period": None, "out": None},
     doc_md=__doc__,
 )
 def export__regional_return():
@@ -95,7 +97,7 @@ def export__regional_return():
 
         period, out, settings = _quarter_args()
         try:
-            files = write(settings, period, out, suppress=bool(get_current_context()["params"].get("suppress")))
+            files = write(settings, period, out)
         except ReturnBlocked as exc:
             raise AirflowFailException(str(exc)) from None
         return [str(p) for p in files.paths]

@@ -20,7 +20,7 @@ class CheckResult:
     table_name: str | None
     severity: str  # blocking | warning
     status: str  # passed | failed
-    observed_value: str | None  # counts and codes only: it is copied into the regional return
+    observed_value: str | None  # a count, plus codes found for a code list; the regional return shares only the count
     failing_rows: int | None
     failing_sample: str | None  # up to 5 key values of failing rows
     message: str

@@ -20,7 +20,7 @@ import numpy as np
 
 from csw.generate.reference import NORTH_EAST
 from exports.periods import Quarter, previous_quarters
-from exports.regional.rows import SUPPRESSED, is_small_number
+from exports.regional.suppression import SUPPRESSED, must_suppress
 from exports.regional.write import CSV_COLUMNS, EARLIER_QUARTERS, format_number
 
 # indicator_id: (unit, typical quarterly value, typical denominator at a 23,000-child authority)
@@ -94,7 +94,7 @@ def _return_csv(la_code: str, quarter: Quarter, rows: list[tuple[str, str, float
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for indicator_id, unit, numerator, denominator, value in rows:
-        if la_code in SUPPRESSING and is_small_number(unit, numerator, value):
+        if la_code in SUPPRESSING and must_suppress(unit, numerator, denominator, value):
             writer.writerow((la_code, quarter.label, indicator_id, "", "", SUPPRESSED))
         else:
             writer.writerow((la_code, quarter.label, indicator_id, format_number(numerator),

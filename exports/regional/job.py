@@ -60,12 +60,14 @@ def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
     return run.run_id
 
 
-def write(settings: Settings, period: str, out: Path, *, suppress: bool = False, progress: Progress = print) -> ReturnFiles:
-    """Write the quarter's outbox folder (atomically; a re-run replaces it), or alert and raise ReturnBlocked."""
+def write(settings: Settings, period: str, out: Path, *, progress: Progress = print) -> ReturnFiles:
+    """Write the quarter's outbox folder (atomically; a re-run replaces it), or alert and raise ReturnBlocked.
+
+    Small numbers are suppressed unless the settings turn it off with a reason (CSW_SUPPRESSION)."""
     from csw.pipeline import export_regional
 
     try:
-        return export_regional(period, out, suppress=suppress, settings=settings, progress=progress)
+        return export_regional(period, out, settings=settings, progress=progress)
     except ExportRefused as exc:
         _alert(settings, period, exc.reason, [], progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None

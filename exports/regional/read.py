@@ -6,6 +6,7 @@ with DuckDB's surface (its `?` markers included), so this function is the same o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,8 +44,23 @@ class CheckResult:
     table_name: str | None
     severity: str
     status: str
-    observed_value: str | None
+    observed_value: str | None  # `shareable_observation` of dq's text: a count or a fixed word, never a feed value
     failing_rows: int | None
+
+
+# What of a check's observation may leave the authority: the count it reports (`3 of 1,200 rows`, `12 records`,
+# `1,200 rows`, a row count) or one of the checks' own words. dq keeps more for the performance team (a
+# code-list check adds `; found <values>`); every other text is withheld, so no value from a feed is shared.
+_SHAREABLE_OBSERVATION = re.compile(
+    r"(?P<count>\d[\d,]* of \d[\d,]* rows|\d[\d,]* (?:rows|records)|\d[\d,]*|could not run|not run|table absent|built)"
+    r"(?:;|$)|(?P<absent>absent):"
+)
+
+
+def shareable_observation(observed: str | None) -> str | None:
+    """The leading count or fixed word of a dq observed value; None when it has none (it stays in dq)."""
+    match = _SHAREABLE_OBSERVATION.match((observed or "").strip())
+    return (match.group("count") or match.group("absent")) if match else None
 
 
 @dataclass(frozen=True)
@@ -138,7 +154,9 @@ def read_regional_inputs(
 
     return RegionalInputs(
         latest_run=latest_run,
-        check_results=[CheckResult(*row) for row in check_rows],
+        check_results=[
+            CheckResult(*head, shareable_observation(observed), failing) for *head, observed, failing in check_rows
+        ],
         indicators=[Indicator(*row) for row in indicator_rows],
         authority=LocalAuthority(*authority_row) if authority_row else None,
         values=[IndicatorValue(*row) for row in value_rows],

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from exports.regional.read import Indicator, IndicatorValue
+from exports.regional.suppression import SUPPRESSED, Suppression, must_suppress
 
-SUPPRESSED = "c"  # DfE's marker for a suppressed small number
 NOTE_DENOMINATOR_ZERO = "denominator is zero"
 NOTE_NO_DATA = "no data for this quarter"
 NOTE_SUPPRESSED = "suppressed (small number)"
@@ -24,8 +24,8 @@ Figure = float | Literal["c"] | None  # a value as published: a number, the supp
 class ReturnRow:
     indicator: Indicator
     figures: tuple[Figure, ...]  # this quarter first, then the earlier quarters, nearest first
-    numerator: float | None  # this quarter; None when suppressed
-    denominator: float | None  # this quarter; None when suppressed
+    numerator: Figure  # this quarter; `c` when suppressed
+    denominator: Figure  # this quarter; `c` when suppressed (and None when the indicator has none)
     note: str | None  # why this quarter's value is missing or suppressed
 
     @property
@@ -38,19 +38,29 @@ class ReturnRow:
 
 
 def build_rows(
-    indicators: Sequence[Indicator], values: Sequence[IndicatorValue], period_labels: Sequence[str], *, suppress: bool
+    indicators: Sequence[Indicator],
+    values: Sequence[IndicatorValue],
+    period_labels: Sequence[str],
+    *,
+    suppression: Suppression,
 ) -> list[ReturnRow]:
-    """One row per indicator, in the given order; figures for every label of `period_labels`."""
+    """One row per indicator, in the given order; figures for every label of `period_labels`.
+
+    With suppression on, each quarter's value is `c` when `must_suppress` says so, and so are this
+    quarter's numerator and denominator (exports.regional.suppression gives the rule and why it suffices).
+    """
     by_key = {(v.indicator_id, v.period_label): v for v in values}
     rows: list[ReturnRow] = []
     for indicator in indicators:
         figures = tuple(
-            _figure(indicator.unit, by_key.get((indicator.indicator_id, label)), suppress=suppress)
+            _figure(indicator.unit, by_key.get((indicator.indicator_id, label)), suppression)
             for label in period_labels
         )
         current = by_key.get((indicator.indicator_id, period_labels[0]))
         if figures[0] == SUPPRESSED:
-            rows.append(ReturnRow(indicator, figures, None, None, NOTE_SUPPRESSED))
+            assert current is not None  # only a stored figure is suppressed
+            numerator, denominator = (None if x is None else SUPPRESSED for x in (current.numerator, current.denominator))
+            rows.append(ReturnRow(indicator, figures, numerator, denominator, NOTE_SUPPRESSED))
             continue
         rows.append(
             ReturnRow(
@@ -64,22 +74,11 @@ def build_rows(
     return rows
 
 
-def is_small_number(unit: str, numerator: float | None, value: float | None) -> bool:
-    """Counts 1–4, and rates or percentages whose numerator is 1–4 (zero is not suppressed)."""
-    unit = unit.lower()
-    if unit == "count":
-        figure = value if value is not None else numerator
-        return figure is not None and 1 <= figure <= 4
-    if unit in ("rate", "percent"):
-        return numerator is not None and 1 <= numerator <= 4
-    return False
-
-
-def _figure(unit: str, row: IndicatorValue | None, *, suppress: bool) -> Figure:
+def _figure(unit: str, row: IndicatorValue | None, suppression: Suppression) -> Figure:
     if row is None:
         return None
-    value, numerator = _number(row.value), _number(row.numerator)
-    if suppress and is_small_number(unit, numerator, value):
+    value, numerator, denominator = _number(row.value), _number(row.numerator), _number(row.denominator)
+    if suppression.on and must_suppress(unit, numerator, denominator, value):
         return SUPPRESSED
     return value
 

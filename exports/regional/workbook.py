@@ -12,7 +12,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.regional.read import CheckResult, DqRun, LocalAuthority
-from exports.regional.rows import SUPPRESSED, ReturnRow
+from exports.regional.rows import Figure, ReturnRow
+from exports.regional.suppression import SUPPRESSED, Suppression
 from exports.xlsx import fit_columns, put, write_header
 
 SHEETS = ("Cover", "Return", "Data quality", "Definitions")
@@ -42,6 +43,7 @@ class CoverFacts:
     software_version: str
     run: DqRun
     catalogue_version: str
+    suppression: Suppression
 
 
 def build_workbook(
@@ -74,6 +76,7 @@ def _cover_sheet(ws: Worksheet, cover: CoverFacts) -> None:
         ("data quality warnings", cover.run.warnings),
         ("data quality run", cover.run.run_id),
         ("catalogue version", cover.catalogue_version),
+        ("small-number suppression", cover.suppression.description),
     ]
     write_header(ws, ("field", "value"))
     for row, (field, value) in enumerate(facts, start=2):
@@ -93,24 +96,32 @@ def _return_sheet(ws: Worksheet, rows: Sequence[ReturnRow], period_labels: Seque
         put(ws, row_number, 2, indicator.title)
         put(ws, row_number, 3, indicator.unit)
         for offset, figure in enumerate(row.figures):
-            put(ws, row_number, 4 + offset, figure, None if figure == SUPPRESSED else value_format)
-            if figure == SUPPRESSED:
-                ws.cell(row=row_number, column=4 + offset).alignment = Alignment(horizontal="right")
-        put(ws, row_number, numerator_column, row.numerator, _component_format(row.numerator))
-        put(ws, row_number, numerator_column + 1, row.denominator, _component_format(row.denominator))
+            _put_figure(ws, row_number, 4 + offset, figure, value_format)
+        _put_figure(ws, row_number, numerator_column, row.numerator, _component_format(row.numerator))
+        _put_figure(ws, row_number, numerator_column + 1, row.denominator, _component_format(row.denominator))
         put(ws, row_number, numerator_column + 2, indicator.better or NO_DIRECTION)
         put(ws, row_number, numerator_column + 3, row.note)
     fit_columns(ws)
 
 
-def _component_format(number: float | None) -> str | None:
+def _put_figure(ws: Worksheet, row: int, column: int, figure: Figure, number_format: str | None) -> None:
+    """A number in its display format, or the suppression marker `c` aligned with the numbers."""
+    if figure == SUPPRESSED:
+        put(ws, row, column, figure)
+        ws.cell(row=row, column=column).alignment = Alignment(horizontal="right")
+    else:
+        put(ws, row, column, figure, number_format)
+
+
+def _component_format(number: Figure) -> str | None:
     """Numerators and denominators are mostly whole counts; sums such as FTE or days keep two decimals."""
-    if number is None:
+    if number is None or number == SUPPRESSED:
         return None
     return COUNT_FORMAT if float(number).is_integer() else "#,##0.00"
 
 
 def _data_quality_sheet(ws: Worksheet, checks: Sequence[CheckResult]) -> None:
+    """Check names, statuses and counts only: `read` keeps no value quoted from a feed (REGIONAL_RETURN.md)."""
     write_header(ws, ("suite", "check", "feed", "table", "severity", "status", "observed value", "rows failing"))
     for row_number, check in enumerate(checks, start=2):
         cells = (
@@ -124,7 +135,7 @@ def _data_quality_sheet(ws: Worksheet, checks: Sequence[CheckResult]) -> None:
 
 
 def _observed(text: str | None) -> str | float | None:
-    """dq stores observed values as text; a plain decimal number is written as a number cell."""
+    """dq stores observed values as text; a plain number is written as a number cell."""
     if text is not None and _PLAIN_NUMBER.fullmatch(text.strip()):
         return float(text)
     return text

@@ -21,7 +21,8 @@ from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
 from exports.periods import Quarter, parse_quarter, previous_quarters
 from exports.regional.read import RegionalInputs, read_regional_inputs
-from exports.regional.rows import SUPPRESSED, ReturnRow, build_rows
+from exports.regional.rows import Figure, ReturnRow, build_rows
+from exports.regional.suppression import RULE, SUPPRESSED, Suppression
 from exports.regional.workbook import CoverFacts, build_workbook
 from exports.xlsx import safe_text, workbook_bytes
 
@@ -53,10 +54,14 @@ def write_regional_return(
     period: str,
     out_dir: Path,
     la_code: str,
-    suppress: bool = False,
+    suppression: Suppression = Suppression(),
     generated_at: datetime | None = None,
 ) -> ReturnFiles:
-    """Write the return for `period` (e.g. `2024-25Q4`), or raise ExportRefused having written nothing."""
+    """Write the return for `period` (e.g. `2024-25Q4`), or raise ExportRefused having written nothing.
+
+    Small numbers are suppressed unless `suppression` is off, which needs a reason (it is printed on the
+    cover sheet and in the manifest).
+    """
     quarter = _parse_period(period)
     if not _LA_CODE.fullmatch(la_code or ""):
         raise ExportRefused(f"la_code {la_code!r} must be letters and digits only")
@@ -66,7 +71,7 @@ def write_regional_return(
     assert inputs.latest_run is not None and inputs.authority is not None  # checked just above
 
     stamp = _utc(generated_at or datetime.now(timezone.utc))
-    rows = build_rows(inputs.indicators, inputs.values, labels, suppress=suppress)
+    rows = build_rows(inputs.indicators, inputs.values, labels, suppression=suppression)
     catalogue_version = ", ".join(sorted({i.catalogue_version for i in inputs.indicators if i.catalogue_version}))
     cover = CoverFacts(
         authority=inputs.authority,
@@ -78,6 +83,7 @@ def write_regional_return(
         software_version=csw.__version__,
         run=inputs.latest_run,
         catalogue_version=catalogue_version,
+        suppression=suppression,
     )
     workbook = workbook_bytes(build_workbook(cover, rows, labels, inputs.check_results), timestamp=stamp)
     csv_text = _csv_text(rows, la_code=la_code, period=quarter.label)
@@ -87,7 +93,7 @@ def write_regional_return(
     with replacing_folder(folder) as staging:
         (staging / f"{stem}.xlsx").write_bytes(workbook)
         (staging / f"{stem}.csv").write_bytes(csv_text.encode("utf-8"))
-        manifest = _manifest(staging, stem, cover, rows, inputs, suppress=suppress)
+        manifest = _manifest(staging, stem, cover, rows, inputs)
         (staging / MANIFEST_NAME).write_bytes(manifest.encode("utf-8"))
 
     return ReturnFiles(
@@ -141,9 +147,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def format_number(number: float | None) -> str:
-    """CSV text of a number: whole numbers without a decimal point, others as Python's shortest repr."""
-    if number is None:
+def format_number(number: Figure) -> str:
+    """CSV text of a number: whole numbers without a decimal point, others as Python's shortest repr.
+
+    A suppressed numerator or denominator is blank: they are decimal columns that other authorities'
+    warehouses load as numbers (the benchmarks feed); the row's value `c` says the row is suppressed.
+    """
+    if number is None or number == SUPPRESSED:
         return ""
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
@@ -155,7 +165,7 @@ def _csv_text(rows: list[ReturnRow], *, la_code: str, period: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        value = SUPPRESSED if row.is_suppressed else format_number(row.value)  # type: ignore[arg-type]
+        value = SUPPRESSED if row.is_suppressed else format_number(row.value)
         writer.writerow(
             (
                 safe_text(la_code),
@@ -169,9 +179,7 @@ def _csv_text(rows: list[ReturnRow], *, la_code: str, period: str) -> str:
     return buffer.getvalue()
 
 
-def _manifest(
-    folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow], inputs: RegionalInputs, *, suppress: bool
-) -> str:
+def _manifest(folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow], inputs: RegionalInputs) -> str:
     run = cover.run
     document = {
         "la_code": cover.authority.la_code,
@@ -182,7 +190,9 @@ def _manifest(
         "generated_at": cover.generated_at.isoformat() + "Z",
         "software_version": cover.software_version,
         "catalogue_version": cover.catalogue_version,
-        "suppressed": suppress,
+        "suppressed": cover.suppression.on,
+        "suppression": RULE if cover.suppression.on else None,
+        "suppression_off_reason": cover.suppression.off_reason,
         "files": [
             {
                 "name": f"{stem}.xlsx",

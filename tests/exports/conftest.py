@@ -123,7 +123,8 @@ def build_warehouse() -> duckdb.DuckDBPyConnection:
         [
             ("raw_case_system__contacts", "not_null_contact_date", "blocking", "passed", "0"),
             ("raw_case_system__cla_episodes", "unique_episode_id", "blocking", "passed", "0"),
-            ("raw_health__assessments", "completed_date_not_future", "warning", "failed", "-3"),
+            # dq keeps the values a check found; the return shares only the count before them
+            ("raw_health__assessments", "completed_date_not_future", "warning", "failed", "3 of 40 rows; found 2031-02-30"),
         ],
     )
     return con
@@ -190,3 +191,23 @@ def return_table() -> Callable[[Path], dict[str, dict[str, object]]]:
         return {str(row[0]): dict(zip(headers, row)) for row in rows[1:]}
 
     return read
+
+
+@pytest.fixture
+def file_warehouse(settings, monkeypatch) -> Path:
+    """The fixture warehouse above as the DuckDB file of `settings`, with addresses configured."""
+    settings.warehouse.parent.mkdir(parents=True)
+    con = build_warehouse()
+    con.execute(f"attach '{settings.warehouse}' as target")
+    con.execute("copy from database memory to target")
+    con.close()
+    monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")
+    monkeypatch.setenv("CSW_ALLIANCE_TO", "returns@alliance.example.org; analyst@example.org")
+    return settings.warehouse
+
+
+def settings_now():
+    """Settings as the environment holds them now (after a test's monkeypatch.setenv)."""
+    from csw.settings import get_settings
+
+    return get_settings()

@@ -4,6 +4,7 @@ the benchmark mart ranking us among the 12, and a planted blocking defect that a
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -75,6 +76,13 @@ def test_scheduled_quarter_writes_the_return_and_a_rerun_is_byte_stable(demo):
     manifest = json.loads((folder / "manifest.json").read_text())
     for entry in manifest["files"]:
         assert hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert manifest["suppressed"] is True  # the scheduled return suppresses small numbers by default
+    with open(folder / f"return_{LA}_{PERIOD}.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            shown = [float(row[k]) for k in ("numerator", "denominator") if row[k]]
+            if len(shown) == 2 and row["indicator_id"].endswith("_PCT"):
+                shown.append(shown[1] - shown[0])  # the rest of the cohort
+            assert not any(0 < x < 5 for x in shown), row
     first = contents(folder)
 
     code, log = dags_test(demo, Q4_LOGICAL_DATE)  # the quarter again, as a backfill would

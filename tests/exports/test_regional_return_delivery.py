@@ -9,26 +9,7 @@ from pathlib import Path
 import pytest
 
 from exports.regional import job
-from tests.exports.conftest import LA, PERIOD, add_run, build_warehouse
-
-
-@pytest.fixture
-def file_warehouse(settings, monkeypatch):
-    """The fixture warehouse of conftest.py as the DuckDB file of `settings`, with addresses configured."""
-    settings.warehouse.parent.mkdir(parents=True)
-    con = build_warehouse()
-    con.execute(f"attach '{settings.warehouse}' as target")
-    con.execute("copy from database memory to target")
-    con.close()
-    monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")
-    monkeypatch.setenv("CSW_ALLIANCE_TO", "returns@alliance.example.org; analyst@example.org")
-    return settings.warehouse
-
-
-def settings_now():
-    from csw.settings import get_settings
-
-    return get_settings()
+from tests.exports.conftest import LA, PERIOD, add_run, settings_now
 
 
 def outbox_bytes(folder: Path) -> dict[str, bytes]:

@@ -21,9 +21,9 @@ def test_csv_rows(write_return) -> None:
         "la_code,period,indicator_id,numerator,denominator,value",
         f"841,2024-25Q4,REF_RATE,107,25000,{107 / 25000 * 10000!r}",
         f"841,2024-25Q4,ASMT_45WD_PCT,87,107,{100 * 87 / 107!r}",
-        "841,2024-25Q4,CLA_STARTS,3,,3",
+        "841,2024-25Q4,CLA_STARTS,,,c",  # 3: suppressed by default, as everything that leaves
         "841,2024-25Q4,CLA_UASC_COUNT,0,,0",
-        f"841,2024-25Q4,CPP_SECOND_PCT,2,30,{100 * 2 / 30!r}",
+        "841,2024-25Q4,CPP_SECOND_PCT,,,c",  # 2 of 30
         "841,2024-25Q4,HLTH_DENTAL_PCT,0,0,",
         "841,2024-25Q4,CL_EET_19_21_PCT,,,",
         f"841,2024-25Q4,WF_CASELOAD_AVG,357,20,{357 / 20!r}",
@@ -54,7 +54,7 @@ def test_manifest_matches_the_files_on_disk(write_return) -> None:
     assert (manifest["period"], manifest["period_start"], manifest["period_end"]) == (
         "2024-25Q4", "2025-01-01", "2025-03-31",
     )
-    assert manifest["suppressed"] is False
+    assert (manifest["suppressed"], manifest["suppression_off_reason"]) == (True, None)
 
 
 def _contents(folder: Path) -> dict[str, bytes]:

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 import csw
+from exports.regional.suppression import Suppression
 from exports.xlsx import FORMULA_STARTS
 
 RETURN_ORDER = [
@@ -66,11 +67,12 @@ def test_values_are_unrounded_numbers_with_display_formats(write_return) -> None
     assert rows["ASMT_45WD_PCT"][8].number_format == "#,##0"
     for row in rows.values():
         for cell in row[3:10]:
-            assert cell.value is None or isinstance(cell.value, (int, float)), (row[0].value, cell.coordinate)
+            number = cell.value is None or isinstance(cell.value, (int, float))
+            assert number or cell.value == "c", (row[0].value, cell.coordinate)  # c: suppressed small number
 
 
 def test_earlier_quarters_notes_and_direction(write_return, return_table) -> None:
-    table = return_table(write_return().workbook)
+    table = return_table(write_return(suppression=Suppression.off("test: show the decoys' small numbers")).workbook)
     assert [table["CONT_COUNT"][q] for q in ("2024-25Q4", "2024-25Q3", "2024-25Q2", "2024-25Q1", "2023-24Q4")] == [
         1241, 1240, 1239, 1238, 1237,
     ]
@@ -79,7 +81,7 @@ def test_earlier_quarters_notes_and_direction(write_return, return_table) -> Non
     assert table["CL_EET_19_21_PCT"]["2024-25Q4"] is None
     assert table["CL_EET_19_21_PCT"]["note"] == "no data for this quarter"
     assert table["CL_EET_19_21_PCT"]["2024-25Q3"] == 40
-    assert table["CLA_STARTS"]["2024-25Q4"] == 3  # not suppressed by default; 840's and the month/year rows ignored
+    assert table["CLA_STARTS"]["2024-25Q4"] == 3  # 840's and the month/year rows ignored
     assert table["CLA_STARTS"]["note"] is None
     assert table["ASMT_45WD_PCT"]["better"] == "high"
     assert table["REF_RATE"]["better"] == "—"
@@ -128,7 +130,11 @@ def test_data_quality_sheet_lists_every_check_of_the_latest_run(write_return) ->
     assert rows[0] == ("suite", "check", "feed", "table", "severity", "status", "observed value", "rows failing")
     assert len(rows) == 4  # run-2's three checks; the older FAILED run-1 is not shown
     warning = [r for r in rows[1:] if r[4] == "warning"]
-    assert warning == [("raw_health__assessments", "completed_date_not_future", "health", "assessments", "warning", "failed", -3, 3)]
+    assert warning == [
+        ("raw_health__assessments", "completed_date_not_future", "health", "assessments", "warning", "failed",
+         "3 of 40 rows", 3),  # dq's "; found 2031-02-30" stays inside the authority
+    ]
+    assert [r[6] for r in rows[1:] if r[5] == "passed"] == [0, 0]  # a plain count is a number cell
 
 
 def test_definitions_sheet(write_return) -> None:
