@@ -16,19 +16,25 @@
 {% endmacro %}
 
 
+{% macro _run_in_transaction(sql) %}
+    {#- auto_begin: dbt opens the transaction (psycopg2 would open one dbt does not know of), committed below -#}
+    {%- call statement('csw_build_record', auto_begin=True) -%} {{ sql }} {%- endcall -%}
+{% endmacro %}
+
+
 {% macro record_build_start() %}
     {%- if _records_builds() -%}
         {%- if target.type == 'postgres' -%}
             {#- the task-per-model DAG starts several invocations at once: one creates the table at a time -#}
-            {%- do run_query("select pg_advisory_xact_lock(hashtext('csw.dq.builds'))") -%}
+            {%- do _run_in_transaction("select pg_advisory_xact_lock(hashtext('csw.dq.builds'))") -%}
         {%- endif -%}
-        {%- do run_query("create schema if not exists dq") -%}
-        {%- do run_query("create sequence if not exists dq.build_ids") -%}
-        {%- do run_query(
+        {%- do _run_in_transaction("create schema if not exists dq") -%}
+        {%- do _run_in_transaction("create sequence if not exists dq.build_ids") -%}
+        {%- do _run_in_transaction(
             "create table if not exists dq.builds (build_id bigint, invocation_id varchar(64), command varchar(16), "
             ~ "as_of date, started_at timestamp, finished_at timestamp, status varchar(16))"
         ) -%}
-        {%- do run_query(
+        {%- do _run_in_transaction(
             "insert into dq.builds (build_id, invocation_id, command, as_of, started_at, status) values "
             ~ "(nextval('dq.build_ids'), '" ~ invocation_id ~ "', '" ~ flags.WHICH ~ "', "
             ~ "cast('" ~ var('as_of') ~ "' as date), cast('" ~ _utc_now() ~ "' as timestamp), 'started')"
@@ -44,7 +50,7 @@
         {%- for result in results if result.status in ('error', 'fail', 'runtime error') -%}
             {%- do failed.append(result) -%}
         {%- endfor -%}
-        {%- do run_query(
+        {%- do _run_in_transaction(
             "update dq.builds set finished_at = cast('" ~ _utc_now() ~ "' as timestamp), status = '"
             ~ ('error' if failed else 'success') ~ "' where invocation_id = '" ~ invocation_id ~ "'"
         ) -%}
