@@ -135,3 +135,20 @@ def test_a_passed_run_that_recorded_no_state_is_refused(gated, settings, tmp_pat
     code, err = _export(tmp_path / "out", capsys)
     assert code == 1
     assert "check run run-old-style at 2030-01-03 09:00:00 UTC did not record which loads and build it checked" in err
+
+
+def test_the_return_dags_write_task_refuses_a_stale_gate_and_alerts(gated, settings, tmp_path, smtp_server,
+                                                                     monkeypatch):
+    """`export__regional_return`'s write_return (exports.regional.job.write) after a load that followed its gate."""
+    from csw.settings import get_settings
+    from exports.regional import job
+
+    monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")
+    _land(gated, PERSONS + "P3,F,2019-01-02,WBRI\n")
+    assert main(["ingest", "--landing", str(gated)]) == 0
+    with pytest.raises(job.ReturnBlocked, match=r"refused: data changed since the last passed check run run-3 .*"
+                                                 r"newest load case_system/ssd_person\.csv \(batch 2\)"):
+        job.write(get_settings(), PERIOD, tmp_path / "out", progress=lambda _: None)
+    assert not (tmp_path / "out" / "regional").exists()
+    [alert] = smtp_server
+    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked"
