@@ -42,7 +42,12 @@ $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 
 airflow-db: $(AIRFLOW_HOME)/airflow.db
 
+# The demo keys its synthetic children with the public demo secret, which csw accepts only with CSW_DEMO=1
+# (README "Choosing and rotating the pseudonymisation secret"); real data needs CSW_PSEUDONYMISATION_SECRET.
+run bench: export CSW_DEMO := 1
+
 run: venv airflow-db
+	@echo "make run: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret, never for real data"
 	$(BIN)/csw generate --out $(DEMO)/landing --seed 1 --benchmarks
 	CSW_LANDING=$(DEMO)/landing $(BIN)/airflow dags test csw_pipeline $(AS_OF) \
 		--conf '{"landing": "$(DEMO)/landing", "as_of": "$(AS_OF)"}' > $(AIRFLOW_HOME)/last-run.log 2>&1 \
@@ -60,6 +65,7 @@ test: venv system-packages
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
+	@echo "make bench: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret"
 	$(BIN)/python -m csw.bench --scale $${SCALE:-1.0}
 
 docs: venv

@@ -79,7 +79,10 @@ def _large_file_phases(line: str) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from csw.pipeline import ingest
 
-    report = ingest(Path(args.landing), as_of=args.as_of, progress=_say if args.verbose else _large_file_phases)
+    settings = get_settings()
+    _say(settings.secret_line())
+    report = ingest(Path(args.landing), as_of=args.as_of, settings=settings,
+                    progress=_say if args.verbose else _large_file_phases)
     print_load_report(report)
     return 0
 
@@ -192,6 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
+    _say(settings.secret_line())
     print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings, progress=_large_file_phases))
     result = build(as_of=args.as_of, settings=settings, progress=_say)
     _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
@@ -217,7 +221,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_rekey(args: argparse.Namespace) -> int:
     from csw.pipeline import rekey
 
-    rewritten = rekey(as_of=args.as_of, progress=_say)
+    settings = get_settings()
+    _say(settings.secret_line())
+    rewritten = rekey(as_of=args.as_of, settings=settings, progress=_say)
     _say(f"rekey done: {rewritten:,} child keys rewritten, marts rebuilt with the current secret")
     return 0
 
@@ -328,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("CSW_DEBUG"):
             raise
         expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
-                                            "UnknownDefect") or isinstance(exc, OSError)
+                                            "UnknownDefect", "SecretRefused") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

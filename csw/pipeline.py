@@ -28,6 +28,7 @@ def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | Non
     from ingest.core.load import load_landing
 
     settings = settings or get_settings()
+    settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret: SecretRefused before any file moves
     con = connect(settings)
     try:
         return load_landing(con, landing, settings, as_of=as_of, progress=progress)
@@ -125,14 +126,15 @@ def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _
     from csw.warehouse import table_exists
 
     settings = settings or get_settings()
+    secret = settings.pseudonymisation_secret  # SecretRefused before the warehouse is opened
     con = connect(settings)
     try:
         if not table_exists(con, *CHILD_KEYS_TABLE.split(".")):
             raise PipelineError(f"nothing to re-key: {CHILD_KEYS_TABLE} does not exist yet (load a case_system extract first)")
         rows = con.execute(f"select la_code, person_id, child_key from {CHILD_KEYS_TABLE}").fetchall()
-        stale = sum(key != child_key(settings.pseudonymisation_secret, la, pid) for la, pid, key in rows)
+        stale = sum(key != child_key(secret, la, pid) for la, pid, key in rows)
         progress(f"{CHILD_KEYS_TABLE}: {len(rows):,} keys, {stale:,} made with another secret")
-        rewritten = rewrite_keys(con, settings.pseudonymisation_secret) if stale else 0
+        rewritten = rewrite_keys(con, secret) if stale else 0
     finally:
         con.close()
     progress(f"re-keyed {rewritten:,} children" if rewritten else "keys already match the current secret")

@@ -6,14 +6,20 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
-# Documented demo secret: only for synthetic data. A real authority sets its own (see docs/operations.md).
+# Documented demo secret: public, so only for synthetic data and only with CSW_DEMO=1 (`make run` sets it).
+# A real authority sets its own (README "Choosing and rotating the pseudonymisation secret").
 DEMO_PSEUDONYMISATION_SECRET = "csw-demo-secret-not-for-real-data"
+# Secrets anyone can read in this repository: refused outside demo mode.
+PUBLIC_SECRETS = frozenset({DEMO_PSEUDONYMISATION_SECRET, "change-me"})
+MIN_SECRET_LENGTH = 32
+MAKE_A_SECRET = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 # Telemetry never leaves this machine (DEVELOPERS.md): set before any library is imported by a command.
 TELEMETRY_OFF = {
@@ -31,6 +37,56 @@ def disable_telemetry() -> None:
         os.environ.setdefault(key, value)
 
 
+class SecretRefused(RuntimeError):
+    """The pseudonymisation secret is missing, public or too short; the message says how to set one."""
+
+
+@dataclass(frozen=True)
+class SecretChoice:
+    """Where the pseudonymisation secret comes from, and why it is refused (None: usable)."""
+
+    value: str = field(repr=False)  # never printed
+    source: str  # e.g. "environment variable CSW_PSEUDONYMISATION_SECRET"
+    refused: str | None = None
+
+
+def choose_secret(environ: Mapping[str, str]) -> SecretChoice:
+    """CSW_PSEUDONYMISATION_SECRET, else the file CSW_PSEUDONYMISATION_SECRET_FILE names, else (only with
+    CSW_DEMO=1) the public demo secret. Outside demo mode a missing, public or short secret is refused."""
+    demo = environ.get("CSW_DEMO", "") == "1"
+    value, file_name = environ.get("CSW_PSEUDONYMISATION_SECRET", ""), environ.get("CSW_PSEUDONYMISATION_SECRET_FILE", "")
+    if value and file_name:
+        return SecretChoice("", "both CSW_PSEUDONYMISATION_SECRET and CSW_PSEUDONYMISATION_SECRET_FILE",
+                            "both CSW_PSEUDONYMISATION_SECRET and CSW_PSEUDONYMISATION_SECRET_FILE are set: keep one")
+    if value:
+        source = "environment variable CSW_PSEUDONYMISATION_SECRET"
+    elif file_name:
+        source = f"file {file_name} (CSW_PSEUDONYMISATION_SECRET_FILE)"
+        try:
+            value = Path(file_name).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            return SecretChoice("", source, f"cannot read the pseudonymisation secret from {source}: "
+                                            f"{type(exc).__name__}: {exc.strerror if isinstance(exc, OSError) else exc}")
+    elif demo:
+        return SecretChoice(DEMO_PSEUDONYMISATION_SECRET, "the public demo secret (CSW_DEMO=1: synthetic data only)")
+    else:
+        return SecretChoice("", "none", (
+            "no pseudonymisation secret: set CSW_PSEUDONYMISATION_SECRET (or CSW_PSEUDONYMISATION_SECRET_FILE) to "
+            f"at least {MIN_SECRET_LENGTH} random characters ({MAKE_A_SECRET}); CSW_DEMO=1 uses the public demo "
+            "secret, for synthetic data only"))
+    if demo:
+        return SecretChoice(value, f"{source}, demo mode (CSW_DEMO=1)")
+    if value in PUBLIC_SECRETS:
+        return SecretChoice(value, source, (
+            f"the pseudonymisation secret from {source} is a public one (the demo secret or the .env.example "
+            f"placeholder): anyone could reverse the child keys; {MAKE_A_SECRET}"))
+    if len(value) < MIN_SECRET_LENGTH:
+        return SecretChoice(value, source, (
+            f"the pseudonymisation secret from {source} is {len(value)} characters: at least {MIN_SECRET_LENGTH} "
+            f"are needed so the child keys cannot be guessed; {MAKE_A_SECRET}"))
+    return SecretChoice(value, source)
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
@@ -38,7 +94,7 @@ class Settings:
     la_code: str
     quarantine_dir: Path
     output_dir: Path
-    pseudonymisation_secret: str
+    secret: SecretChoice
     max_file_bytes: int
     smtp_conn_id: str = "smtp_default"
     smtp_from: str = "csw@localhost"
@@ -61,6 +117,18 @@ class Settings:
     def warehouse_dir(self) -> Path:
         return self.warehouse.parent
 
+    @property
+    def pseudonymisation_secret(self) -> str:
+        """The secret child keys are made with; raises SecretRefused (with how to set one) when unusable, so
+        nothing is ever keyed with a missing or public secret."""
+        if self.secret.refused:
+            raise SecretRefused(self.secret.refused)
+        return self.secret.value
+
+    def secret_line(self) -> str:
+        """Which secret source is in use (never the secret), for commands and tasks to print."""
+        return f"pseudonymisation secret: {self.secret.source}"
+
 
 TARGETS = ("duckdb", "postgres")
 
@@ -80,7 +148,7 @@ def get_settings() -> Settings:
         la_code=os.environ.get("CSW_LA_CODE", "841"),
         quarantine_dir=Path(os.environ.get("CSW_QUARANTINE", warehouse.parent / "quarantine")).resolve(),
         output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
-        pseudonymisation_secret=os.environ.get("CSW_PSEUDONYMISATION_SECRET", DEMO_PSEUDONYMISATION_SECRET),
+        secret=choose_secret(os.environ),
         max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(2 * 1024**3))),
         smtp_conn_id=os.environ.get("CSW_SMTP_CONN_ID", "smtp_default"),
         smtp_from=os.environ.get("CSW_SMTP_FROM", "csw@localhost"),

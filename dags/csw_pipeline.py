@@ -59,6 +59,7 @@ def csw_pipeline():
         from csw.pipeline import ingest as ingest_landing
 
         landing, as_of, settings = _run_args()
+        print(settings.secret_line())
         report = ingest_landing(landing, as_of=as_of, settings=settings, progress=print)
         print_load_report(report)
         return {"loaded": report.count("loaded"), "quarantined": report.count("quarantined")}

@@ -14,8 +14,9 @@ calendar). `airflow dags test export__regional_return 2025-01-01` runs 2024-25Q4
 2. `quality_gate` runs every data-quality check; a blocking failure fails the run and emails the
    performance team (`CSW_ALERT_TO`) — nothing is written.
 3. `write_return` writes `<out>/regional/<la_code>/<period>/` (xlsx, csv, manifest.json) to a temporary
-   folder and swaps it in by rename: a re-run replaces the quarter's files, a failed run leaves them as they
-   were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
+   folder and swaps it in by rename — only if nothing was loaded or built since the gate's check run
+   (csw/state.py; otherwise it refuses and alerts the team): a re-run replaces the quarter's files, a
+   failed run leaves them as they were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
 4. `deliver` emails the three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
 
 Params: `period`, `out` (default `CSW_OUTPUT`). Small numbers are suppressed (`c`) unless

@@ -77,6 +77,8 @@ def ingest_dag(feed: str):
 
             landing, day = _landing_and_day()
             settings = get_settings()
+            print(settings.secret_line())
+            settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret fails the task before any file moves
             con = connect(settings)
             try:
                 report = load_feed_day(con, landing, feed, day, settings, progress=print)

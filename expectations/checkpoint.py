@@ -23,6 +23,7 @@ import pandas as pd
 
 from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
+from csw.state import read_state
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
 from ingest.core.load import current_batch_sql
@@ -61,6 +62,7 @@ def run_checks(
 
     say = progress or (lambda _message: None)
     started_at = _now()
+    state = read_state(con)  # what this run checks: a load or build after this point makes it stale for exports
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     validator = _validator_for(con, run_id, started_at)
     results: list[CheckResult] = []
@@ -96,7 +98,7 @@ def run_checks(
 
     # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
     results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
-    run = CheckRun.from_results(run_id, as_of, started_at, _now(), results)
+    run = CheckRun.from_results(run_id, as_of, started_at, _now(), results, state=state)
     store.write_run(con, run, results)
     if data_docs is not None:
         from expectations import data_docs as docs

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from csw.state import WarehouseState
+
 PASSED = "PASSED"
 FAILED = "FAILED"
 
@@ -61,6 +63,7 @@ class CheckRun:
     failures: list[CheckFailure] = field(default_factory=list)
     acknowledged: int = 0  # warnings among `warnings` that an officer acknowledged: listed, not alerted
     data_docs: Path | None = None  # index.html of the run's Data Docs, when built
+    state: WarehouseState | None = None  # the loads and build the run checked (None: not recorded)
 
     @property
     def passed(self) -> bool:
@@ -72,7 +75,8 @@ class CheckRun:
 
     @classmethod
     def from_results(
-        cls, run_id: str, as_of: date, started_at: datetime, finished_at: datetime, results: list[CheckResult]
+        cls, run_id: str, as_of: date, started_at: datetime, finished_at: datetime, results: list[CheckResult],
+        state: WarehouseState | None = None,
     ) -> CheckRun:
         failed = [r for r in results if r.failed]
         blocking = sum(1 for r in failed if r.severity == "blocking")
@@ -92,4 +96,5 @@ class CheckRun:
             warnings=len(failed) - blocking,
             failures=failures,
             acknowledged=sum(1 for r in failed if r.acknowledged_by),
+            state=state,
         )

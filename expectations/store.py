@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from expectations.results import CheckResult, CheckRun
+from csw.state import STATE_COLUMNS, state_values
 
 RUNS_TABLE = "dq.runs"
 RESULTS_TABLE = "dq.check_results"
@@ -71,6 +72,8 @@ create table if not exists {ALERTS_TABLE} (
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists dq")
     con.execute(_RUNS_DDL)
+    for name, sql_type in STATE_COLUMNS:  # the warehouse state the run checked (csw/state.py)
+        con.execute(f"alter table {RUNS_TABLE} add column if not exists {name} {sql_type}")
     con.execute(_RESULTS_DDL)
     # a warehouse created before a column was added gains it, empty (DuckDB and Postgres both accept this)
     for name, sql_type in _RESULTS_COLUMNS:
@@ -96,9 +99,10 @@ def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[Check
         ensure_tables(con)
         con.execute(
             f"insert into {RUNS_TABLE} (run_id, started_at, finished_at, as_of, status, checks_run, "
-            "blocking_failures, warnings) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"blocking_failures, warnings, {', '.join(name for name, _ in STATE_COLUMNS)}) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run.run_id, run.started_at, run.finished_at, run.as_of, run.status, run.checks_run,
-             run.blocking_failures, run.warnings],
+             run.blocking_failures, run.warnings, *(state_values(run.state) if run.state else (None, None, None))],
         )
         con.register("_csw_dq_results", frame)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,14 @@ if str(ROOT) not in sys.path:
 from csw.settings import disable_telemetry  # noqa: E402
 
 disable_telemetry()
+
+# Tests key their synthetic children with an explicit secret of their own (never the demo secret, never a
+# developer's): set here, before any test or subprocess reads the environment. Tests of the secret rules
+# change these with monkeypatch.
+TEST_PSEUDONYMISATION_SECRET = "csw-tests-only-secret-for-synthetic-data-0123456789"
+os.environ["CSW_PSEUDONYMISATION_SECRET"] = TEST_PSEUDONYMISATION_SECRET
+for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from csw.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
 
 REQUIRED_TABLES = (
@@ -97,12 +98,15 @@ class RegionalInputs:
     authority: LocalAuthority | None
     values: list[IndicatorValue]  # quarterly values of this authority for the requested labels
     rows_in_period: int  # quarterly rows of any indicator for this authority and the first label
+    checked: CheckedState | None  # the loads and build the latest dq run checked (None: no run)
+    state: WarehouseState  # the loads and build in the warehouse now
 
 
 def read_regional_inputs(
     con: duckdb.DuckDBPyConnection, *, la_code: str, period_labels: Sequence[str]
 ) -> RegionalInputs:
-    """Read the latest dq run and its checks, the return set, the authority and its quarterly values.
+    """Read the latest dq run, the warehouse state it checked and the state now, its checks, the return set,
+    the authority and its quarterly values.
 
     `period_labels[0]` is the quarter of the return; the rest are the earlier quarters it shows.
     """
@@ -161,4 +165,6 @@ def read_regional_inputs(
         authority=LocalAuthority(*authority_row) if authority_row else None,
         values=[IndicatorValue(*row) for row in value_rows],
         rows_in_period=int(rows_in_period),
+        checked=checked_state(con, latest_run.run_id, latest_run.started_at) if latest_run else None,
+        state=read_state(con),
     )

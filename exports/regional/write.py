@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 import csw
+from csw.state import stale_reason
 from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
 from exports.periods import Quarter, parse_quarter, previous_quarters
@@ -128,6 +129,10 @@ def _refuse_unless_ready(inputs: RegionalInputs, *, la_code: str, period: str) -
             f"latest data quality run {run.run_id} is {run.status}: "
             + (f"{len(failed)} blocking check(s) failed: {names}" if failed else "no blocking failure recorded")
         )
+    assert inputs.checked is not None  # read with the latest run
+    stale = stale_reason(inputs.checked, inputs.state)
+    if stale:  # the gate checks what it exports: nothing loaded or built since the passed run
+        raise ExportRefused(stale)
     if inputs.rows_in_period == 0:
         raise ExportRefused(f"no quarterly indicator values for LA {la_code} in {period} in marts.fct_indicator_values")
     if inputs.authority is None:

@@ -40,6 +40,8 @@ def test_tables_have_exactly_the_interface_columns():
     assert columns["runs"] == [
         ("run_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("as_of", "DATE"),
         ("status", "VARCHAR"), ("checks_run", "INTEGER"), ("blocking_failures", "INTEGER"), ("warnings", "INTEGER"),
+        # the warehouse state the run checked (csw/state.py), added last
+        ("state_batch_id", "BIGINT"), ("state_build_id", "BIGINT"), ("state_build_status", "VARCHAR"),
     ]
     assert columns["check_results"] == [
         ("run_id", "VARCHAR"), ("suite", "VARCHAR"), ("check_name", "VARCHAR"), ("feed", "VARCHAR"),
@@ -77,3 +79,23 @@ def test_a_run_is_written_whole_or_not_at_all():
         write_run(con, _run("r2", broken), broken)
     assert con.execute("select run_id from dq.runs").fetchall() == [("r1",)]
     assert con.execute("select distinct run_id from dq.check_results").fetchall() == [("r1",)]
+
+
+def test_a_run_records_the_loads_and_build_it_checked_and_an_older_warehouse_gains_the_columns():
+    from csw.state import Build, Load, WarehouseState
+
+    con = duckdb.connect()
+    con.execute("create schema dq")
+    con.execute("create table dq.runs (run_id varchar, started_at timestamp, finished_at timestamp, as_of date, "
+                "status varchar, checks_run integer, blocking_failures integer, warnings integer)")
+    con.execute("insert into dq.runs (run_id, status) values ('old', 'PASSED')")
+    state = WarehouseState(Load(41, "case_system", "ssd_person.csv", STARTED),
+                           Build(7, "build", date(2025, 3, 31), STARTED, "success"))
+    results = [_result(status="passed", failing_rows=0, failing_sample=None)]
+    write_run(con, CheckRun.from_results("new", date(2025, 3, 31), STARTED, STARTED, results, state=state), results)
+    assert con.execute("select run_id, state_batch_id, state_build_id, state_build_status from dq.runs "
+                       "order by run_id").fetchall() == [("new", 41, 7, "success"), ("old", None, None, None)]
+    nothing = WarehouseState(None, None)  # nothing loaded or built yet is a recorded state too
+    write_run(con, CheckRun.from_results("empty", date(2025, 3, 31), STARTED, STARTED, results, state=nothing), results)
+    assert con.execute("select state_batch_id, state_build_id, state_build_status from dq.runs "
+                       "where run_id = 'empty'").fetchall() == [(None, None, "none")]

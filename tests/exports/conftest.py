@@ -32,7 +32,8 @@ create table marts.dim_indicators (
 create table marts.dim_local_authorities (la_code varchar, la_gss_code varchar, la_name varchar, region varchar);
 create table dq.runs (
     run_id varchar, started_at timestamp, finished_at timestamp, as_of date, status varchar,
-    checks_run integer, blocking_failures integer, warnings integer
+    checks_run integer, blocking_failures integer, warnings integer,
+    state_batch_id bigint, state_build_id bigint, state_build_status varchar
 );
 create table dq.check_results (
     run_id varchar, suite varchar, check_name varchar, feed varchar, table_name varchar, severity varchar,
@@ -87,9 +88,9 @@ def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-def build_warehouse() -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse: catalogue, authorities, eight quarters of values for 841, two dq runs."""
-    con = duckdb.connect(":memory:")
+def build_warehouse(path: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A warehouse (in memory unless `path`): catalogue, authorities, eight quarters of values for 841, two dq runs."""
+    con = duckdb.connect(path)
     con.execute(DDL)
     for order, (indicator_id, title, unit, better, definition, in_return, position) in enumerate(CATALOGUE):
         con.execute(
@@ -138,13 +139,17 @@ def add_run(
     checks: Sequence[tuple[str, str, str, str, str]],
     as_of: date = date(2025, 4, 11),
 ) -> None:
-    """A dq run with its check results: (suite, check_name, severity, status, observed_value)."""
+    """A dq run with its check results: (suite, check_name, severity, status, observed_value). It records the
+    warehouse state it checked as the current one (csw.state), as `csw check` does."""
+    from csw.state import read_state, state_values
+
     failing = [c for c in checks if c[3] == "failed"]
     con.execute(
-        "insert into dq.runs values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into dq.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id, started_at, started_at, as_of, status, len(checks),
             sum(1 for c in failing if c[2] == "blocking"), sum(1 for c in failing if c[2] == "warning"),
+            *state_values(read_state(con)),
         ],
     )
     for suite, check_name, severity, check_status, observed in checks:

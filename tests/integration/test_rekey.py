@@ -13,7 +13,7 @@ from csw.settings import get_settings
 from ingest.core.pseudonymise import child_key
 from tests.integration.conftest import AS_OF, run_csw
 
-NEW_SECRET = "rotated-test-secret"
+NEW_SECRET = "rotated-test-secret-of-at-least-32-characters"
 
 
 def _keyed_marts(con) -> list[str]:

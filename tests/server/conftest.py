@@ -104,7 +104,8 @@ class DemoRuns:
 def _env(base: Path, extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CSW_")}
     env.update(CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"), CSW_QUARANTINE=str(base / "quarantine"),
-               CSW_OUTPUT=str(base / "output"), CSW_LA_CODE="841", PYTHONPATH=str(ROOT), DO_NOT_TRACK="1")
+               CSW_OUTPUT=str(base / "output"), CSW_LA_CODE="841", PYTHONPATH=str(ROOT), DO_NOT_TRACK="1",
+               CSW_PSEUDONYMISATION_SECRET=os.environ["CSW_PSEUDONYMISATION_SECRET"])  # the tests' own (tests/conftest.py)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.update(extra)
     return env
