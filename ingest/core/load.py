@@ -13,7 +13,6 @@ Postgres) and each file's transaction is plain `begin transaction` / `commit` / 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import time
@@ -30,7 +29,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import ContractError, landed_files, read_table
+from ingest.core.read import ContractError, file_sha256, landed_files, read_table
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -96,10 +95,6 @@ class LoadReport:
     @property
     def quarantined(self) -> list[FileOutcome]:
         return [f for f in self.files if f.outcome == "quarantined"]
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def extract_date_of(path: Path, as_of: date | None) -> date:
@@ -202,7 +197,7 @@ def load_file(
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
-    data = b""
+    sha, size = None, None
     try:
         if path.name.startswith("."):
             raise ContractError(path.name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
@@ -215,12 +210,12 @@ def load_file(
         if size > settings.max_file_bytes:
             raise ContractError(path.name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
         phases = _Phases(f"{feed}/{path.name}", size, progress)
-        data = path.read_bytes()
-        sha = sha256_of(data)
+        sha, size = file_sha256(path)  # streamed; the parse below checks it reads these same bytes
         earlier = _already_loaded(con, sha)
         if earlier is not None:
             return FileOutcome(feed, path.name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
-        frame = read_table(path, contract, data)
+        frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
+                           sha256=sha)
         frame["_source_file"] = path.name
         phases.say(f"{len(frame):,} rows parsed and checked")
         con.execute("begin transaction")
@@ -232,7 +227,7 @@ def load_file(
                 pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
             phases.say("child keys added")
             _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
-                    sha256=sha, byte_size=len(data), row_count=len(frame),
+                    sha256=sha, byte_size=size, row_count=len(frame),
                     extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="")
             con.execute("commit")
         except Exception:
@@ -243,7 +238,7 @@ def load_file(
         reason = str(exc)
         quarantine(path, feed, reason, settings, stamp)
         _record(con, batch_id=None, feed=feed, table_name=contract.raw_table if contract else None,
-                file_name=path.name, sha256=sha256_of(data) if data else None, byte_size=len(data) or None,
+                file_name=path.name, sha256=sha, byte_size=size,
                 row_count=None, extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
         return FileOutcome(feed, path.name, "quarantined", table=contract.raw_table if contract else None, reason=reason)
 
