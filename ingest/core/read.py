@@ -11,8 +11,9 @@ import csv
 import hashlib
 import io
 import re
-from pathlib import Path
 from itertools import chain, islice
+from operator import itemgetter
+from pathlib import Path
 from typing import BinaryIO, Iterator
 
 import pandas as pd
@@ -26,6 +27,7 @@ _DELIMITERS = (";", "\t", "|")
 _INT_SUFFIX = r"^(-?\d+)\.0+$"
 _CHUNK_ROWS = 65_536  # rows held as Python lists at a time; the rest of the file is in Arrow arrays
 _READ_BYTES = 1024**2
+_FIRST = itemgetter(0)
 
 
 # Files a desktop or a sync tool leaves in a folder: skipped without a trace, never quarantined. Any other
@@ -113,10 +115,6 @@ def _bounded_lines(stream: io.TextIOBase, max_line_bytes: int) -> Iterator[str]:
         yield line
 
 
-def _first_field(fields: list[str]) -> str:
-    return fields[0] if fields else ""
-
-
 def _is_blank(fields: list[str]) -> bool:
     return not any(cell.strip() for cell in fields)
 
@@ -179,7 +177,7 @@ def _failing_row(path: Path, max_line_bytes: int) -> int:
         try:
             for row, _ in enumerate(records):
                 pass
-        except (csv.Error, _LineTooLong):
+        except (csv.Error, _LineTooLong, UnicodeDecodeError):
             return row + 1
     return row + 1
 
@@ -200,7 +198,7 @@ def _read_body(file_name: str, path: Path, contract: TableContract, max_columns:
             width, body = len(names), _Columns(file_name, names)
             blanks, blank_misfit = 0, ""  # blank rows not yet known to be trailing; the first of them of another width
             while rows := list(islice(reader, _CHUNK_ROWS)):
-                if not blanks and all(map(str.strip, map(_first_field, rows))) and all(len(r) == width for r in rows):
+                if not blanks and set(map(len, rows)) == {width} and all(map(str.strip, map(_FIRST, rows))):
                     body.add(rows)  # the usual chunk: every row as wide as the header, none blank
                     row += len(rows)
                     continue
