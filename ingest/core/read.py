@@ -2,6 +2,8 @@
 
 Every failure raises `ContractError` with one line naming the file, the row and the column. Row
 numbers count data rows from 1 (the header is row 0), the same numbers stored in `_row_number`.
+A file is streamed, never held whole: lines are read with a bound (`CSW_MAX_LINE_BYTES`), the header's width
+is capped (`CSW_MAX_COLUMNS`), and rows go a chunk at a time into Arrow string arrays.
 """
 
 from __future__ import annotations
