@@ -4,14 +4,20 @@ Each stage runs in its own process (`python -m csw.bench --stage …`) so its pe
 The floor is a plain DuckDB read of every landing file: the least any loader could do. The ingest line gives
 rows/s at the scale asked for (`--scale 20` for a region-sized estate); `--stages generate,floor,ingest`
 measures the loader alone.
+
+`--big-files` measures instead what one file can cost the loader (bounded reading): a one-line file of
+`--line-mb` MB (refused by the line cap) and a well-formed `ssd_contacts.csv` of `--big-mb` MB (generated
+contacts repeated under new ids), each ingested in its own process.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +49,10 @@ def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
         return {"rows": total}
     if name == "ingest":
         report = pipeline.ingest(landing, as_of=AS_OF)
-        return {"rows": report.rows_loaded, "files": report.count("loaded")}
+        payload = {"rows": report.rows_loaded, "files": report.count("loaded")}
+        if report.quarantined:
+            payload["quarantined"] = "; ".join(f.reason for f in report.quarantined)
+        return payload
     if name == "build":
         result = pipeline.build(as_of=AS_OF)
         return {"nodes": sum(result.counts.values())}
@@ -67,6 +76,54 @@ def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: di
     return {"stage": name, "seconds": seconds, **payload}
 
 
+def _write_one_line(path: Path, mb: int) -> int:
+    """A file of one line of `mb` MB (commas, as a header of blank columns would be) and no line end."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        for _ in range(mb):
+            f.write(b"," * 1024**2)
+    return path.stat().st_size
+
+
+def _write_big_contacts(path: Path, source: Path, mb: int) -> int:
+    """A well-formed `ssd_contacts.csv` of about `mb` MB: the generated contacts again and again, each copy under
+    new contact ids (the key must stay unique); the people are the generated ones, so the child keys stay few."""
+    with source.open(newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        copy = 0
+        while f.tell() < mb * 1024**2:
+            copy += 1
+            writer.writerows([[f"{row[0]}-{copy}", *row[1:]] for row in rows])
+    return path.stat().st_size
+
+
+def _big_files(base: Path, line_mb: int, big_mb: int) -> None:
+    print(f"bounded reading: a {line_mb} MB one-line file and a {big_mb} MB well-formed file, each ingested by "
+          f"its own process (the baseline: one with no file), in {base}", flush=True)
+    generated = base / "generated"
+    run_stage_process("generate", generated, base / "output", 1.0, dict(os.environ))
+    cases = {
+        "no file (baseline)": lambda landing: (landing / "case_system").mkdir(parents=True) or 0,
+        f"one line of {line_mb} MB": lambda landing: _write_one_line(landing / "case_system" / "ssd_department.csv", line_mb),
+        f"well-formed, {big_mb} MB": lambda landing: _write_big_contacts(
+            landing / "case_system" / "ssd_contacts.csv", generated / "case_system" / "ssd_contacts.csv", big_mb),
+    }
+    for label, write in cases.items():
+        case = base / label.split(",")[0].replace(" ", "_")
+        size = write(case / "landing")
+        env = dict(os.environ, CSW_WAREHOUSE=str(case / "warehouse" / "csw.duckdb"),
+                   CSW_QUARANTINE=str(case / "quarantine"), CSW_OUTPUT=str(case / "output"))
+        r = run_stage_process("ingest", case / "landing", case / "output", 1.0, env)
+        outcome = f"refused: {r['quarantined']}" if "quarantined" in r else f"{r['rows']:,} rows loaded"
+        print(f"  {label:<22} {size / 1024**2:7,.0f} MB  {r['seconds']:7.1f} s wall  peak {r['peak_mb']:7,.0f} MB  "
+              f"{outcome}", flush=True)
+        shutil.rmtree(case)
+
+
 def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
     p = argparse.ArgumentParser(prog="csw.bench")
@@ -76,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.add_argument("--stages", default=",".join(STAGES),
                    help="comma-separated stages to run, in pipeline order (generate always runs first)")
+    p.add_argument("--big-files", action="store_true",
+                   help="instead of the stages: ingest a one-line file and a big well-formed file, time and peak memory")
+    p.add_argument("--line-mb", type=int, default=200, help="size of the one-line file of --big-files (MB)")
+    p.add_argument("--big-mb", type=int, default=1024, help="size of the well-formed file of --big-files (MB)")
     args = p.parse_args(argv)
     stages = [s for s in STAGES if s == "generate" or s in args.stages.split(",")]
     unknown = set(args.stages.split(",")) - set(STAGES)
@@ -88,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         payload["in_process_seconds"] = time.perf_counter() - started
         payload["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(payload))
+        return 0
+
+    if args.big_files:
+        with tempfile.TemporaryDirectory(prefix="csw-bench-") as tmp:
+            _big_files(Path(tmp), args.line_mb, args.big_mb)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="csw-bench-") as tmp:

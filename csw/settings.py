@@ -21,6 +21,11 @@ PUBLIC_SECRETS = frozenset({DEMO_PSEUDONYMISATION_SECRET, "change-me"})
 MIN_SECRET_LENGTH = 32
 MAKE_A_SECRET = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
+# Caps on one landed file (`ingest.core.read`): a file over any of them is quarantined before it is parsed further.
+DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+DEFAULT_MAX_COLUMNS = 1_000  # the widest contract has a dozen; extra columns are kept, but not without bound
+DEFAULT_MAX_LINE_BYTES = 1024**2  # one line of the file, its line end included
+
 # Telemetry never leaves this machine (DEVELOPERS.md): set before any library is imported by a command.
 TELEMETRY_OFF = {
     "DO_NOT_TRACK": "1",
@@ -96,6 +101,8 @@ class Settings:
     output_dir: Path
     secret: SecretChoice
     max_file_bytes: int
+    max_columns: int = DEFAULT_MAX_COLUMNS
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     smtp_conn_id: str = "smtp_default"
     smtp_from: str = "csw@localhost"
     alert_to: str = ""
@@ -149,7 +156,9 @@ def get_settings() -> Settings:
         quarantine_dir=Path(os.environ.get("CSW_QUARANTINE", warehouse.parent / "quarantine")).resolve(),
         output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
         secret=choose_secret(os.environ),
-        max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(2 * 1024**3))),
+        max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(DEFAULT_MAX_FILE_BYTES))),
+        max_columns=int(os.environ.get("CSW_MAX_COLUMNS", str(DEFAULT_MAX_COLUMNS))),
+        max_line_bytes=int(os.environ.get("CSW_MAX_LINE_BYTES", str(DEFAULT_MAX_LINE_BYTES))),
         smtp_conn_id=os.environ.get("CSW_SMTP_CONN_ID", "smtp_default"),
         smtp_from=os.environ.get("CSW_SMTP_FROM", "csw@localhost"),
         alert_to=os.environ.get("CSW_ALERT_TO", ""),

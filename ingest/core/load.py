@@ -38,7 +38,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import LINK_REASON, ContractError, landed_files, open_landed, read_table, shown
+from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_table, shown
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -112,10 +112,6 @@ class LoadReport:
     @property
     def quarantined(self) -> list[FileOutcome]:
         return [f for f in self.files if f.outcome == "quarantined"]
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def extract_date_of(path: Path, as_of: date | None) -> date:
@@ -275,7 +271,7 @@ def load_file(
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     name = shown(path.name)  # as every message and raw._loads show it: one line, whatever the file is called
     contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
-    data = b""
+    sha, size = None, None
     try:
         if path.is_symlink():
             raise ContractError(name, LINK_REASON)
@@ -290,13 +286,12 @@ def load_file(
         if size > settings.max_file_bytes:
             raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
         phases = _Phases(f"{feed}/{name}", size, progress)
-        with open_landed(path, name) as handle:
-            data = handle.read()
-        sha = sha256_of(data)
+        sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
         earlier = _already_loaded(con, sha)
         if earlier is not None:
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
-        frame = read_table(path, contract, data)
+        frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
+                           sha256=sha)
         frame, renamed = _rename_extra_columns(frame, contract)
         frame["_source_file"] = path.name
         phases.say(f"{len(frame):,} rows parsed and checked")
@@ -310,7 +305,7 @@ def load_file(
                 pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
             phases.say("child keys added")
             _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
-                    sha256=sha, byte_size=len(data), row_count=len(frame),
+                    sha256=sha, byte_size=size, row_count=len(frame),
                     extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
                     warning=warning)
             con.execute("commit")
@@ -321,7 +316,7 @@ def load_file(
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
-        return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, data=data)
+        return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size)
 
 
 def failure_reason(name: str, exc: BaseException) -> str:
@@ -341,7 +336,7 @@ def _rollback(con: Connection) -> None:
 
 def _refuse(
     con: Connection, path: Path, feed: str, settings: Settings, stamp: str, reason: str, *, loaded_at: datetime,
-    table: str | None = None, data: bytes = b"",
+    table: str | None = None, sha: str | None = None, size: int | None = None,
 ) -> FileOutcome:
     """Quarantine a refused entry (a file, a link, a feed folder that is a link) and record it in raw._loads."""
     try:
@@ -349,7 +344,7 @@ def _refuse(
     except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
         reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
     _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(path.name),
-            sha256=sha256_of(data) if data else None, byte_size=len(data) or None, row_count=None,
+            sha256=sha, byte_size=size, row_count=None,
             extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
     return FileOutcome(feed, shown(path.name), "quarantined", table=table, reason=reason)
 

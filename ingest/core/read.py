@@ -2,26 +2,38 @@
 
 Every failure raises `ContractError` with one line naming the file, the row and the column. Row
 numbers count data rows from 1 (the header is row 0), the same numbers stored in `_row_number`.
+A file is streamed, never held whole: lines are read with a bound (`CSW_MAX_LINE_BYTES`), the header's width
+is capped (`CSW_MAX_COLUMNS`), and rows go a chunk at a time into Arrow string arrays.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
+import hashlib
 import io
 import os
 import re
 import stat
 import unicodedata
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from csw.settings import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_LINE_BYTES
 from ingest.core.contract import FIGURE_MARKERS, Column, TableContract
 
 _DELIMITERS = (";", "\t", "|")
-_INT_SUFFIX = re.compile(r"^(-?\d+)\.0+$")
+_INT_SUFFIX = r"^(-?\d+)\.0+$"
+_CHUNK_ROWS = 65_536  # rows held as Python lists at a time; the rest of the file is in Arrow arrays
+_READ_BYTES = 1024**2
+_FIRST = itemgetter(0)
 
 
 # Files a desktop or a sync tool leaves in a folder: skipped without a trace, never quarantined. Any other
@@ -86,28 +98,70 @@ class ContractError(ValueError):
         self.reason = reason
 
 
-def decode(file_name: str, data: bytes) -> str:
-    """Strict UTF-8 (a BOM is dropped); a bad byte is reported with its line number."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ContractError(
-            file_name, f"not UTF-8: byte 0x{data[exc.start]:02X} on line {line} (save the extract as UTF-8)"
-        ) from None
+class _LineTooLong(Exception):
+    """A line of the file is over the line cap (raised inside the line source, reported by `read_table`)."""
 
 
-def _rows(file_name: str, text: str) -> list[list[str]]:
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise ContractError(file_name, f"malformed CSV ({exc}); the file may be truncated") from None
-    while rows and all(not cell.strip() for cell in rows[-1]):  # trailing blank lines
-        rows.pop()
-    return rows
+class _HashingReader(io.RawIOBase):
+    """The file's bytes as they are read, fed to SHA-256: the parse reads exactly the bytes it hashes."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw, self.sha256 = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        n = self.raw.readinto(buffer)
+        if n:
+            self.sha256.update(memoryview(buffer)[:n])
+        return n
 
 
-def _check_header(file_name: str, header: list[str], contract: TableContract) -> list[str]:
+def file_sha256(path: Path, shown_name: str | None = None) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file's bytes, read in chunks (never the whole file in memory) through
+    `open_landed`: never through a link, never from a pipe."""
+    with open_landed(path, shown_name or shown(path.name)) as f:
+        digest = hashlib.file_digest(f, "sha256")
+        return digest.hexdigest(), f.tell()
+
+
+def _utf8_error(file_name: str, path: Path) -> ContractError:
+    """The first byte that is not UTF-8, with its line number, found in one more streamed pass over the file."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    line = 1
+    with open_landed(path, file_name) as f:
+        while True:
+            chunk = f.read(_READ_BYTES)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:  # exc.object: the bytes held back from the last chunk + this chunk
+                line += exc.object.count(b"\n", 0, exc.start)
+                return ContractError(file_name, f"not UTF-8: byte 0x{exc.object[exc.start]:02X} on line {line} "
+                                                "(save the extract as UTF-8)")
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+    return ContractError(file_name, "not UTF-8 (save the extract as UTF-8)")
+
+
+def _bounded_lines(stream: io.TextIOBase, max_line_bytes: int) -> Iterator[str]:
+    """The stream's lines, each read with a bound: a longer line raises `_LineTooLong` before it is held whole."""
+    readline, quarter = stream.readline, max_line_bytes // 4  # a character takes at most 4 bytes in UTF-8
+    while line := readline(max_line_bytes + 1):
+        if len(line) > quarter and (len(line) > max_line_bytes or len(line.encode("utf-8", "surrogatepass")) > max_line_bytes):
+            raise _LineTooLong
+        yield line
+
+
+def _is_blank(fields: list[str]) -> bool:
+    return not any(cell.strip() for cell in fields)
+
+
+def _check_header(file_name: str, header: list[str], contract: TableContract, max_columns: int) -> list[str]:
+    if len(header) > max_columns:
+        raise ContractError(file_name, f"row 0 (header): {len(header):,} columns, over the limit of {max_columns:,} "
+                                       "(CSW_MAX_COLUMNS)")
     names = [h.strip().lower() for h in header]
     if len(names) == 1:
         for delimiter in _DELIMITERS:
@@ -115,8 +169,10 @@ def _check_header(file_name: str, header: list[str], contract: TableContract) ->
                 shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
                 raise ContractError(file_name, f"wrong delimiter: the header is separated by {shown}, expected ','")
     seen: set[str] = set()
-    for name in names:
-        if name in seen and name:  # unnamed columns are Excel's trailing commas (`_drop_unnamed`)
+    for i, name in enumerate(names, start=1):
+        if "\x00" in name:
+            raise ContractError(file_name, f"row 0 (header), column {i}: NUL byte (\\x00) in the column name")
+        if name in seen and name:  # unnamed columns are Excel's trailing commas (`_Columns`)
             raise ContractError(file_name, f"row 0 (header): column {name} appears twice")
         seen.add(name)
     missing = [c.name for c in contract.columns if c.required and c.name not in seen]
@@ -125,18 +181,112 @@ def _check_header(file_name: str, header: list[str], contract: TableContract) ->
     return names
 
 
-def _drop_unnamed(file_name: str, names: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """Drop columns with a blank header (Excel's trailing comma) when they hold no values; refuse them otherwise."""
-    unnamed = [i for i, name in enumerate(names) if not name]
-    if not unnamed:
-        return names, body
-    for row_number, row in enumerate(body, start=1):
-        for i in unnamed:
-            if row[i].strip():
-                raise ContractError(file_name, f"row {row_number}, column {i + 1}: value {row[i]!r} under a blank header")
-    keep = [i for i in range(len(names)) if i not in set(unnamed)]
-    body = [[row[i] for i in keep] for row in body]  # every row already has the header's width
-    return [names[i] for i in keep], body
+class _Columns:
+    """The body's named columns as Arrow string arrays, built a chunk of rows at a time. Blank-header columns are
+    not kept: they may hold only blanks (Excel's trailing comma), a value under one is refused."""
+
+    def __init__(self, file_name: str, names: list[str]) -> None:
+        self.file_name, self.names, self.rows, self.chunk = file_name, names, 0, []
+        self.arrays: dict[str, list[pa.Array]] = {name: [] for name in names if name}
+
+    def add(self, rows: list[list[str]]) -> None:
+        self.chunk.extend(rows)
+        if len(self.chunk) >= _CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.chunk:
+            return
+        for i, (name, values) in enumerate(zip(self.names, zip(*self.chunk))):
+            if name:
+                self.arrays[name].append(pa.array(list(values), type=pa.string()))  # from a tuple: ~60x slower
+            elif any(map(str.strip, values)):
+                k = next(k for k, value in enumerate(values) if value.strip())
+                raise ContractError(self.file_name, f"row {self.rows + k + 1}, column {i + 1}: value {values[k]!r} "
+                                                    "under a blank header")
+        self.rows += len(self.chunk)
+        self.chunk = []
+
+
+def _failing_row(path: Path, max_line_bytes: int) -> int:
+    """The number of the record on which reading fails (0 for the header), counted again one record at a time."""
+    with io.TextIOWrapper(open_landed(path, shown(path.name)), encoding="utf-8-sig", newline="") as text:
+        records = csv.reader(_bounded_lines(text, max_line_bytes), strict=True)
+        row = -1
+        try:
+            for row, _ in enumerate(records):
+                pass
+        except (csv.Error, _LineTooLong, UnicodeDecodeError):
+            return row + 1
+    return row + 1
+
+
+def _read_body(file_name: str, path: Path, contract: TableContract, max_columns: int, max_line_bytes: int,
+               sha256: str | None) -> _Columns:
+    """Header names and body columns of one file, streamed: strict UTF-8 (BOM dropped), strict CSV, every cap."""
+    with open_landed(path, file_name) as raw:
+        hashing = _HashingReader(raw)
+        text = io.TextIOWrapper(io.BufferedReader(hashing, _READ_BYTES), encoding="utf-8-sig", newline="")
+        reader = csv.reader(_bounded_lines(text, max_line_bytes), strict=True)
+        row = 0  # data rows count from 1 (the header is row 0)
+        try:
+            header = next(reader, None)
+            if header is None or (_is_blank(header) and all(_is_blank(fields) for fields in reader)):
+                raise ContractError(file_name, "empty file (no header row)")
+            names = _check_header(file_name, header, contract, max_columns)
+            width, body = len(names), _Columns(file_name, names)
+            blanks, blank_misfit = 0, ""  # blank rows not yet known to be trailing; the first of them of another width
+            while rows := list(islice(reader, _CHUNK_ROWS)):
+                if not blanks and set(map(len, rows)) == {width} and all(map(str.strip, map(_FIRST, rows))):
+                    body.add(rows)  # the usual chunk: every row as wide as the header, none blank
+                    row += len(rows)
+                    continue
+                for k, fields in enumerate(rows, start=1):
+                    row += 1
+                    if fields and fields[0].strip() or not _is_blank(fields):
+                        if blank_misfit:  # blank rows before a value are rows of the file
+                            raise ContractError(file_name, blank_misfit)
+                        body.add([[""] * width] * blanks)
+                        blanks = 0
+                        if len(fields) != width:
+                            last = all(_is_blank(rest) for rest in chain(rows[k:], reader))
+                            hint = " (truncated last line?)" if last else ""
+                            raise ContractError(file_name, f"row {row}: {len(fields)} fields where the header has {width}{hint}")
+                        body.add([fields])
+                    else:
+                        blanks += 1
+                        if len(fields) != width and not blank_misfit:
+                            blank_misfit = f"row {row}: {len(fields)} fields where the header has {width}"
+        except UnicodeDecodeError:
+            raise _utf8_error(file_name, path) from None
+        except csv.Error as exc:
+            row = _failing_row(path, max_line_bytes)
+            raise ContractError(file_name, f"row {row}: malformed CSV ({exc}); the file may be truncated") from None
+        except _LineTooLong:
+            row = _failing_row(path, max_line_bytes)
+            raise ContractError(file_name, f"{'row 0 (header)' if row == 0 else f'row {row}'}: a line longer than "
+                                           f"{max_line_bytes:,} bytes, the limit (CSW_MAX_LINE_BYTES)") from None
+        body.flush()
+    if sha256 is not None and hashing.sha256.hexdigest() != sha256:
+        raise ContractError(file_name, "the file changed while it was being read (still being written?); land it again")
+    return body
+
+
+def _values(file_name: str, body: _Columns) -> dict[str, pd.Series]:
+    """Each named column stripped, blank → null; a NUL byte anywhere is refused."""
+    out: dict[str, pd.Series] = {}
+    for name in list(body.arrays):
+        values = pc.utf8_trim_whitespace(pa.chunked_array(body.arrays.pop(name), type=pa.string()))  # frees as read
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        nul = pc.match_substring(values, "\x00")
+        if pc.any(nul).as_py():
+            raise ContractError(file_name, f"row {_first_true(nul) + 1}, column {name}: NUL byte (\\x00) in the value")
+        out[name] = values.to_pandas()
+    return out
+
+
+def _first_true(mask: pa.ChunkedArray) -> int:
+    return int(pc.index(mask, True).as_py())
 
 
 def _first_bad(file_name: str, mask: pd.Series, column: str, values: pd.Series, what: str) -> None:
@@ -147,7 +297,7 @@ def _first_bad(file_name: str, mask: pd.Series, column: str, values: pd.Series, 
 
 def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
     """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT."""
-    day = values.str.split(r"[ T]", n=1, regex=True).str[0]
+    day = values.str.replace(r"(?s)[ T].*", "", regex=True)
     iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
     uk = pd.to_datetime(day, format="%d/%m/%Y", errors="coerce")
     parsed = iso.fillna(uk)
@@ -190,50 +340,58 @@ def _convert(file_name: str, column: Column, values: pd.Series) -> pd.Series:
     return values
 
 
-def read_table(path: Path, contract: TableContract, data: bytes | None = None) -> pd.DataFrame:
-    """Read and check one file. Returns the contract's columns typed, extra columns as text, `_row_number`."""
-    file_name = path.name
-    data = path.read_bytes() if data is None else data
-    if not data.strip():
-        raise ContractError(file_name, "empty file (no header row)")
-    rows = _rows(file_name, decode(file_name, data))
-    if not rows:
-        raise ContractError(file_name, "empty file (no header row)")
-    names = _check_header(file_name, rows[0], contract)
-    body = rows[1:]
-    width = len(names)
-    for i, row in enumerate(body, start=1):
-        if len(row) != width:
-            hint = " (truncated last line?)" if i == len(body) else ""
-            raise ContractError(file_name, f"row {i}: {len(row)} fields where the header has {width}{hint}")
-    names, body = _drop_unnamed(file_name, names, body)
-    if not body and contract.rows_required:
-        raise ContractError(file_name, "header only: this file must contain rows")
+def read_table(
+    path: Path, contract: TableContract, *, max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, sha256: str | None = None,
+) -> pd.DataFrame:
+    """Read and check one file. Returns the contract's columns typed, extra columns as text, `_row_number`.
 
-    frame = pd.DataFrame(body, columns=names, dtype="object")
-    frame = frame.apply(lambda s: s.str.strip()).replace("", None) if len(frame) else frame
+    The file is streamed (never held whole): a header over `max_columns` or a line over `max_line_bytes` is
+    refused as soon as it is met. With `sha256`, the bytes parsed must be the bytes hashed before.
+    """
+    file_name = path.name
+    body = _read_body(file_name, path, contract, max_columns, max_line_bytes, sha256)
+    if not body.rows and contract.rows_required:
+        raise ContractError(file_name, "header only: this file must contain rows")
+    frame = pd.DataFrame(_values(file_name, body), index=pd.RangeIndex(body.rows))
     out: dict[str, pd.Series] = {}
     for column in contract.columns:
         if column.name not in frame.columns:
             out[column.name] = pd.Series([None] * len(frame), dtype="object")
             continue
-        values = frame[column.name].astype("object")
+        values = frame[column.name]
         if not column.nullable:
             blank = values.isna()
             if blank.any():
                 idx = int(blank.to_numpy().nonzero()[0][0])
                 raise ContractError(file_name, f"row {idx + 1}, column {column.name}: required value is blank")
         out[column.name] = _convert(file_name, column, values)
-    for extra in (n for n in names if n not in out):  # kept in raw, ignored later
-        out[extra] = frame[extra].astype("object")
+    for extra in (n for n in frame.columns if n not in out):  # kept in raw, ignored later
+        out[extra] = frame[extra]
     typed = pd.DataFrame(out)
     _check_key(file_name, typed, contract)
     typed["_row_number"] = range(1, len(typed) + 1)
     return typed
 
 
+def _keys_are_unique(keys: pa.Table) -> bool:
+    """No two rows share a key, found by sorting (a few bytes a row) rather than hashing (about 200 bytes a row).
+
+    A key with a blank part is left to pandas' check, which treats blanks as equal."""
+    if len(keys) < 2 or any(column.null_count for column in keys.columns):
+        return len(keys) < 2
+    ordered = keys.take(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names]))
+    same = None
+    for column in ordered.columns:
+        equal = pc.equal(column[1:], column[:-1])
+        same = equal if same is None else pc.and_(same, equal)
+    return not pc.any(same).as_py()
+
+
 def _check_key(file_name: str, frame: pd.DataFrame, contract: TableContract) -> None:
     key = list(contract.key)
+    if _keys_are_unique(pa.Table.from_pandas(frame[key], preserve_index=False)):  # the usual case, checked cheaply
+        return
     dup = frame.duplicated(subset=key, keep=False)
     if dup.any():
         rows = (dup.to_numpy().nonzero()[0][:2] + 1).tolist()
