@@ -14,7 +14,8 @@ SELECT per check returning the failing rows with a `failing_key` column, run on 
   children not looked after that week, workforce teams unknown to the case system): always `warning`,
   with example pseudonymous keys (`child_key`, never a case-system id).
 - `loads`: a file quarantined at load that has not been resent since (`warning`: the feed's rows are
-  missing until it is).
+  missing until it is); a table whose current snapshot has under half the rows of the one before (`warning`:
+  an extract cut short, even at a line boundary, loads but is named here before the gate and the return).
 - `marts_fct_indicator_values`: every catalogue indicator has a row for every period of the mart
   (`blocking`: a missing row would be a blank cell in the return).
 
@@ -220,12 +221,24 @@ QUARANTINED_FILES = SqlCheck(
     relations=("raw._loads",),
 )
 
+SHRUNKEN_SNAPSHOTS = SqlCheck(
+    suite="loads", check_name="current_snapshots_are_not_much_smaller", feed="landing", table_name="_loads",
+    severity=WARNING,
+    message="The current snapshot of a table has under half the rows of the one before it (a cut or partial "
+            "extract?): the loader's warning is in raw._loads.warning; resend the whole extract if it is wrong",
+    sql="""select l.file_name as failing_key from raw._loads as l
+           where l.outcome = 'loaded' and l.warning like 'snapshot has %'
+             and l.batch_id = (select max(n.batch_id) from raw._loads as n
+                               where n.table_name = l.table_name and n.outcome = 'loaded')""",
+    relations=("raw._loads",),
+)
+
 RELATIONSHIPS = (
     tuple(_parent_check(*spec) for spec in _PARENTS)
     + (_PLACEMENT_IN_EPISODE,)
     + tuple(_child_known_check(*spec) for spec in _CHILD_ROWS)
 )
-CHECKS = (QUARANTINED_FILES,) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
+CHECKS = (QUARANTINED_FILES, SHRUNKEN_SNAPSHOTS) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
 def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:

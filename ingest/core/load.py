@@ -151,9 +151,19 @@ def ensure_raw_layer(con: Connection) -> None:
     calendar.refresh(con)
 
 
-def _already_loaded(con: Connection, sha: str) -> str | None:
+def _already_loaded(con: Connection, sha: str, contract: TableContract, file_name: str) -> str | None:
+    """The file these bytes were loaded from, when loading them again would change nothing. A table that is its
+    newest file (snapshot, replace) is the exception: when its current file was this same name with other bytes,
+    bytes loaded before become current again (a cut extract undone by resending yesterday's whole one)."""
     row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = ? and outcome = 'loaded' limit 1", [sha])
-    return row[0] if row else None
+    if row is None:
+        return None
+    if contract.semantics in ("snapshot", "replace"):
+        current = first_row(con, f"select file_name, sha256 from {LOADS_TABLE} where table_name = ? "
+                                 "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
+        if current is not None and current[0] == file_name and current[1] != sha:
+            return None
+    return row[0]
 
 
 def _next_batch_id(con: Connection) -> int:
@@ -287,7 +297,7 @@ def load_file(
             raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
         phases = _Phases(f"{feed}/{name}", size, progress)
         sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
-        earlier = _already_loaded(con, sha)
+        earlier = _already_loaded(con, sha, contract, path.name)
         if earlier is not None:
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
         frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,

@@ -452,3 +452,53 @@ def test_a_busy_warehouse_opens_once_the_holder_lets_go(duckdb_only, monkeypatch
         assert f"the warehouse is busy (held by PID {holder.pid}), retrying" in capsys.readouterr().err
     finally:
         _release(holder)
+
+
+def test_a_current_snapshot_cut_short_is_named_by_a_warning_check_before_the_gate(tmp_path, settings):
+    """A snapshot cut at a line boundary parses as a valid file: the loader's shrink warning is what catches it,
+    and the `loads` suite names the file (a warning: the gate does not block on it, the team sees it)."""
+    from expectations.cross_checks import SHRUNKEN_SNAPSHOTS, evaluate
+
+    landing = tmp_path / "landing"
+    path = write(landing, "case_system", "ssd_person.csv", persons(10))
+    ingest(landing, settings)
+    path.write_text(persons(3))  # the same extract cut after its third row
+    ingest(landing, settings)
+    con = connect(settings)
+    try:
+        [result] = evaluate(con, (SHRUNKEN_SNAPSHOTS,))
+        assert (result.failing_rows, result.sample_keys, SHRUNKEN_SNAPSHOTS.severity) == (1, ["ssd_person.csv"], "warning")
+    finally:
+        con.close()
+    path.write_text(persons(10))  # the whole extract resent: the current snapshot is whole again
+    ingest(landing, settings)
+    con = connect(settings)
+    try:
+        assert evaluate(con, (SHRUNKEN_SNAPSHOTS,))[0].failing_rows == 0
+    finally:
+        con.close()
+
+
+def test_an_earlier_snapshot_sent_again_becomes_current_and_the_current_one_is_a_no_op(tmp_path, settings):
+    landing = tmp_path / "landing"
+    path = write(landing, "case_system", "ssd_person.csv", persons(10))
+    ingest(landing, settings)
+    assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "duplicate"  # re-run: nothing new
+    path.write_text(persons(3))
+    assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "loaded"
+    path.write_text(persons(10))  # yesterday's whole extract again: it is the current snapshot once more
+    assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "loaded"
+    assert query(settings, f"select count(*) from {current_batch_sql('case_system__ssd_person')} as c") == [(10,)]
+    assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "duplicate"
+
+
+def test_dated_snapshots_already_loaded_stay_loaded_on_a_re_run(tmp_path, settings):
+    """Two monthly workforce snapshots in landing: a re-run loads neither again (the older one does not
+    become current again because another file is newer)."""
+    landing = tmp_path / "landing"
+    header = ("snapshot_date,team_id,team_name,establishment_fte,filled_fte,agency_fte,vacancy_fte,"
+              "leavers_fte_in_month,sickness_days_in_month\n")
+    for day in ("20250131", "20250228"):
+        write(landing, "workforce", f"workforce_{day}.csv", header + f"{day[:4]}-{day[4:6]}-{day[6:]},T1,Team,5,4,1,1,0,2\n")
+    assert [f.outcome for f in ingest(landing, settings).files] == ["loaded", "loaded"]
+    assert [f.outcome for f in ingest(landing, settings).files] == ["duplicate", "duplicate"]
