@@ -60,7 +60,7 @@ test: venv system-packages
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
-	$(BIN)/python -m csw.bench --scale $${SCALE:-1.0}
+	$(BIN)/python -m synthetic.bench --scale $${SCALE:-1.0}
 
 docs: venv
 	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \

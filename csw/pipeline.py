@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from csw.settings import Settings, get_settings
-from csw.warehouse import connect, first_row, warehouse_exists
+from foundation.settings import Settings, get_settings
+from foundation.warehouse import connect, first_row, warehouse_exists
 
 Progress = Callable[[str], None]
 
@@ -81,19 +81,6 @@ def check(*, as_of: date | None = None, settings: Settings | None = None, progre
         con.close()
 
 
-def quarter_label(d: date) -> str:
-    """Financial quarter containing d: 2024-25Q4 = 1 Jan–31 Mar 2025."""
-    fy = d.year if d.month >= 4 else d.year - 1
-    q = (d.month - 4) % 12 // 3 + 1
-    return f"{fy}-{str(fy + 1)[-2:]}Q{q}"
-
-
-def last_complete_quarter(as_of: date) -> str:
-    """The newest financial quarter whose end is on or before as_of."""
-    ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
-    candidates = [date(y, m, d) for y in (as_of.year - 1, as_of.year) for m, d in ends]
-    return quarter_label(max(c for c in candidates if c <= as_of))
-
 
 def export_regional(
     period: str, out: Path, *, suppress: bool = False, settings: Settings | None = None, progress: Progress = _quiet
@@ -116,7 +103,7 @@ def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _
     transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
     from ingest.core.pseudonymise import CHILD_KEYS_TABLE, child_key, rekey as rewrite_keys
 
-    from csw.warehouse import table_exists
+    from foundation.warehouse import table_exists
 
     settings = settings or get_settings()
     con = connect(settings)

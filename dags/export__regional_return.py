@@ -36,15 +36,16 @@ def _quarter_args() -> tuple:
     """(period label, output folder, settings) of the running task: param `period`, else the data interval."""
     from pathlib import Path
 
-    from csw.settings import get_settings
-    from exports.regional.schedule import QuarterlyReturnTimetable, quarter_of
+    from foundation.settings import get_settings
+    from exports.regional.schedule import QuarterlyReturnTimetable
+    from foundation.periods import Quarter
 
     context = get_current_context()
     params, settings = context["params"], get_settings()
     period = params.get("period")
     if not period:
         start = context.get("data_interval_start")
-        period = quarter_of(start.date()).label if start is not None else (
+        period = Quarter.containing(start.date()).label if start is not None else (
             QuarterlyReturnTimetable().latest_due(context["dag_run"].run_after).label
         )
     return period, Path(params.get("out") or settings.output_dir), settings

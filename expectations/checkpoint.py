@@ -139,7 +139,7 @@ class _Validator:
 
 def _validator_for(con: Any, run_name: str, run_time: datetime) -> Any:
     """pandas on DuckDB; GX's Postgres datasource on Postgres (expectations.gx_postgres)."""
-    from csw.warehouse import is_postgres
+    from foundation.warehouse import is_postgres
 
     if is_postgres(con):
         from expectations.gx_postgres import PostgresValidator

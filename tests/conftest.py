@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from csw.settings import disable_telemetry  # noqa: E402
+from foundation.settings import disable_telemetry  # noqa: E402
 
 disable_telemetry()
 
@@ -19,7 +19,7 @@ disable_telemetry()
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
     """Settings pointing at a fresh warehouse, quarantine and output under tmp_path."""
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
 
     monkeypatch.setenv("CSW_WAREHOUSE", str(tmp_path / "warehouse" / "csw.duckdb"))
     monkeypatch.setenv("CSW_QUARANTINE", str(tmp_path / "quarantine"))

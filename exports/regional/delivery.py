@@ -1,6 +1,6 @@
 """Delivery of the regional return: the outbox is `<out>/regional/<la_code>/<period>/` (REGIONAL_RETURN.md),
 written atomically by `write_regional_return`; this module emails those files to the alliance and tells the
-performance team when a quarter's return was blocked. Both go through `csw.mail` (the alerts' SMTP connection).
+performance team when a quarter's return was blocked. Both go through `foundation.mail` (the alerts' SMTP connection).
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from csw.mail import Mail, listing, recipients, send
-from csw.settings import Settings
+from foundation.mail import Mail, listing, recipients, send
+from foundation.settings import Settings
 
 
 def return_mail(paths: Sequence[Path], *, la_name: str, la_code: str, period: str, to: Sequence[str]) -> Mail:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from csw.settings import Settings
+from foundation.settings import Settings
 from exports.errors import ExportRefused
-from exports.periods import parse_quarter
+from foundation.periods import parse_quarter
 from exports.regional.write import ReturnFiles
 
 Progress = Callable[[str], None]
@@ -23,7 +23,7 @@ class ReturnBlocked(RuntimeError):
 def marts_missing_reason(settings: Settings, period: str) -> str | None:
     """None when `marts.fct_indicator_values` holds quarterly values of our authority for `period` (the
     transform has run with an as-of on or after the quarter's end); otherwise why not yet."""
-    from csw.warehouse import connect, first_row, table_exists
+    from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
     try:
@@ -88,7 +88,7 @@ def _alert(settings: Settings, period: str, reason: str, failures: list[str], pr
 
 
 def _la_name(settings: Settings) -> str:
-    from csw.warehouse import connect, first_row
+    from foundation.warehouse import connect, first_row
 
     con = connect(settings, read_only=True)
     try:

@@ -1,6 +1,6 @@
 """Everything the regional return reads from the warehouse, in one function.
 
-Plain SQL that runs on DuckDB and Postgres: on Postgres `csw.warehouse.connect` hands over a connection
+Plain SQL that runs on DuckDB and Postgres: on Postgres `foundation.warehouse.connect` hands over a connection
 with DuckDB's surface (its `?` markers included), so this function is the same on both engines.
 """
 

@@ -7,7 +7,7 @@ Semantics per contract:
 - incremental (health, education, partners): batches are appended; staging keeps the newest row per key.
 A file that breaks its contract is moved to quarantine with a `.reason.txt` beside it, and nothing in
 the warehouse changes.
-The same code runs on DuckDB and Postgres (`csw.warehouse`): frames are written by `write_frame` (COPY on
+The same code runs on DuckDB and Postgres (`foundation.warehouse`): frames are written by `write_frame` (COPY on
 Postgres) and each file's transaction is plain `begin transaction` / `commit` / `rollback` SQL.
 """
 
@@ -24,8 +24,8 @@ from typing import Callable
 
 import pandas as pd
 
-from csw.settings import Settings
-from csw.warehouse import Connection, first_row, write_frame
+from foundation.settings import Settings
+from foundation.warehouse import Connection, first_row, write_frame
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from csw.settings import Settings
+from foundation.settings import Settings
 from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file
 from ingest.core.read import landed_files
 

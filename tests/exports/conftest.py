@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports import ReturnFiles, write_regional_return
-from exports.periods import Quarter
+from foundation.periods import Quarter
 
 LA = "841"
 PERIOD = "2024-25Q4"

@@ -26,7 +26,7 @@ def file_warehouse(settings, monkeypatch):
 
 
 def settings_now():
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
 
     return get_settings()
 
