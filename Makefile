@@ -56,7 +56,7 @@ system-packages:
 	@bash .ci/system-packages.sh
 
 test: venv system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
