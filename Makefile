@@ -61,12 +61,12 @@ system-packages:
 	@bash .ci/system-packages.sh
 
 test: venv system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
 	@echo "make bench: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret"
-	$(BIN)/python -m csw.bench --scale $${SCALE:-1.0}
+	$(BIN)/python -m synthetic.bench --scale $${SCALE:-1.0}
 
 docs: venv
 	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \

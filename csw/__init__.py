@@ -1,3 +1,5 @@
 """csw: children's services performance warehouse for English local authorities."""
 
-__version__ = "0.1.0"
+from foundation import __version__
+
+__all__ = ["__version__"]

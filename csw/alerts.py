@@ -1,4 +1,4 @@
-"""Data quality alerts to the performance team (`CSW_ALERT_TO`), by email through `csw.mail`.
+"""Data quality alerts to the performance team (`CSW_ALERT_TO`), by email through `foundation.mail`.
 
 Two kinds, each read from what `csw check` stored in `dq.check_results`:
 - **blocking**: sent when a check run has blocking failures (the export is refused). Every blocking failure
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from csw.mail import Mail, listing, recipients, send
-from csw.settings import Settings, get_settings
-from csw.warehouse import connect
+from foundation.mail import Mail, listing, recipients, send
+from foundation.settings import Settings, get_settings
+from foundation.warehouse import connect
 
 BLOCKING = "blocking"
 DIGEST = "digest"

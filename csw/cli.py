@@ -9,7 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from csw.settings import disable_telemetry, get_settings
+from foundation.settings import disable_telemetry, get_settings
 
 
 def _date(text: str) -> date:
@@ -32,7 +32,7 @@ def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from csw.generate import generate
+    from synthetic import generate
 
     started = time.perf_counter()
     def say(line: str) -> None:  # planted defects are always reported; files only with -v
@@ -44,7 +44,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         progress=say, defects=args.defects,
     )
     if args.benchmarks:
-        from csw.generate.benchmarks import write_benchmarks
+        from synthetic.benchmarks import write_benchmarks
 
         written.update(write_benchmarks(Path(args.out), la_code=args.la, end=args.end, seed=args.seed,
                                         progress=_say if args.verbose else None))
@@ -127,7 +127,7 @@ def cmd_dq_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_dq_acknowledge(args: argparse.Namespace) -> int:
-    from csw.warehouse import connect
+    from foundation.warehouse import connect
     from expectations.acknowledgements import acknowledge
 
     con = connect(get_settings())
@@ -144,7 +144,7 @@ def cmd_dq_acknowledge(args: argparse.Namespace) -> int:
 def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from csw.warehouse import connect
+    from foundation.warehouse import connect
     from expectations.acknowledgements import acknowledgements
 
     con = connect(get_settings())
@@ -191,7 +191,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from csw.pipeline import build, check, export_regional, ingest, last_complete_quarter
+    from csw.pipeline import build, check, export_regional, ingest
+    from foundation.periods import last_complete_quarter
 
     settings = get_settings()
     _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
@@ -205,7 +206,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         blocking = [f.check_name for f in run.failures if f.severity == "blocking"]
         _say(f"csw: export refused: {len(blocking)} blocking check(s) failed: {', '.join(blocking[:5])}")
         return 1
-    period = args.period or last_complete_quarter(args.as_of)
+    period = args.period or last_complete_quarter(args.as_of).label
     out = Path(args.out) if args.out else settings.output_dir
     print_return_files(export_regional(period, out, settings=settings, progress=_say))
     return 0
@@ -251,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--benchmarks", action="store_true",
                    help="also the other North East authorities' returns and published figures (benchmarks feed)")
     g.add_argument("--defects", metavar="NAME[,NAME…]|all",
-                   help="plant named data quality defects, each caught by a named check (csw/generate/defects.py)")
+                   help="plant named data quality defects, each caught by a named check (synthetic/defects.py)")
     g.set_defaults(func=cmd_generate)
 
     i = sub.add_parser("ingest", help="load every new file of the landing folder, quarantine bad ones")
@@ -334,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("CSW_DEBUG"):
             raise
         expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
-                                            "UnknownDefect", "SecretRefused") or isinstance(exc, OSError)
+                                            "UnknownDefect", "SecretRefused", "NoAsOfDate") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

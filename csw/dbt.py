@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from csw.settings import DBT_PROJECT_DIR, Settings, disable_telemetry
+from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry
 
 
 @dataclass

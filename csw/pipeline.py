@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from csw.settings import Settings, get_settings
-from csw.warehouse import connect, first_row, warehouse_exists
+from foundation.settings import Settings, get_settings
+from foundation.warehouse import connect
+from ingest.core.runs import resolve_as_of
 
 Progress = Callable[[str], None]
 
@@ -36,28 +37,6 @@ def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | Non
         con.close()
 
 
-def latest_extract_date(settings: Settings | None = None) -> date | None:
-    """The newest extract date of a loaded case_system file: the default as-of date of a build."""
-    settings = settings or get_settings()
-    if not warehouse_exists(settings):
-        return None
-    con = connect(settings, read_only=True)
-    try:
-        row = first_row(con, "select max(extract_date) from raw._loads where feed = 'case_system' and outcome = 'loaded'")
-        return row[0] if row else None
-    except Exception:  # no audit table yet
-        return None
-    finally:
-        con.close()
-
-
-def resolve_as_of(as_of: date | None, settings: Settings) -> date:
-    resolved = as_of or latest_extract_date(settings)
-    if resolved is None:
-        raise PipelineError("no as-of date: pass --as-of YYYY-MM-DD or load a case_system extract first")
-    return resolved
-
-
 def build(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
     from csw.dbt import run_dbt
 
@@ -71,51 +50,19 @@ def build(*, as_of: date | None = None, settings: Settings | None = None, progre
 
 
 def check(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
-    from expectations import run_checks
+    """Every data-quality check over the warehouse (expectations.check_warehouse)."""
+    from expectations import check_warehouse
 
-    settings = settings or get_settings()
-    as_of = resolve_as_of(as_of, settings)
-    con = connect(settings)
-    try:
-        return run_checks(con, as_of=as_of, progress=progress, data_docs=settings.output_dir / "data-docs")
-    finally:
-        con.close()
-
-
-def quarter_label(d: date) -> str:
-    """Financial quarter containing d: 2024-25Q4 = 1 Jan–31 Mar 2025."""
-    fy = d.year if d.month >= 4 else d.year - 1
-    q = (d.month - 4) % 12 // 3 + 1
-    return f"{fy}-{str(fy + 1)[-2:]}Q{q}"
-
-
-def last_complete_quarter(as_of: date) -> str:
-    """The newest financial quarter whose end is on or before as_of."""
-    ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
-    candidates = [date(y, m, d) for y in (as_of.year - 1, as_of.year) for m, d in ends]
-    return quarter_label(max(c for c in candidates if c <= as_of))
+    return check_warehouse(settings or get_settings(), as_of=as_of, progress=progress)
 
 
 def export_regional(
     period: str, out: Path, *, suppression=None, settings: Settings | None = None, progress: Progress = _quiet
 ):
-    """`suppression` (exports.regional.suppression.Suppression): default from CSW_SUPPRESSION (on)."""
-    from exports.regional import write_regional_return
-    from exports.regional.suppression import Suppression
+    """The regional return's files for `period` (exports.regional.job.export_return)."""
+    from exports.regional.job import export_return
 
-    settings = settings or get_settings()
-    suppression = suppression or Suppression.from_setting(settings.suppression, settings.suppression_off_reason)
-    progress(f"small-number suppression {suppression.description}")
-    con = connect(settings)  # same configuration as dbt's in-process connection (DuckDB refuses a mix)
-    try:
-        files = write_regional_return(
-            con, period=period, out_dir=out, la_code=settings.la_code, suppression=suppression
-        )
-    finally:
-        con.close()
-    progress(f"regional return {period} written to {files.folder}")
-    return files
-
+    return export_return(settings or get_settings(), period, out, suppression=suppression, progress=progress)
 
 
 def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _quiet) -> int:
@@ -123,7 +70,7 @@ def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _
     transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
     from ingest.core.pseudonymise import CHILD_KEYS_TABLE, child_key, rekey as rewrite_keys
 
-    from csw.warehouse import table_exists
+    from foundation.warehouse import table_exists
 
     settings = settings or get_settings()
     secret = settings.pseudonymisation_secret  # SecretRefused before the warehouse is opened

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from csw.settings import Settings
-from csw.warehouse import connect, table_exists
+from foundation.settings import Settings
+from foundation.warehouse import connect, table_exists
 
 SAMPLE_INDICATORS = 10
 

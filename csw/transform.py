@@ -12,7 +12,7 @@ from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from csw.dbt import dbt_env
-from csw.settings import DBT_PROJECT_DIR, get_settings
+from foundation.settings import DBT_PROJECT_DIR, get_settings
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
 

@@ -22,7 +22,7 @@ import pendulum
 from airflow.sdk import dag, get_current_context, task
 
 from csw.assets import MARTS
-from csw.settings import PROJECT_ROOT, get_settings
+from foundation.settings import PROJECT_ROOT, get_settings
 from csw.transform import TARGET, transform_step
 
 AS_OF = "{{ params.as_of or ds }}"
@@ -88,12 +88,13 @@ def csw_pipeline():
     @task
     def export() -> list[str]:
         """Write the regional return for the last complete quarter (atomic; a re-run replaces it)."""
-        from csw.pipeline import export_regional, last_complete_quarter
+        from csw.pipeline import export_regional
+        from foundation.periods import last_complete_quarter
 
         _, as_of, settings = _run_args()
         params = get_current_context()["params"]
         out = Path(params.get("out") or settings.output_dir)
-        files = export_regional(params.get("period") or last_complete_quarter(as_of), out, settings=settings, progress=print)
+        files = export_regional(params.get("period") or last_complete_quarter(as_of).label, out, settings=settings, progress=print)
         return [str(p) for p in files.paths]
 
     ingest() >> transform >> check() >> export()

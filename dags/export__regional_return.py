@@ -15,7 +15,7 @@ calendar). `airflow dags test export__regional_return 2025-01-01` runs 2024-25Q4
    performance team (`CSW_ALERT_TO`) — nothing is written.
 3. `write_return` writes `<out>/regional/<la_code>/<period>/` (xlsx, csv, manifest.json) to a temporary
    folder and swaps it in by rename — only if nothing was loaded or built since the gate's check run
-   (csw/state.py; otherwise it refuses and alerts the team): a re-run replaces the quarter's files, a
+   (foundation/state.py; otherwise it refuses and alerts the team): a re-run replaces the quarter's files, a
    failed run leaves them as they were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
 4. `deliver` emails the three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
 
@@ -39,15 +39,16 @@ def _quarter_args() -> tuple:
     """(period label, output folder, settings) of the running task: param `period`, else the data interval."""
     from pathlib import Path
 
-    from csw.settings import get_settings
-    from exports.regional.schedule import QuarterlyReturnTimetable, quarter_of
+    from foundation.settings import get_settings
+    from exports.regional.schedule import QuarterlyReturnTimetable
+    from foundation.periods import Quarter
 
     context = get_current_context()
     params, settings = context["params"], get_settings()
     period = params.get("period")
     if not period:
         start = context.get("data_interval_start")
-        period = quarter_of(start.date()).label if start is not None else (
+        period = Quarter.containing(start.date()).label if start is not None else (
             QuarterlyReturnTimetable().latest_due(context["dag_run"].run_after).label
         )
     return period, Path(params.get("out") or settings.output_dir), settings

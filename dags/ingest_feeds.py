@@ -24,7 +24,7 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import AssetAlias, dag, get_current_context, task
 
-from csw.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from ingest.contracts import FEEDS
 
 WAIT_HOURS = 20  # a day's files arrive within this long of the day's start, or the run is skipped
@@ -71,8 +71,8 @@ def ingest_dag(feed: str):
             """Load the day's files; emit an Asset event for each raw table that received a batch."""
             from csw.assets import raw_asset
             from csw.cli import print_load_report
-            from csw.settings import get_settings
-            from csw.warehouse import connect
+            from foundation.settings import get_settings
+            from foundation.warehouse import connect
             from ingest.core.runs import load_feed_day
 
             landing, day = _landing_and_day()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from csw.settings import disable_telemetry
+from foundation.settings import disable_telemetry
 
 disable_telemetry()  # must precede the import below: GX reads GX_ANALYTICS_ENABLED when it loads
 

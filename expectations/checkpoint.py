@@ -23,7 +23,7 @@ import pandas as pd
 
 from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
-from csw.state import read_state
+from foundation.state import read_state
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
 from ingest.core.load import current_batch_sql
@@ -142,7 +142,7 @@ class _Validator:
 
 def _validator_for(con: Any, run_name: str, run_time: datetime) -> Any:
     """pandas on DuckDB; GX's Postgres datasource on Postgres (expectations.gx_postgres)."""
-    from csw.warehouse import is_postgres
+    from foundation.warehouse import is_postgres
 
     if is_postgres(con):
         from expectations.gx_postgres import PostgresValidator

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from csw.warehouse import PostgresConnection
+from foundation.warehouse import PostgresConnection
 
 
 class PostgresValidator:

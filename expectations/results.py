@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from csw.state import WarehouseState
+from foundation.state import WarehouseState
 
 PASSED = "PASSED"
 FAILED = "FAILED"

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from expectations.results import CheckResult, CheckRun
-from csw.state import STATE_COLUMNS, state_values
+from foundation.state import STATE_COLUMNS, state_values
 
 RUNS_TABLE = "dq.runs"
 RESULTS_TABLE = "dq.check_results"
@@ -72,7 +72,7 @@ create table if not exists {ALERTS_TABLE} (
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists dq")
     con.execute(_RUNS_DDL)
-    for name, sql_type in STATE_COLUMNS:  # the warehouse state the run checked (csw/state.py)
+    for name, sql_type in STATE_COLUMNS:  # the warehouse state the run checked (foundation/state.py)
         con.execute(f"alter table {RUNS_TABLE} add column if not exists {name} {sql_type}")
     con.execute(_RESULTS_DDL)
     # a warehouse created before a column was added gains it, empty (DuckDB and Postgres both accept this)

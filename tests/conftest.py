@@ -1,9 +1,15 @@
-"""Shared test set-up: the repo root importable, telemetry off, and nothing written outside tmp dirs."""
+"""Shared test set-up: the repo root importable, telemetry off, and nothing written outside tmp dirs.
+
+`make test` runs the suite on two pytest-xdist workers (`--dist loadgroup`). Tests that share an expensive
+fixture stay on one worker (`pytest_collection_modifyitems`), and each worker gives dbt its own target and
+log folders, so two `dbt build`s never write the same manifest.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from csw.settings import disable_telemetry  # noqa: E402
+from foundation.settings import disable_telemetry  # noqa: E402
 
 disable_telemetry()
 
@@ -24,11 +30,31 @@ os.environ["CSW_PSEUDONYMISATION_SECRET"] = TEST_PSEUDONYMISATION_SECRET
 for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
     os.environ.pop(_name, None)
 
+# Session- or module-scoped fixtures that cost tens of seconds: every test using one runs on the same worker,
+# so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
+SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home")
+
+
+def pytest_configure(config):
+    """Under xdist each worker's dbt writes its own target/ and logs/ (dbt reads DBT_TARGET_PATH, DBT_LOG_PATH);
+    subprocesses (csw, airflow) inherit them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        base = Path(tempfile.mkdtemp(prefix=f"csw-dbt-{worker}-"))
+        os.environ["DBT_TARGET_PATH"] = str(base / "target")
+        os.environ["DBT_LOG_PATH"] = str(base / "logs")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), None)
+        item.add_marker(pytest.mark.xdist_group(group or item.module.__name__))
+
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
     """Settings pointing at a fresh warehouse, quarantine and output under tmp_path."""
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
 
     monkeypatch.setenv("CSW_WAREHOUSE", str(tmp_path / "warehouse" / "csw.duckdb"))
     monkeypatch.setenv("CSW_QUARANTINE", str(tmp_path / "quarantine"))

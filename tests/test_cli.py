@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from csw.cli import main
-from csw.pipeline import last_complete_quarter
 
 
 def test_missing_landing_folder_is_one_line_exit_1(settings, tmp_path, capsys):
@@ -31,7 +30,10 @@ def test_build_without_as_of_or_extract_says_what_to_do(settings, capsys):
 
 
 def test_last_complete_quarter():
-    assert last_complete_quarter(date(2025, 3, 31)) == "2024-25Q4"
-    assert last_complete_quarter(date(2025, 3, 30)) == "2024-25Q3"
-    assert last_complete_quarter(date(2024, 7, 1)) == "2024-25Q1"
-    assert last_complete_quarter(date(2025, 1, 15)) == "2024-25Q3"
+    from foundation.periods import last_complete_quarter
+
+    assert last_complete_quarter(date(2025, 3, 31)).label == "2024-25Q4"
+    assert last_complete_quarter(date(2025, 3, 30)).label == "2024-25Q3"
+    assert last_complete_quarter(date(2024, 7, 1)).label == "2024-25Q1"
+    assert last_complete_quarter(date(2024, 6, 30)).label == "2024-25Q1"
+    assert last_complete_quarter(date(2025, 1, 15)).label == "2024-25Q3"

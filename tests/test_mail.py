@@ -1,8 +1,8 @@
-"""csw.mail: one SMTP route (Airflow's SMTP provider and connection) for alerts and the return."""
+"""foundation.mail: one SMTP route (Airflow's SMTP provider and connection) for alerts and the return."""
 
 from __future__ import annotations
 
-from csw.mail import Mail, listing, recipients, send
+from foundation.mail import Mail, listing, recipients, send
 
 
 def test_recipients_accept_commas_and_semicolons():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from csw.cli import main
-from csw.settings import DEMO_PSEUDONYMISATION_SECRET, MIN_SECRET_LENGTH, get_settings
+from foundation.settings import DEMO_PSEUDONYMISATION_SECRET, MIN_SECRET_LENGTH, get_settings
 
 STRONG = "x7Q-strong-secret-for-a-test-authority-0987654321"
 PERSONS = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\nP1,M,2015-03-01,WBRI\n"
@@ -101,7 +101,7 @@ def test_a_secret_file_is_read_and_named_as_the_source(monkeypatch, capsys, land
     out = capsys.readouterr().out
     assert f"pseudonymisation secret: file {path} (CSW_PSEUDONYMISATION_SECRET_FILE)\n" in out
     assert STRONG not in out
-    from csw.warehouse import connect
+    from foundation.warehouse import connect
 
     con = connect(get_settings(), read_only=True)
     try:

@@ -1,6 +1,6 @@
 """Delivery of the regional return: the outbox is `<out>/regional/<la_code>/<period>/` (REGIONAL_RETURN.md),
 written atomically by `write_regional_return`; this module emails those files to the alliance and tells the
-performance team when a quarter's return was blocked. Both go through `csw.mail` (the alerts' SMTP connection).
+performance team when a quarter's return was blocked. Both go through `foundation.mail` (the alerts' SMTP connection).
 
 What goes to the alliance carries no value from the feeds: its text is the authority, the period, the file
 names and the suppression status read from the manifest. The failures listed in the team's alert stay inside.
@@ -12,8 +12,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from csw.mail import Mail, listing, recipients, send
-from csw.settings import Settings
+from foundation.mail import Mail, listing, recipients, send
+from foundation.settings import Settings
 from exports.errors import ExportRefused
 from exports.regional.write import MANIFEST_NAME
 

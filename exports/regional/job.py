@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from csw.settings import Settings
+from foundation.settings import Settings
 from exports.errors import ExportRefused
-from exports.periods import parse_quarter
+from foundation.periods import parse_quarter
 from exports.regional.write import ReturnFiles
 
 Progress = Callable[[str], None]
@@ -23,7 +23,7 @@ class ReturnBlocked(RuntimeError):
 def marts_missing_reason(settings: Settings, period: str) -> str | None:
     """None when `marts.fct_indicator_values` holds quarterly values of our authority for `period` (the
     transform has run with an as-of on or after the quarter's end); otherwise why not yet."""
-    from csw.warehouse import connect, first_row, table_exists
+    from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
     try:
@@ -48,9 +48,9 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
 
 def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
     """Run every data-quality check (results in `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
-    from csw.pipeline import check
+    from expectations import check_warehouse
 
-    run = check(settings=settings, progress=progress)
+    run = check_warehouse(settings, progress=progress)
     progress(f"data quality run {run.run_id}: {run.status}, {run.checks_run} checks, {run.warnings} warnings")
     if run.status != "PASSED":
         failures = [f"{f.suite}.{f.check_name}: {f.message}" for f in run.failures if f.severity == "blocking"]
@@ -64,13 +64,32 @@ def write(settings: Settings, period: str, out: Path, *, progress: Progress = pr
     """Write the quarter's outbox folder (atomically; a re-run replaces it), or alert and raise ReturnBlocked.
 
     Small numbers are suppressed unless the settings turn it off with a reason (CSW_SUPPRESSION)."""
-    from csw.pipeline import export_regional
-
     try:
-        return export_regional(period, out, settings=settings, progress=progress)
+        return export_return(settings, period, out, progress=progress)
     except ExportRefused as exc:
         _alert(settings, period, exc.reason, [], progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
+
+
+def export_return(settings: Settings, period: str, out: Path, *, suppression=None,
+                  progress: Progress = print) -> ReturnFiles:
+    """Write the quarter's return under `out` (exports.regional.write), after the gate's freshness test.
+    `suppression` (exports.regional.suppression.Suppression): default from CSW_SUPPRESSION (on)."""
+    from exports.regional import write_regional_return
+    from exports.regional.suppression import Suppression
+    from foundation.warehouse import connect
+
+    suppression = suppression or Suppression.from_setting(settings.suppression, settings.suppression_off_reason)
+    progress(f"small-number suppression {suppression.description}")
+    con = connect(settings)  # same configuration as dbt's in-process connection (DuckDB refuses a mix)
+    try:
+        files = write_regional_return(
+            con, period=period, out_dir=out, la_code=settings.la_code, suppression=suppression
+        )
+    finally:
+        con.close()
+    progress(f"regional return {period} written to {files.folder}")
+    return files
 
 
 def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress: Progress = print) -> bool:
@@ -90,7 +109,7 @@ def _alert(settings: Settings, period: str, reason: str, failures: list[str], pr
 
 
 def _la_name(settings: Settings) -> str:
-    from csw.warehouse import connect, first_row
+    from foundation.warehouse import connect, first_row
 
     con = connect(settings, read_only=True)
     try:

@@ -1,6 +1,6 @@
 """Everything the regional return reads from the warehouse, in one function.
 
-Plain SQL that runs on DuckDB and Postgres: on Postgres `csw.warehouse.connect` hands over a connection
+Plain SQL that runs on DuckDB and Postgres: on Postgres `foundation.warehouse.connect` hands over a connection
 with DuckDB's surface (its `?` markers included), so this function is the same on both engines.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from csw.state import CheckedState, WarehouseState, checked_state, read_state
+from foundation.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
 
 REQUIRED_TABLES = (

@@ -17,7 +17,7 @@ from typing import Any
 import pendulum
 from airflow.timetables.base import DagRunInfo, DataInterval, Timetable
 
-from exports.periods import Quarter
+from foundation.periods import Quarter
 
 WORKING_DAY = 10
 RUN_AT = time(6, 0)  # UTC, before the working day starts
@@ -48,12 +48,6 @@ def due_date(quarter: Quarter, working_day: int = WORKING_DAY) -> date:
     return working_day_after(quarter.end, working_day)
 
 
-def quarter_of(day: date) -> Quarter:
-    """The financial quarter containing `day`."""
-    first_year = day.year if day.month >= 4 else day.year - 1
-    return Quarter(first_year, (day.month - 4) % 12 // 3 + 1)
-
-
 def _utc(day: date, at: time = time(0, 0)) -> pendulum.DateTime:
     return pendulum.instance(datetime.combine(day, at), tz="UTC")
 
@@ -78,7 +72,7 @@ class QuarterlyReturnTimetable(Timetable):
 
     def latest_due(self, moment: datetime) -> Quarter:
         """The newest quarter whose return was due at or before `moment`."""
-        quarter = quarter_of(moment.date()).previous()
+        quarter = Quarter.containing(moment.date()).previous()
         while self.run_info(quarter).run_after > moment:
             quarter = quarter.previous()
         return quarter
@@ -87,18 +81,18 @@ class QuarterlyReturnTimetable(Timetable):
         """A manual run at a quarter's first day, midnight UTC (its scheduled logical date, as `airflow dags
         test export__regional_return 2025-01-01` passes it) is for that quarter; at any other moment, for the
         newest quarter complete by then."""
-        quarter = quarter_of(run_after.date())
+        quarter = Quarter.containing(run_after.date())
         if run_after != _utc(quarter.start):
             quarter = quarter.previous()
         return self.run_info(quarter).data_interval  # type: ignore[return-value]
 
     def next_dagrun_info(self, *, last_automated_data_interval: DataInterval | None, restriction) -> DagRunInfo | None:
         if last_automated_data_interval is not None:
-            quarter = quarter_of(last_automated_data_interval.start.date()).next()
+            quarter = Quarter.containing(last_automated_data_interval.start.date()).next()
         elif restriction.earliest is None:
             return None  # no start_date: never scheduled automatically
         else:
-            quarter = quarter_of(restriction.earliest.date())
+            quarter = Quarter.containing(restriction.earliest.date())
             if _utc(quarter.start) < restriction.earliest:
                 quarter = quarter.next()  # a run's logical date (its quarter's first day) is never before start_date
             if not restriction.catchup:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-import csw
-from csw.state import stale_reason
+import foundation
+from foundation.state import stale_reason
 from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
-from exports.periods import Quarter, parse_quarter, previous_quarters
+from foundation.periods import Quarter, parse_quarter, previous_quarters
 from exports.regional.read import RegionalInputs, read_regional_inputs
 from exports.regional.rows import Figure, ReturnRow, build_rows
 from exports.regional.suppression import RULE, SUPPRESSED, Suppression
@@ -81,7 +81,7 @@ def write_regional_return(
         period_end=quarter.end,
         as_of=inputs.latest_run.as_of,
         generated_at=stamp,
-        software_version=csw.__version__,
+        software_version=foundation.__version__,
         run=inputs.latest_run,
         catalogue_version=catalogue_version,
         suppression=suppression,

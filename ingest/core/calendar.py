@@ -10,7 +10,7 @@ from datetime import date
 import holidays
 import pandas as pd
 
-from csw.warehouse import Connection
+from foundation.warehouse import Connection
 
 BANK_HOLIDAYS_TABLE = "raw.calendar__bank_holidays"
 FIRST_YEAR = 1990

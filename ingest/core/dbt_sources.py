@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csw.settings import DBT_PROJECT_DIR
+from foundation.settings import DBT_PROJECT_DIR
 from ingest.contracts import FEEDS
 from ingest.core.contract import FeedContract
 

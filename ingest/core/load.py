@@ -10,11 +10,11 @@ quarantine with a `.reason.txt` beside it, nothing in the warehouse changes, and
 
 Hostile input: a column name from a file is never pasted into SQL. A contract column is the contract's own
 name; an extra column is kept under its own name only when plain (`safe_column_name`), else under a
-generated `extra_…` name; every identifier is quoted by the engine (`csw.warehouse.quote_identifier`) and
+generated `extra_…` name; every identifier is quoted by the engine (`foundation.warehouse.quote_identifier`) and
 every value is bound or bulk-copied. Symbolic links (a file, or a whole feed folder) are quarantined as
 links, never followed or read.
 A snapshot much smaller than the table's previous one loads with a warning in `raw._loads.warning`.
-The same code runs on DuckDB and Postgres (`csw.warehouse`): frames are written by `write_frame` (COPY on
+The same code runs on DuckDB and Postgres (`foundation.warehouse`): frames are written by `write_frame` (COPY on
 Postgres) and each file's transaction is plain `begin transaction` / `commit` / `rollback` SQL.
 """
 
@@ -32,8 +32,8 @@ from typing import Callable
 
 import pandas as pd
 
-from csw.settings import Settings
-from csw.warehouse import Connection, first_row, quote_identifier, write_frame
+from foundation.settings import Settings
+from foundation.warehouse import Connection, first_row, quote_identifier, write_frame
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from csw.warehouse import Connection
+from foundation.warehouse import Connection
 
 from ingest.core.contract import TableContract
 

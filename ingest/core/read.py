@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csw.settings import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_LINE_BYTES
+from foundation.settings import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_LINE_BYTES
 from ingest.core.contract import FIGURE_MARKERS, Column, TableContract
 
 _DELIMITERS = (";", "\t", "|")

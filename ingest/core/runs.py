@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from csw.settings import Settings
+from foundation.settings import Settings
+from foundation.warehouse import connect, first_row, warehouse_exists
 from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file, refuse_linked_folder
 from ingest.core.read import landed_files
 
@@ -42,3 +43,29 @@ def load_feed_day(
         if progress:
             progress(outcome.line())
     return report
+
+
+class NoAsOfDate(ValueError):
+    """No as-of date was given and no case_system extract has been loaded to take one from."""
+
+
+def latest_extract_date(settings: Settings) -> date | None:
+    """The newest extract date of a loaded case_system file: the default as-of date of a build and a check."""
+    if not warehouse_exists(settings):
+        return None
+    con = connect(settings, read_only=True)
+    try:
+        row = first_row(con, "select max(extract_date) from raw._loads where feed = 'case_system' and outcome = 'loaded'")
+        return row[0] if row else None
+    except Exception:  # no audit table yet
+        return None
+    finally:
+        con.close()
+
+
+def resolve_as_of(as_of: date | None, settings: Settings) -> date:
+    """`as_of` when given, else the newest case_system extract date; NoAsOfDate when there is neither."""
+    resolved = as_of or latest_extract_date(settings)
+    if resolved is None:
+        raise NoAsOfDate("no as-of date: pass --as-of YYYY-MM-DD or load a case_system extract first")
+    return resolved

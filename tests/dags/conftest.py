@@ -23,6 +23,7 @@ def airflow_env(base: Path) -> dict[str, str]:
         # the Postgres DAG runs `dbt ls` while it is parsed: give it the time docker-compose.yml gives it
         AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT="180",
         AIRFLOW__COSMOS__ENABLE_TELEMETRY="False",
+        AIRFLOW__COSMOS__CACHE_DIR=str(base / "cosmos-cache"),  # per test session: xdist workers never share it
         DO_NOT_TRACK="1",
         SCARF_ANALYTICS="false",
         CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"),
@@ -33,6 +34,8 @@ def airflow_env(base: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
         PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""),
     )
+    for key in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):  # Cosmos runs dbt in its own copy of the project
+        env.pop(key, None)
     return env
 
 

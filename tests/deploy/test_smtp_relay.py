@@ -25,7 +25,7 @@ def _hook(monkeypatch, uri: str):
 
 
 def test_compose_default_is_plain_smtp_to_mailpit_and_delivers(stack, monkeypatch, smtp_server):
-    from csw.mail import Mail, send
+    from foundation.mail import Mail, send
 
     uri = stack["services"]["scheduler"]["environment"]["AIRFLOW_CONN_SMTP_DEFAULT"]
     assert uri.startswith("smtp://mailpit:1025?")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from csw.alerts import alert_blocking, data_docs_index, send_daily_digest
-from csw.settings import get_settings
+from foundation.settings import get_settings
 from expectations import run_checks
 from expectations.acknowledgements import AcknowledgementRefused, acknowledge
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from csw.cli import main
-from csw.warehouse import connect
+from foundation.warehouse import connect
 from expectations import CheckResult, CheckRun
 from expectations.store import write_run
 

@@ -40,7 +40,7 @@ def test_tables_have_exactly_the_interface_columns():
     assert columns["runs"] == [
         ("run_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("as_of", "DATE"),
         ("status", "VARCHAR"), ("checks_run", "INTEGER"), ("blocking_failures", "INTEGER"), ("warnings", "INTEGER"),
-        # the warehouse state the run checked (csw/state.py), added last
+        # the warehouse state the run checked (foundation/state.py), added last
         ("state_batch_id", "BIGINT"), ("state_build_id", "BIGINT"), ("state_build_status", "VARCHAR"),
     ]
     assert columns["check_results"] == [
@@ -82,7 +82,7 @@ def test_a_run_is_written_whole_or_not_at_all():
 
 
 def test_a_run_records_the_loads_and_build_it_checked_and_an_older_warehouse_gains_the_columns():
-    from csw.state import Build, Load, WarehouseState
+    from foundation.state import Build, Load, WarehouseState
 
     con = duckdb.connect()
     con.execute("create schema dq")

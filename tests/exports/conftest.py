@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports import ReturnFiles, write_regional_return
-from exports.periods import Quarter
+from foundation.periods import Quarter
 
 LA = "841"
 PERIOD = "2024-25Q4"
@@ -140,8 +140,8 @@ def add_run(
     as_of: date = date(2025, 4, 11),
 ) -> None:
     """A dq run with its check results: (suite, check_name, severity, status, observed_value). It records the
-    warehouse state it checked as the current one (csw.state), as `csw check` does."""
-    from csw.state import read_state, state_values
+    warehouse state it checked as the current one (foundation.state), as `csw check` does."""
+    from foundation.state import read_state, state_values
 
     failing = [c for c in checks if c[3] == "failed"]
     con.execute(
@@ -213,6 +213,6 @@ def file_warehouse(settings, monkeypatch) -> Path:
 
 def settings_now():
     """Settings as the environment holds them now (after a test's monkeypatch.setenv)."""
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
 
     return get_settings()

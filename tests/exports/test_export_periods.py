@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from exports.periods import Quarter, parse_quarter, previous_quarters
+from foundation.periods import Quarter, parse_quarter, previous_quarters
 
 
 @pytest.mark.parametrize(

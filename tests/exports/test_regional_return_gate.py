@@ -1,6 +1,6 @@
 """The gate checks what it exports: the return is written only when the newest check run passed on the warehouse
 as it is now. A load or a build (even one that died) since that run refuses the export with the reason, until
-`csw check` runs again (csw/state.py, dbt_project/macros/builds.sql)."""
+`csw check` runs again (foundation/state.py, dbt_project/macros/builds.sql)."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def test_a_passed_run_that_recorded_no_state_is_refused(gated, settings, tmp_pat
 def test_the_return_dags_write_task_refuses_a_stale_gate_and_alerts(gated, settings, tmp_path, smtp_server,
                                                                      monkeypatch):
     """`export__regional_return`'s write_return (exports.regional.job.write) after a load that followed its gate."""
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
     from exports.regional import job
 
     monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")

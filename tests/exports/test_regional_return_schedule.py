@@ -8,8 +8,9 @@ import pendulum
 import pytest
 from airflow.timetables.base import TimeRestriction
 
-from exports.periods import Quarter, parse_quarter
-from exports.regional.schedule import QuarterlyReturnTimetable, due_date, quarter_of
+from foundation.periods import Quarter, parse_quarter
+from exports.regional.schedule import QuarterlyReturnTimetable, due_date
+from foundation.periods import Quarter
 
 # Counted on a calendar: weekends and England and Wales bank holidays skipped.
 DUE = {
@@ -64,7 +65,7 @@ def test_without_catchup_the_newest_quarter_already_due_runs_first():
     )
     now = pendulum.now("UTC")
     assert info.run_after <= now
-    assert timetable.run_info(quarter_of(info.logical_date.date()).next()).run_after > now
+    assert timetable.run_info(Quarter.containing(info.logical_date.date()).next()).run_after > now
 
 
 @pytest.mark.parametrize(
@@ -99,7 +100,7 @@ def test_dag_writes_only_after_the_gate_and_emits_the_return_asset():
     from airflow.dag_processing.dagbag import DagBag
 
     from csw.assets import MARTS, REGIONAL_RETURN
-    from csw.settings import PROJECT_ROOT
+    from foundation.settings import PROJECT_ROOT
 
     bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "export__regional_return.py"))
     assert bag.import_errors == {}

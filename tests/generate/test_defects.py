@@ -1,4 +1,4 @@
-"""Planted defects (csw/generate/defects.py): named, deterministic, each changing the record it names.
+"""Planted defects (synthetic/defects.py): named, deterministic, each changing the record it names.
 That each is caught by its check is asserted on a full pipeline run (tests/integration/test_planted_defects.py)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from csw.generate import Request, build
-from csw.generate.defects import DEFECTS, UnknownDefect, parse, plant
+from synthetic import Request, build
+from synthetic.defects import DEFECTS, UnknownDefect, parse, plant
 
 EXTRACT = date(2025, 3, 31)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csw.generate import generate
+from synthetic import generate
 from ingest.case_system.schema import CONTRACT
 from ingest.contracts import FEEDS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csw.generate.benchmarks import SUPPRESSING, write_benchmarks
+from synthetic.benchmarks import SUPPRESSING, write_benchmarks
 from ingest.benchmarks.schema import CONTRACT
 from ingest.core.read import read_table
 

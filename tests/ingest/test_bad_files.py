@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from csw.settings import get_settings
-from csw.warehouse import connect
+from foundation.settings import get_settings
+from foundation.warehouse import connect
 from ingest.contracts import all_tables
 from ingest.core.load import load_landing
 

@@ -3,7 +3,7 @@ a value that is neither a number nor `c` quarantines the file and leaves what wa
 
 from __future__ import annotations
 
-from csw.warehouse import connect
+from foundation.warehouse import connect
 from ingest.core.load import load_landing
 
 HEADER = "la_code,period,indicator_id,numerator,denominator,value\n"

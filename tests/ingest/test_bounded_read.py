@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from csw.settings import get_settings
+from foundation.settings import get_settings
 from ingest.core.read import ContractError, file_sha256, read_table
 from ingest.health.schema import CONTRACT as HEALTH_FEED
 from tests.ingest.test_bad_files import HEALTH, assert_quarantined, ingest, loaded, snapshot, write  # noqa: F401

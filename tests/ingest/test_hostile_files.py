@@ -20,8 +20,8 @@ import jinja2
 import pytest
 
 from csw.cli import main
-from csw.settings import DBT_PROJECT_DIR, get_settings
-from csw.warehouse import WarehouseBusy, connect, is_postgres
+from foundation.settings import DBT_PROJECT_DIR, get_settings
+from foundation.warehouse import WarehouseBusy, connect, is_postgres
 from ingest.core import load as load_module
 from ingest.core.load import current_batch_sql, safe_column_name
 from ingest.core.read import LINK_REASON, NOT_A_FILE_REASON
@@ -349,7 +349,7 @@ def test_staging_is_empty_after_a_header_only_snapshot(tmp_path, settings):
     ingest(landing, settings)
     path.write_text(PERSON)
     ingest(landing, settings)
-    code = ("import sys; from datetime import date; from csw.dbt import run_dbt; from csw.settings import get_settings; "
+    code = ("import sys; from datetime import date; from csw.dbt import run_dbt; from foundation.settings import get_settings; "
             "r = run_dbt('run', get_settings(), date(2025, 3, 31), ['--select', 'stg_case_system__persons']); "
             "sys.exit(0 if r.success else r.failures)")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from csw.warehouse import connect
+from foundation.warehouse import connect
 from ingest.core.load import load_landing
 
 PERSON_HEADER = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from csw.warehouse import connect
+from foundation.warehouse import connect
 from ingest.core.load import load_landing
 
 HEALTH_HEADER = "assessment_id,person_id,assessment_type,requested_date,due_date,completed_date,outcome"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from csw.settings import DBT_PROJECT_DIR
+from foundation.settings import DBT_PROJECT_DIR
 from ingest.case_system.schema import CONTRACT, OTHER_OBJECTS
 
 STAGING = DBT_PROJECT_DIR / "models" / "staging" / "case_system"

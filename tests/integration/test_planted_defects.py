@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from csw.generate.defects import DEFECTS
+from synthetic.defects import DEFECTS
 from tests.integration.conftest import AS_OF, pipeline_env, run_csw
 
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from csw.pipeline import rekey_child_keys
-from csw.settings import get_settings
+from foundation.settings import get_settings
 from ingest.core.pseudonymise import child_key
 from tests.integration.conftest import AS_OF, run_csw
 

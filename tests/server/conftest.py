@@ -61,7 +61,7 @@ def pg_database(pg_cluster):
 @pytest.fixture
 def pg_settings(pg_cluster, pg_database, tmp_path, monkeypatch):
     """Settings for a fresh Postgres warehouse, connecting as etl; quarantine and output under tmp_path."""
-    from csw.settings import get_settings
+    from foundation.settings import get_settings
 
     for key, value in pg_cluster.env(pg_database(), "etl", ETL_PASSWORD).items():
         monkeypatch.setenv(key, value)
@@ -76,8 +76,8 @@ def connect_postgres_as(env: dict[str, str], user: str | None = None, password: 
     """A csw warehouse connection to the Postgres of `env` (its CSW_PG_* keys), as `user` if given."""
     from dataclasses import replace
 
-    from csw.settings import get_settings
-    from csw.warehouse import connect_postgres
+    from foundation.settings import get_settings
+    from foundation.warehouse import connect_postgres
 
     settings = replace(get_settings(), target="postgres", pg_host=env["CSW_PG_HOST"], pg_port=int(env["CSW_PG_PORT"]),
                        pg_user=user or env["CSW_PG_USER"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from csw.warehouse import connect
+from foundation.warehouse import connect
 from tests.expectations import conftest as fixtures
 from tests.expectations.conftest import add_rows, add_values, as_of, rows  # noqa: F401 - fixtures used below
 from tests.expectations.test_dq_checks import *  # noqa: F403 - the same tests, on the warehouse below

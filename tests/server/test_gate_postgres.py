@@ -1,5 +1,5 @@
 """The export gate on Postgres: dbt's hooks record builds in dq.builds (sequence, advisory lock), a check run
-stores the state it found, and a later load or build makes that run stale (csw/state.py)."""
+stores the state it found, and a later load or build makes that run stale (foundation/state.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from csw.dbt import run_dbt
 from csw.pipeline import ingest
-from csw.state import checked_state, read_state, stale_reason
-from csw.warehouse import connect
+from foundation.state import checked_state, read_state, stale_reason
+from foundation.warehouse import connect
 from expectations.results import CheckResult, CheckRun
 from expectations.store import write_run
 

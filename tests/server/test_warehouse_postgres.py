@@ -1,4 +1,4 @@
-"""The Postgres side of csw.warehouse: DuckDB's surface over psycopg2, COPY, transactions, re-keying."""
+"""The Postgres side of foundation.warehouse: DuckDB's surface over psycopg2, COPY, transactions, re-keying."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from csw.warehouse import _placeholders, connect, first_row, table_exists, transaction, write_frame
+from foundation.warehouse import _placeholders, connect, first_row, table_exists, transaction, write_frame
 from ingest.core import pseudonymise
 
 

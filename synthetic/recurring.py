@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from csw.generate.days import WorkingDays
+from synthetic.days import WorkingDays
 
 Gaps = Callable[[np.random.Generator, np.ndarray], np.ndarray]  # (rng, rows of the spells needing a gap)
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csw.generate.context import Context
-from csw.generate.days import NA, birthday, censor, is_na
-from csw.generate.draw import choice
-from csw.generate.records import Records
-from csw.generate.recurring import recurring
+from synthetic.context import Context
+from synthetic.days import NA, birthday, censor, is_na
+from synthetic.draw import choice
+from synthetic.records import Records
+from synthetic.recurring import recurring
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csw.generate.context import Context
-from csw.generate.days import NA, birthday, is_na
-from csw.generate.records import Records
-from csw.generate.reference import FAR_DISTRICTS, home_districts
+from synthetic.context import Context
+from synthetic.days import NA, birthday, is_na
+from synthetic.records import Records
+from synthetic.reference import FAR_DISTRICTS, home_districts
 
 class Weights:
     """Codes with relative weights, ready for one draw at a time inside loops."""

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from csw.generate.days import WorkingDays, day
+from synthetic.days import WorkingDays, day
 
 FRONT_DOOR_WARM_UP_YEARS = 6  # journeys are simulated from this long before the window, so stocks are settled
 LOOKBACK_DAYS = 365  # events this long before the window are kept (re-referral and visit measures need them)

@@ -1,4 +1,4 @@
-"""Financial quarter labels (`2024-25Q4`): parsing, dates and the quarters before one.
+"""Financial quarters (`2024-25Q4`): the one place a date becomes a quarter, a label a quarter, and back.
 
 Q1 = April–June, Q2 = July–September, Q3 = October–December of the first year; Q4 = January–March of
 the second year (INDICATORS.md, Conventions).
@@ -17,6 +17,12 @@ _QUARTER_LABEL = re.compile(r"(\d{4})-(\d{2})Q([1-4])")
 class Quarter:
     financial_year_start: int  # 2024 for 2024-25
     number: int  # 1..4
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        """The financial quarter containing `day`: 15 Jan 2025 → 2024-25Q4."""
+        first_year = day.year if day.month >= 4 else day.year - 1
+        return cls(first_year, (day.month - 4) % 12 // 3 + 1)
 
     @property
     def label(self) -> str:
@@ -61,3 +67,9 @@ def previous_quarters(quarter: Quarter, count: int) -> list[Quarter]:
         current = current.previous()
         quarters.append(current)
     return quarters
+
+
+def last_complete_quarter(as_of: date) -> Quarter:
+    """The newest financial quarter whose end is on or before `as_of`: 31 Mar 2025 → 2024-25Q4, 30 Mar → Q3."""
+    quarter = Quarter.containing(as_of)
+    return quarter if quarter.end <= as_of else quarter.previous()

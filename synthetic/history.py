@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from csw.generate.care import draw_periods
-from csw.generate.context import CARE_HISTORY_YEARS, FRONT_DOOR_WARM_UP_YEARS, Context
-from csw.generate.days import NA, birthday, censor, is_na
-from csw.generate.draw import choice, flag, geometric_days, uniform_days
-from csw.generate.journeys import PRIMARY_NEED, REFERRAL_SOURCE
-from csw.generate.people import ETHNICITY_LOCAL, ETHNICITY_UASC, SEX, People
-from csw.generate.records import Records
+from synthetic.care import draw_periods
+from synthetic.context import CARE_HISTORY_YEARS, FRONT_DOOR_WARM_UP_YEARS, Context
+from synthetic.days import NA, birthday, censor, is_na
+from synthetic.draw import choice, flag, geometric_days, uniform_days
+from synthetic.journeys import PRIMARY_NEED, REFERRAL_SOURCE
+from synthetic.people import ETHNICITY_LOCAL, ETHNICITY_UASC, SEX, People
+from synthetic.records import Records
 
 CARE_LEAVER_HISTORY_DAYS = 4 * 365  # periods that ended this long before the window are kept for care leavers
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from csw.generate.context import Context
-from csw.generate.days import NA, birthday
-from csw.generate.draw import choice, lognormal_days, uniform_days
-from csw.generate.records import Records
+from synthetic.context import Context
+from synthetic.days import NA, birthday
+from synthetic.draw import choice, lognormal_days, uniform_days
+from synthetic.records import Records
 
 ROUTES = ("EMERGENCY", "S20", "COURT", "UASC", "SHORT_BREAK")
 OUTCOMES = ("home", "adopt", "sgo", "cao", "long", "other")

@@ -1,6 +1,6 @@
 """`make bench`: wall time and peak memory of each stage on a generated extract. Prints figures; asserts nothing.
 
-Each stage runs in its own process (`python -m csw.bench --stage …`) so its peak resident memory is its own.
+Each stage runs in its own process (`python -m synthetic.bench --stage …`) so its peak resident memory is its own.
 The floor is a plain DuckDB read of every landing file: the least any loader could do. The ingest line gives
 rows/s at the scale asked for (`--scale 20` for a region-sized estate); `--stages generate,floor,ingest`
 measures the loader alone.
@@ -25,7 +25,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from csw.settings import disable_telemetry
+from foundation.settings import disable_telemetry
 
 AS_OF = date(2025, 3, 31)
 STAGES = ("generate", "floor", "ingest", "build", "check", "export")
@@ -34,9 +34,10 @@ STAGES = ("generate", "floor", "ingest", "build", "check", "export")
 def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
     """Run one stage in this process; return rows handled."""
     from csw import pipeline
+    from foundation.periods import last_complete_quarter
 
     if name == "generate":
-        from csw.generate import generate
+        from synthetic import generate
 
         return {"rows": sum(generate(landing, scale=scale).values())}
     if name == "floor":
@@ -60,13 +61,13 @@ def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
         run = pipeline.check(as_of=AS_OF)
         return {"checks": run.checks_run, "status": run.status}
     if name == "export":
-        files = pipeline.export_regional(pipeline.last_complete_quarter(AS_OF), out)
+        files = pipeline.export_regional(last_complete_quarter(AS_OF).label, out)
         return {"files": len(files.paths)}
     raise ValueError(name)
 
 
 def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: dict[str, str]) -> dict:
-    cmd = [sys.executable, "-m", "csw.bench", "--stage", name, "--landing", str(landing), "--out", str(out), "--scale", str(scale)]
+    cmd = [sys.executable, "-m", "synthetic.bench", "--stage", name, "--landing", str(landing), "--out", str(out), "--scale", str(scale)]
     started = time.perf_counter()
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -126,7 +127,7 @@ def _big_files(base: Path, line_mb: int, big_mb: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
-    p = argparse.ArgumentParser(prog="csw.bench")
+    p = argparse.ArgumentParser(prog="synthetic.bench")
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--landing")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from csw.generate.care import care_leavers
-from csw.generate.context import Context
-from csw.generate.days import NA, add_months, birthday, censor, is_na
-from csw.generate.draw import choice, flag, uniform_days
-from csw.generate.records import Records
-from csw.generate.recurring import mixture, recurring
+from synthetic.care import care_leavers
+from synthetic.context import Context
+from synthetic.days import NA, add_months, birthday, censor, is_na
+from synthetic.draw import choice, flag, uniform_days
+from synthetic.records import Records
+from synthetic.recurring import mixture, recurring
 
 PARTICIPATION = {"PN1": 40, "PN2": 15, "PN3": 15, "PN4": 10, "PN5": 5, "PN6": 5, "PN7": 10}
 HEALTH_STATUS = {"COMPLETED": 92, "DNA": 4, "DECLINED": 2, "CANCELLED": 2}

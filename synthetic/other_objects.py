@@ -15,9 +15,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from csw.generate.context import Context
-from csw.generate.draw import choice, flag
-from csw.generate.reference import home_districts
+from synthetic.context import Context
+from synthetic.draw import choice, flag
+from synthetic.reference import home_districts
 from ingest.case_system.schema import CONTRACT, OTHER_OBJECTS
 
 _STREETS = ("Victoria Road", "Station Road", "Park Lane", "Church Street", "North Road", "Mill Lane",

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from csw.generate.build import Landing, build
-from csw.generate.context import Request
-from csw.generate.write import write_frames
+from synthetic.build import Landing, build
+from synthetic.context import Request
+from synthetic.write import write_frames
 
 __all__ = ["Landing", "Request", "build", "generate"]
 
@@ -25,8 +25,8 @@ def generate(out: Path, *, la_code: str = "841", start: date = date(2019, 4, 1),
              seed: int = 1, scale: float = 1.0, progress: Callable[[str], None] | None = None,
              defects: str | None = None) -> dict[str, int]:
     """Write the FEEDS.md landing layout under `out`; return rows written per relative file path.
-    `defects` (`all` or comma-separated names of csw.generate.defects.DEFECTS) plants named data quality defects."""
-    from csw.generate import defects as planted_defects
+    `defects` (`all` or comma-separated names of synthetic.defects.DEFECTS) plants named data quality defects."""
+    from synthetic import defects as planted_defects
 
     chosen = planted_defects.parse(defects)  # an unknown name is refused before any work
     landing = build(Request(la_code=la_code, start=start, end=end, seed=seed, scale=scale))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from csw.generate.days import NA
-from csw.generate.draw import choice
+from synthetic.days import NA
+from synthetic.draw import choice
 
 # Ages at a first referral (CIN census shape: a bump in infancy, most in 10-15).
 AGE_WEIGHTS = np.array([9, 5, 5, 5, 5, 4.5, 4.5, 4.5, 4.5, 4.5, 6, 6, 6, 6.5, 6.5, 6, 5.5, 3.5])

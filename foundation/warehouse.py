@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from csw.settings import Settings, get_settings
+from foundation.settings import Settings, get_settings
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "dq")
 _COPY_NULL = r"\N"

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csw.generate.context import Context
-from csw.generate.days import NA, add_months, birthday, is_na, to_text, weekday
-from csw.generate.draw import choice, flag, uniform_days
-from csw.generate.extract import Ids
-from csw.generate.records import Records
-from csw.generate.workforce import SERVICES, SOCIAL_WORKERS
+from synthetic.context import Context
+from synthetic.days import NA, add_months, birthday, is_na, to_text, weekday
+from synthetic.draw import choice, flag, uniform_days
+from synthetic.extract import Ids
+from synthetic.records import Records
+from synthetic.workforce import SERVICES, SOCIAL_WORKERS
 from ingest.contracts import FEEDS
 
 PROVIDERS = {"Darlington Memorial Hospital CLA Health Team": 70, "County Durham and Darlington NHS FT": 20,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csw.generate.context import Context
+from synthetic.context import Context
 
 POPULATION_0_17 = 23_000  # Darlington-sized, at scale 1
 FIRST_POPULATION_YEAR = 2018

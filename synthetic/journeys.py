@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csw.generate.care import plan_periods
-from csw.generate.context import Context
-from csw.generate.days import NA, add_months, birthday, censor, is_na, weekday
-from csw.generate.draw import chance, choice, flag, geometric_days, lognormal_days, uniform_days
-from csw.generate.people import ETHNICITY_UASC, People, draw_children
-from csw.generate.records import Records
-from csw.generate.recurring import mixture, recurring
+from synthetic.care import plan_periods
+from synthetic.context import Context
+from synthetic.days import NA, add_months, birthday, censor, is_na, weekday
+from synthetic.draw import chance, choice, flag, geometric_days, lognormal_days, uniform_days
+from synthetic.people import ETHNICITY_UASC, People, draw_children
+from synthetic.records import Records
+from synthetic.recurring import mixture, recurring
 
 # Yearly volumes at scale 1 (a Darlington-sized authority, 0-17 population about 23,000).
 NEW_REFERRED_CHILDREN_PER_YEAR = 800

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from csw.generate.reference import NORTH_EAST
-from exports.periods import Quarter, previous_quarters
+from synthetic.reference import NORTH_EAST
+from foundation.periods import Quarter, last_complete_quarter, previous_quarters
 from exports.regional.suppression import SUPPRESSED, must_suppress
 from exports.regional.write import CSV_COLUMNS, EARLIER_QUARTERS, format_number
 
@@ -66,10 +66,7 @@ PUBLISHED_SET = "regional_return"
 
 def returned_quarters(end: date) -> list[Quarter]:
     """The last complete quarter on `end` and the four before it: the quarters one return shows."""
-    first_year = end.year if end.month >= 4 else end.year - 1
-    quarter = Quarter(first_year, (end.month - 4) % 12 // 3 + 1)
-    if end < quarter.end:
-        quarter = quarter.previous()
+    quarter = last_complete_quarter(end)
     return [quarter, *previous_quarters(quarter, EARLIER_QUARTERS)]
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csw.generate.context import Context
-from csw.generate.days import NA, birthday, is_na, to_text
-from csw.generate.records import Records
+from synthetic.context import Context
+from synthetic.days import NA, birthday, is_na, to_text
+from synthetic.records import Records
 from ingest.case_system.schema import CONTRACT
 
 Column = tuple[str, ...]  # ("id",) | ("person", col) | ("ref", entity, col) | ("date", col) | ("text", col)

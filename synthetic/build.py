@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csw.generate import episodes, extract, feeds, history, journeys, looked_after, other_objects, reference, workforce
-from csw.generate.care import kept_periods
-from csw.generate.context import Context, Request
-from csw.generate.days import birthday
-from csw.generate.people import People
-from csw.generate.records import Records
+from synthetic import episodes, extract, feeds, history, journeys, looked_after, other_objects, reference, workforce
+from synthetic.care import kept_periods
+from synthetic.context import Context, Request
+from synthetic.days import birthday
+from synthetic.people import People
+from synthetic.records import Records
 
 DISABILITY = {"AUT": 25, "LD": 20, "COMM": 15, "BEH": 12, "MOB": 8, "HAND": 4, "PC": 4, "CON": 5, "HEAR": 3,
               "VIS": 2, "INC": 2}
