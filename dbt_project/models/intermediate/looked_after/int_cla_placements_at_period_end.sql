@@ -10,12 +10,6 @@ placements as (
 
 ),
 
-persons as (
-
-    select * from {{ ref('stg_case_system__persons') }}
-
-),
-
 with_open_placement as (
 
     {{ latest_record_at_period_end(
@@ -59,10 +53,8 @@ final as (
 
     select
         with_open_placement.*,
-        {{ age_at('persons.birth_date', 'with_open_placement.period_end') }} as age_at_period_end,
         coalesce(placements_last_12_months.placement_count, 0) as placements_in_last_12_months
     from with_open_placement
-    left join persons on with_open_placement.child_key = persons.child_key
     left join placements_last_12_months
         on {{ is_same_child_and_period('with_open_placement', 'placements_last_12_months') }}
 

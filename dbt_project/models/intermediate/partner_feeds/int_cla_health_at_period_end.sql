@@ -5,12 +5,6 @@
 
 with
 
-persons as (
-
-    select * from {{ ref('stg_case_system__persons') }}
-
-),
-
 completed_assessments as (
 
     select * from {{ ref('int_health_assessments_completed') }}
@@ -67,14 +61,13 @@ final as (
         cohort.period_end,
         cohort.child_key,
         cohort.entered_care_date,
-        {{ age_at('persons.birth_date', 'cohort.period_end') }} as age_at_period_end,
+        cohort.age_at_period_end,
         coalesce(assessments_last_12_months.has_health_assessment_flag = 1, false) as has_health_assessment,
         coalesce(assessments_last_12_months.has_dental_check_flag = 1, false) as has_dental_check,
         (cohort.latest_sdq_score is not null) as has_sdq,
         cohort.latest_sdq_score,
         coalesce(cohort.latest_immunisation_status, false) as is_immunisations_up_to_date
     from with_latest_immunisation_status as cohort
-    left join persons on cohort.child_key = persons.child_key
     left join assessments_last_12_months
         on {{ is_same_child_and_period('cohort', 'assessments_last_12_months') }}
 

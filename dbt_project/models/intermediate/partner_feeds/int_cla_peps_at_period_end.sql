@@ -3,28 +3,12 @@
 
 with
 
-persons as (
-
-    select * from {{ ref('stg_case_system__persons') }}
-
-),
-
-with_latest_pep as (
+final as (
 
     {{ latest_record_at_period_end(
         ref('stg_education__peps'), record_key='pep_id', start_date='pep_date',
         columns={'latest_pep_date': 'pep_date'},
     ) }}
-
-),
-
-final as (
-
-    select
-        with_latest_pep.*,
-        {{ age_at('persons.birth_date', 'with_latest_pep.period_end') }} as age_at_period_end
-    from with_latest_pep
-    left join persons on with_latest_pep.child_key = persons.child_key
 
 )
 
