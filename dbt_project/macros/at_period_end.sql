@@ -1,10 +1,10 @@
 {#- "The latest record at the period end D": for each child of `children` (by default int_cla_at_period_end, the
     children looked after at D; or any relation or CTE at the grain LA x period x child with period_end), of the
     child's `records` open at D (start_date <= D and, with end_date, end null or > D; without end_date, every
-    record dated on or before D), the one with the latest start_date (ties: the highest record_key, if there is one). Returns
-    every row of `children` plus `columns` ({output name: record column}) of that record, null where the child
-    has none. `where` narrows the records (e.g. visits at which the child was seen); it may use `records` and
-    `looked_after`, the child's row of `children`. -#}
+    record dated on or before D), the one with the latest start_date (ties: the highest record_key, if given).
+    Returns every row of `children` plus `columns` ({output name: record column}) of that record, null where
+    the child has none. `where` narrows the records (e.g. visits at which the child was seen); it may use
+    `records` and `looked_after`, the child's row of `children`. -#}
 {% macro latest_record_at_period_end(records, record_key, start_date, columns, end_date=none, where=none, children=none) %}
     {%- set children = children or ref('int_cla_at_period_end') -%}
     select
@@ -23,7 +23,8 @@
             records.{{ column }} as {{ name }},
             {%- endfor %}
             row_number() over (
-                partition by looked_after.la_code, looked_after.period_type, looked_after.period_label, looked_after.child_key
+                partition by
+                    looked_after.la_code, looked_after.period_type, looked_after.period_label, looked_after.child_key
                 order by records.{{ start_date }} desc{% if record_key %}, records.{{ record_key }} desc{% endif %}
             ) as record_rank
         from {{ children }} as looked_after

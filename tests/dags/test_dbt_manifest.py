@@ -24,7 +24,8 @@ def test_manifest_is_parsed_when_missing_reused_while_current_and_reparsed_when_
     assert manifest.is_relative_to(project / "target") and is_current(manifest, project, "postgres")
     nodes = _nodes(manifest)
     assert "model.csw.fct_indicator_values" in nodes
-    intermediate = [n for n in nodes.values() if n["resource_type"] == "model" and n["path"].startswith("intermediate/")]
+    models = [n for n in nodes.values() if n["resource_type"] == "model"]
+    intermediate = [n for n in models if n["path"].startswith("intermediate/")]
     assert len(intermediate) == len(list((project / "models" / "intermediate").rglob("*.sql")))
     assert {n["schema"] for n in intermediate} == {"intermediate"}  # the domain folders keep the schema
     assert not is_current(manifest, project, "duckdb")  # parsed for another adapter: not reused for it
