@@ -7,12 +7,15 @@
     `records` and `looked_after`, the child's row of `children`. -#}
 {% macro latest_record_at_period_end(records, record_key, start_date, columns, end_date=none, where=none, children=none) %}
     {%- set children = children or ref('int_cla_at_period_end') -%}
+    {#- read once: the children are both the rows returned and the ones whose records are ranked -#}
+    with looked_after as (select * from {{ children }})
+
     select
         looked_after.*,
         {%- for name in columns %}
         latest_records.{{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ children }} as looked_after
+    from looked_after
     left join (
         select
             looked_after.la_code,
@@ -27,7 +30,7 @@
                     looked_after.la_code, looked_after.period_type, looked_after.period_label, looked_after.child_key
                 order by records.{{ start_date }} desc{% if record_key %}, records.{{ record_key }} desc{% endif %}
             ) as record_rank
-        from {{ children }} as looked_after
+        from looked_after
         inner join {{ records }} as records
             on
                 looked_after.child_key = records.child_key
