@@ -34,6 +34,9 @@ COPY exports ./exports
 RUN pip install --upgrade pip uv && uv pip install --system -e '.[server,celery]'
 COPY dags ./dags
 COPY dbt_project ./dbt_project
+# The manifest Cosmos renders the DAGs from on Postgres (csw/dbt_manifest.py): parsed once here, so the DAG
+# processor does not run dbt while it parses DAG files.
+RUN CSW_TARGET=postgres python -m csw.dbt_manifest
 COPY deploy/compose ./deploy/compose
 
 # Runs as AIRFLOW_UID (compose `user:`), 50000 by default, always with group 0: whatever the uid, the

@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv system-packages run test bench docs airflow-db clean help
+.PHONY: venv system-packages run test bench docs airflow-db dbt-manifest clean help
 
 help:
 	@echo "make run    - demo end to end: generate data, Airflow DAG (ingest, dbt, checks, return), summary"
@@ -46,6 +46,12 @@ airflow-db: $(AIRFLOW_HOME)/airflow.db
 # (README "Choosing and rotating the pseudonymisation secret"); real data needs CSW_PSEUDONYMISATION_SECRET.
 run bench: export CSW_DEMO := 1
 
+# The dbt manifest Cosmos renders the server (Postgres) DAGs from, one Airflow task per model, so parsing a
+# DAG never runs `dbt ls`: `dbt parse` into dbt_project/target/cosmos/, redone only when a project file is
+# newer (csw/dbt_manifest.py; a DAG parse that finds it missing or stale runs the same parse itself).
+dbt-manifest: venv
+	$(BIN)/python -m csw.dbt_manifest --target postgres
+
 run: venv airflow-db
 	@echo "make run: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret, never for real data"
 	$(BIN)/csw generate --out $(DEMO)/landing --seed 1 --benchmarks
@@ -60,7 +66,7 @@ run: venv airflow-db
 system-packages:
 	@bash .ci/system-packages.sh
 
-test: venv system-packages
+test: venv system-packages dbt-manifest
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 

@@ -12,6 +12,7 @@ from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from csw.dbt import dbt_env
+from csw.dbt_manifest import manifest_path
 from foundation.settings import DBT_PROJECT_DIR, get_settings
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
@@ -43,11 +44,13 @@ def transform_step(as_of: str, outlets: list | None = None):
         )
     group = DbtTaskGroup(
         group_id="transform",
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR),
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR, manifest_path=manifest_path(TARGET), project_name="csw"
+        ),
         profile_config=profile_config,
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(
-            load_method=LoadMode.DBT_LS,
+            load_method=LoadMode.DBT_MANIFEST,
             test_behavior=TestBehavior.BUILD,
             should_detach_multiple_parents_tests=True,  # a relationships test runs after both models
         ),

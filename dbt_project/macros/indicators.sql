@@ -1,86 +1,210 @@
-{#- The shapes every indicator formula takes. Each returns the formula output of STYLE.md:
+{#- The shapes every indicator formula takes, one macro per shape. Each returns the formula output of STYLE.md:
     indicator_id, la_code, period_type, period_label, period_start, period_end, numerator, denominator.
-    Every LA x period of int_periods gets a row, with zero counts where nothing happened. -#}
 
-{%- macro _indicator_select(indicator_id, numerator, denominator) -%}
+    `by` (the shapes over children or their events): none = the indicator value, every LA x period of
+    int_periods gets a row (zero counts, or 0 / 0, where nothing happened); a dimension of
+    breakdown_dimensions() or a list of them = a breakdown, two more columns (dimension, dimension_value)
+    and a row only for the dimension values that occur. The arithmetic is the same either way, so the sums
+    over a dimension's values equal the headline numerator and denominator. Age bands are at the event date
+    for events and at the period end for stocks. -#}
+
+{#- The dimensions a breakdown slices by (int_child_dimensions); a child without a row there is Unknown. -#}
+{% macro breakdown_dimensions() -%}
+    {{ return(['sex', 'ethnicity_group', 'age_band']) }}
+{%- endmacro %}
+
+{#- A breakdown row's value of its dimension (ages at `age_date`); Unknown where the child has none. -#}
+{% macro _dimension_value(age_date) -%}
+    coalesce(
+        case dimensions.dimension
+            when 'sex' then child_dimensions.sex_code
+            when 'ethnicity_group' then child_dimensions.ethnicity_group
+            when 'age_band' then {{ age_band(age_at('child_dimensions.birth_date', age_date)) }}
+        end,
+        'Unknown'
+    )
+{%- endmacro %}
+
+{#- The key columns of a formula's output, from `relation`'s LA x period. -#}
+{% macro _formula_keys(indicator_id, relation='periods') -%}
+    '{{ indicator_id }}' as indicator_id,
+        {{ relation }}.la_code,
+        {{ relation }}.period_type,
+        {{ relation }}.period_label,
+        {{ relation }}.period_start,
+        {{ relation }}.period_end
+{%- endmacro %}
+
+{#- The skeleton of every shape: periods -> the input (`relation` as `alias`, filtered by `where`) joined on
+    `join_on` -> numerator and denominator aggregated per LA x period (x dimension value with `by`). -#}
+{% macro _formula(indicator_id, relation, alias, join_on, numerator, denominator, where=none, by=none, age_date='periods.period_end') %}
+{%- set dimensions = ([by] if by is string else by) if by else [] -%}
+{%- for dimension in dimensions if dimension not in breakdown_dimensions() -%}
+    {{ exceptions.raise_compiler_error(indicator_id ~ ": no breakdown dimension " ~ dimension) }}
+{%- endfor -%}
+with
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+{{ alias }} as (
+
+    select * from {{ relation }}
+    {% if where %}where {{ where }}{% endif %}
+
+),
+
+{% if dimensions -%}
+dimensions as (
+
+    {% for dimension in dimensions -%}
+    select '{{ dimension }}' as dimension
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+child_dimensions as (
+
+    select * from {{ ref('int_child_dimensions') }}
+
+),
+
+{% endif -%}
+aggregated as (
+
     select
-        '{{ indicator_id }}' as indicator_id,
-        periods.la_code,
-        periods.period_type,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end,
+        {{ _formula_keys(indicator_id) }},
+        {% if dimensions -%}
+        dimensions.dimension,
+        {{ _dimension_value(age_date) }} as dimension_value,
+        {% endif -%}
         cast({{ numerator }} as double precision) as numerator,
         cast({{ denominator }} as double precision) as denominator
-{%- endmacro -%}
+    from periods
+    {{ 'inner' if dimensions else 'left' }} join {{ alias }} on {{ join_on }}
+    {% if dimensions -%}
+    cross join dimensions
+    left join child_dimensions on {{ alias }}.child_key = child_dimensions.child_key
+    {% endif -%}
+    group by
+        periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
+        {%- if dimensions %}, dimensions.dimension, {{ _dimension_value(age_date) }}{% endif %}
+
+)
+
+select * from aggregated
+{% endmacro %}
+
+{#- Numerator and denominator counting `alias.key`: all of them (denominator null), or those meeting
+    numerator_when out of all of them. -#}
+{% macro _counted(alias, key, numerator_when=none) -%}
+    {%- if numerator_when -%}
+        {{ return([
+            'sum(case when ' ~ alias ~ '.' ~ key ~ ' is not null and (' ~ numerator_when ~ ') then 1 else 0 end)',
+            'count(' ~ alias ~ '.' ~ key ~ ')',
+        ]) }}
+    {%- else -%}
+        {{ return(['count(' ~ alias ~ '.' ~ key ~ ')', 'null']) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The join of a per-period child-level model (grain LA x period x child) to its period. -#}
+{% macro _same_period(alias) -%}
+    periods.la_code = {{ alias }}.la_code
+    and periods.period_type = {{ alias }}.period_type
+    and periods.period_label = {{ alias }}.period_label
+{%- endmacro %}
 
 {#- Events dated in the period. Without numerator_when: a count (denominator null). With it: of the events
     in the period (the denominator), those meeting numerator_when (the numerator). -#}
-{% macro events_in_period(indicator_id, events, event_key, event_date, numerator_when=none, where=none) %}
-with
+{% macro events_in_period(indicator_id, events, event_key, event_date, numerator_when=none, where=none, by=none) %}
+    {%- set counted = _counted('events', event_key, numerator_when) -%}
+    {{ _formula(
+        indicator_id, events, 'events', is_in_period('events.' ~ event_date), counted[0], counted[1],
+        where=where, by=by, age_date='events.' ~ event_date,
+    ) }}
+{% endmacro %}
 
-periods as (
-
-    select * from {{ ref('int_periods') }}
-
-),
-
-events as (
-
-    select * from {{ events }}
-    {% if where %}where {{ where }}{% endif %}
-
-),
-
-aggregated as (
-
-    {% if numerator_when -%}
-    {{ _indicator_select(indicator_id,
-        'sum(case when events.' ~ event_key ~ ' is not null and (' ~ numerator_when ~ ') then 1 else 0 end)',
-        'count(events.' ~ event_key ~ ')') }}
-    {%- else -%}
-    {{ _indicator_select(indicator_id, 'count(events.' ~ event_key ~ ')', 'null') }}
-    {%- endif %}
-    from periods
-    left join events on {{ is_in_period('events.' ~ event_date) }}
-    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
-
-)
-
-select * from aggregated
+{#- Records open at the period end D (start <= D, end null or > D), counted as records (not children), or
+    as a percentage of them. -#}
+{% macro records_open_at_period_end(indicator_id, records, record_key, start_date, end_date, numerator_when=none, where=none, by=none) %}
+    {%- set counted = _counted('records', record_key, numerator_when) -%}
+    {{ _formula(
+        indicator_id, records, 'records',
+        is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end'), counted[0], counted[1],
+        where=where, by=by,
+    ) }}
 {% endmacro %}
 
 {#- Children with a record open at the period end D (start <= D, end null or > D): distinct children. -#}
-{% macro children_open_at_period_end(indicator_id, records, start_date, end_date, where=none) %}
-with
-
-periods as (
-
-    select * from {{ ref('int_periods') }}
-
-),
-
-records as (
-
-    select * from {{ records }}
-    {% if where %}where {{ where }}{% endif %}
-
-),
-
-aggregated as (
-
-    {{ _indicator_select(indicator_id, 'count(distinct records.child_key)', 'null') }}
-    from periods
-    left join records on {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end') }}
-    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
-
-)
-
-select * from aggregated
+{% macro children_open_at_period_end(indicator_id, records, start_date, end_date, where=none, by=none) %}
+    {{ _formula(
+        indicator_id, records, 'records',
+        is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end'),
+        'count(distinct records.child_key)', 'null', where=where, by=by,
+    ) }}
 {% endmacro %}
 
 {#- Rows of a per-period child-level model (grain LA x period x child), counted or as a percentage. -#}
-{% macro children_in_period_rows(indicator_id, rows, numerator_when=none, where=none) %}
+{% macro children_in_period_rows(indicator_id, rows, numerator_when=none, where=none, by=none) %}
+    {%- if numerator_when -%}
+        {%- set numerator = 'count(distinct case when ' ~ numerator_when ~ ' then rows_in_scope.child_key end)' -%}
+        {%- set denominator = 'count(distinct rows_in_scope.child_key)' -%}
+    {%- else -%}
+        {%- set numerator, denominator = 'count(distinct rows_in_scope.child_key)', 'null' -%}
+    {%- endif -%}
+    {{ _formula(
+        indicator_id, rows, 'rows_in_scope', _same_period('rows_in_scope'), numerator, denominator,
+        where=where, by=by,
+    ) }}
+{% endmacro %}
+
+{#- Aggregates of the events dated in the period: numerator and denominator are aggregate expressions over
+    `events` (e.g. sum(events.attended_sessions) / sum(events.possible_sessions)); no events -> 0 / 0. -#}
+{% macro aggregates_of_events_in_period(indicator_id, events, event_date, numerator, denominator, where=none, by=none) %}
+    {{ _formula(
+        indicator_id, events, 'events', is_in_period('events.' ~ event_date),
+        'coalesce(' ~ numerator ~ ', 0)', 'coalesce(' ~ denominator ~ ', 0)',
+        where=where, by=by, age_date='events.' ~ event_date,
+    ) }}
+{% endmacro %}
+
+{#- Mean of a per-event value over the events dated in the period: numerator = sum, denominator = n
+    (events whose value is null are left out of both; no events -> 0 / 0, so the value is null). -#}
+{% macro mean_of_events_in_period(indicator_id, events, event_date, value_expression, where=none, by=none) %}
+    {{- aggregates_of_events_in_period(
+        indicator_id, events, event_date,
+        numerator='sum(' ~ value_expression ~ ')', denominator='count(' ~ value_expression ~ ')',
+        where=where, by=by,
+    ) -}}
+{% endmacro %}
+
+{#- Aggregates of the records open at the period end D (start <= D, end null or > D): numerator and
+    denominator are aggregate expressions over `records`; nothing open -> 0 / 0. -#}
+{% macro aggregates_of_records_open_at_period_end(indicator_id, records, start_date, end_date, numerator, denominator, where=none, by=none) %}
+    {{ _formula(
+        indicator_id, records, 'records',
+        is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end'),
+        'coalesce(' ~ numerator ~ ', 0)', 'coalesce(' ~ denominator ~ ', 0)', where=where, by=by,
+    ) }}
+{% endmacro %}
+
+{#- Mean of a per-child value over the rows of a per-period child-level model (grain LA x period x child):
+    numerator = sum, denominator = children with a value (null values are left out of both). -#}
+{% macro mean_of_period_rows(indicator_id, rows, value_expression, where=none, by=none) %}
+    {{ _formula(
+        indicator_id, rows, 'rows_in_scope', _same_period('rows_in_scope'),
+        'coalesce(sum(' ~ value_expression ~ '), 0)', 'count(' ~ value_expression ~ ')', where=where, by=by,
+    ) }}
+{% endmacro %}
+
+{#- The latest snapshot dated in the period (one row per snapshot date, the authority's totals, so no `by`):
+    numerator and denominator are that snapshot's columns (`snapshots.<column>`); no snapshot -> 0 / 0. -#}
+{% macro latest_snapshot_in_period(indicator_id, snapshots, snapshot_date, numerator, denominator) %}
 with
 
 periods as (
@@ -89,35 +213,42 @@ periods as (
 
 ),
 
-rows_in_scope as (
+snapshots as (
 
-    select * from {{ rows }}
-    {% if where %}where {{ where }}{% endif %}
+    select * from {{ snapshots }}
 
 ),
 
-aggregated as (
+latest_dates as (
 
-    {% if numerator_when -%}
-    {{ _indicator_select(indicator_id,
-        'count(distinct case when ' ~ numerator_when ~ ' then rows_in_scope.child_key end)',
-        'count(distinct rows_in_scope.child_key)') }}
-    {%- else -%}
-    {{ _indicator_select(indicator_id, 'count(distinct rows_in_scope.child_key)', 'null') }}
-    {%- endif %}
+    select
+        periods.la_code,
+        periods.period_type,
+        periods.period_label,
+        max(snapshots.{{ snapshot_date }}) as latest_snapshot_date
     from periods
-    left join rows_in_scope
-        on periods.la_code = rows_in_scope.la_code
-        and periods.period_type = rows_in_scope.period_type
-        and periods.period_label = rows_in_scope.period_label
-    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
+    inner join snapshots on {{ is_in_period('snapshots.' ~ snapshot_date) }}
+    group by periods.la_code, periods.period_type, periods.period_label
+
+),
+
+latest_snapshots as (
+
+    select
+        {{ _formula_keys(indicator_id) }},
+        cast(coalesce({{ numerator }}, 0) as double precision) as numerator,
+        cast(coalesce({{ denominator }}, 0) as double precision) as denominator
+    from periods
+    left join latest_dates on {{ _same_period('latest_dates') }}
+    left join snapshots on latest_dates.latest_snapshot_date = snapshots.{{ snapshot_date }}
 
 )
 
-select * from aggregated
+select * from latest_snapshots
 {% endmacro %}
 
-{#- Rate per 10,000 of a count indicator: numerator = the count, denominator = the period's 0-17 population. -#}
+{#- Rate per 10,000 of a count indicator: numerator = the count, denominator = the period's 0-17 population
+    (populations are per LA and period only, so no `by`). -#}
 {% macro rate_per_10k(indicator_id, count_model) %}
 with
 
@@ -136,12 +267,7 @@ populations as (
 rated as (
 
     select
-        '{{ indicator_id }}' as indicator_id,
-        counts.la_code,
-        counts.period_type,
-        counts.period_label,
-        counts.period_start,
-        counts.period_end,
+        {{ _formula_keys(indicator_id, 'counts') }},
         counts.numerator,
         cast(populations.population_0_17 as double precision) as denominator
     from counts
@@ -165,46 +291,3 @@ select * from rated
         else {{ numerator }} / nullif({{ denominator }}, 0)
     end
 {%- endmacro %}
-
-{#- Mean of a per-event value over the events dated in the period: numerator = sum, denominator = n
-    (events whose value is null are left out of both; no events -> 0 / 0, so the value is null). -#}
-{% macro mean_of_events_in_period(indicator_id, events, event_date, value_expression, where=none) %}
-    {{- aggregates_of_events_in_period(
-        indicator_id, events, event_date,
-        numerator='sum(' ~ value_expression ~ ')', denominator='count(' ~ value_expression ~ ')', where=where,
-    ) -}}
-{% endmacro %}
-
-{#- Records open at the period end D, counted as records (not children), or as a percentage of them. -#}
-{% macro records_open_at_period_end(indicator_id, records, record_key, start_date, end_date, numerator_when=none) %}
-with
-
-periods as (
-
-    select * from {{ ref('int_periods') }}
-
-),
-
-records as (
-
-    select * from {{ records }}
-
-),
-
-aggregated as (
-
-    {% if numerator_when -%}
-    {{ _indicator_select(indicator_id,
-        'sum(case when records.' ~ record_key ~ ' is not null and (' ~ numerator_when ~ ') then 1 else 0 end)',
-        'count(records.' ~ record_key ~ ')') }}
-    {%- else -%}
-    {{ _indicator_select(indicator_id, 'count(records.' ~ record_key ~ ')', 'null') }}
-    {%- endif %}
-    from periods
-    left join records on {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'periods.period_end') }}
-    group by periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
-
-)
-
-select * from aggregated
-{% endmacro %}

@@ -20,7 +20,8 @@ def airflow_env(base: Path) -> dict[str, str]:
         AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__UNIT_TEST_MODE="False",
-        # the Postgres DAG runs `dbt ls` while it is parsed: give it the time docker-compose.yml gives it
+        # the Postgres DAG runs `dbt parse` while it is parsed if its manifest is missing or stale: give it the time
+        # docker-compose.yml gives it
         AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT="180",
         AIRFLOW__COSMOS__ENABLE_TELEMETRY="False",
         AIRFLOW__COSMOS__CACHE_DIR=str(base / "cosmos-cache"),  # per test session: xdist workers never share it

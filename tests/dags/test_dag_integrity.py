@@ -30,6 +30,10 @@ for dag_id, dag in bag.dags.items():
         "any_asset": type(condition).__name__,
         "outlets": {t.task_id: sorted(f"{type(o).__name__}:{o.name}" for o in t.outlets) for t in dag.tasks},
         "sensor_mode": {t.task_id: getattr(t, "mode", None) for t in dag.tasks},
+        "cosmos_load_method": {
+            group_id: str(group.dbt_graph.load_method.value)
+            for group_id, group in dag.task_group_dict.items() if hasattr(group, "dbt_graph")
+        },
     }
 print("PROBE" + json.dumps(out))
 """
@@ -63,6 +67,7 @@ def test_server_target_renders_one_task_per_model(airflow_home):
     assert "transform.fct_indicator_values_model_build" in tasks
     leaves = dag["upstream"]["check"]  # the group's last tasks (models or detached multi-parent tests)
     assert leaves and all(t.startswith("transform.") for t in leaves)
+    assert dag["cosmos_load_method"] == {"transform": "dbt_manifest"}  # rendered from the manifest, no `dbt ls`
 
 
 def test_one_ingest_dag_per_feed_and_a_transform_on_their_assets(airflow_home):

@@ -18,7 +18,8 @@ cohort as (
         period_end,
         child_key,
         cla_episode_id,
-        entered_care_date
+        entered_care_date,
+        age_at_period_end
     from looked_after
     where
         is_short_break = false

@@ -1,5 +1,6 @@
 -- grain: one row per LA x period x child looked after at the period end D (an episode open at D).
 -- is_short_break: a V3/V4 legal status open at D; such children are left out of every stock and cohort.
+-- age_at_period_end: whole years on D (null without a person row), for every model that hangs off this one.
 
 with
 
@@ -18,6 +19,12 @@ episodes as (
 legal_statuses as (
 
     select * from {{ ref('stg_case_system__legal_statuses') }}
+
+),
+
+persons as (
+
+    select * from {{ ref('stg_case_system__persons') }}
 
 ),
 
@@ -65,8 +72,10 @@ final as (
         open_episodes.child_key,
         open_episodes.cla_episode_id,
         open_episodes.entered_care_date,
-        (short_breaks.child_key is not null) as is_short_break
+        (short_breaks.child_key is not null) as is_short_break,
+        {{ age_at('persons.birth_date', 'open_episodes.period_end') }} as age_at_period_end
     from open_episodes
+    left join persons on open_episodes.child_key = persons.child_key
     left join short_breaks
         on
             open_episodes.la_code = short_breaks.la_code
