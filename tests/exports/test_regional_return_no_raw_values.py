@@ -88,10 +88,11 @@ def test_no_value_from_a_feed_reaches_the_return_or_the_email(file_warehouse, sm
     try:
         con.execute(f"attach '{tmp_path / 'checks.duckdb'}' as checks (read_only)")
         [(run_id, started_at)] = con.execute("select run_id, started_at from checks.dq.runs").fetchall()
-        add_run(con, run_id, started_at, "PASSED", [])  # newer than the fixture's runs: it gates the return
         columns = "run_id, suite, check_name, feed, table_name, severity, status, observed_value, failing_rows, " \
                   "failing_sample, message, checked_at"
         con.execute(f"insert into dq.check_results select {columns} from checks.dq.check_results")
+        con.execute("detach checks")  # the run records this warehouse's state, not the attached one's
+        add_run(con, run_id, started_at, "PASSED", [])  # newer than the fixture's runs: it gates the return
     finally:
         con.close()
 
