@@ -1,4 +1,4 @@
-"""`csw`: the command line of PRODUCT.md. Every command prints what it did and exits non-zero with a
+"""`csw`: the command line of docs/specs/PRODUCT.md. Every command prints what it did and exits non-zero with a
 one-line reason on failure."""
 
 from __future__ import annotations

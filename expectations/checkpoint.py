@@ -216,7 +216,7 @@ def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
     wanted = [c.name for c in contract.columns if c.name in columns] + [c for c in _META_COLUMNS if c in columns]
     select = [f'"{c}"' for c in wanted]
     select += [f'cast(null as {c.sql_type}) as "{c.name}"' for c in contract.columns
-               if c.name not in columns and not c.required]  # FEEDS.md: an absent optional column is nulls
+               if c.name not in columns and not c.required]  # docs/specs/FEEDS.md: an absent optional column is nulls
     return f"select {', '.join(select)} from {current_rows_sql(contract, columns)} as current_rows"
 
 
@@ -348,7 +348,7 @@ def _read_current_batch(con: duckdb.DuckDBPyConnection, contract: TableContract,
         if column.name not in frame.columns:
             if column.required:
                 continue  # left absent: expect_column_to_exist reports it
-            # FEEDS.md: an absent optional column becomes nulls
+            # docs/specs/FEEDS.md: an absent optional column becomes nulls
             frame[column.name] = pd.Series(
                 pd.NaT if column.type == "date" else None, index=frame.index,
                 dtype="datetime64[ns]" if column.type == "date" else object,

@@ -17,7 +17,7 @@ collection year" are left out and "Q" (query) rules are warnings.
 Severity: impossible dates and orphans on the return's inputs are `blocking`; plausibility and query rules
 are `warning`. DfE code-list rules (an invalid primary need, legal status, placement type, reason for new
 episode or episode ceased, category of abuse, participation, missing type, in-touch code, ethnicity) are not
-repeated here: the raw suites already check every contract code list (as warnings, FEEDS.md). Only code
+repeated here: the raw suites already check every contract code list (as warnings, docs/specs/FEEDS.md). Only code
 lists the contracts do not hold (CIN reason for closure) are rules here.
 """
 

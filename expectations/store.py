@@ -1,7 +1,7 @@
 """The `dq` schema: one row per check run (`dq.runs`) and per check (`dq.check_results`), kept over time;
 the warnings performance officers acknowledged (`dq.acknowledgements`) and the alerts sent (`dq.alerts`).
 
-The regional export reads these two tables by name; their columns are an interface (PRODUCT.md).
+The regional export reads these two tables by name; their columns are an interface (docs/specs/PRODUCT.md).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ _GX_SEVERITY = {BLOCKING: FailureSeverity.CRITICAL, WARNING: FailureSeverity.WAR
 
 
 def suite_name(schema: str, table: str) -> str:
-    """`raw_case_system__ssd_cin_episodes`, `marts_fct_indicator_values` (STYLE.md: one name everywhere)."""
+    """`raw_case_system__ssd_cin_episodes`, `marts_fct_indicator_values` (docs/specs/STYLE.md: one name everywhere)."""
     return f"{schema}_{table}"
 
 

@@ -1,7 +1,7 @@
 """Financial quarters (`2024-25Q4`): the one place a date becomes a quarter, a label a quarter, and back.
 
 Q1 = April–June, Q2 = July–September, Q3 = October–December of the first year; Q4 = January–March of
-the second year (INDICATORS.md, Conventions).
+the second year (docs/specs/INDICATORS.md, Conventions).
 """
 
 from __future__ import annotations

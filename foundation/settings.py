@@ -147,7 +147,7 @@ def _target(value: str) -> str:
 
 
 def get_settings() -> Settings:
-    """Settings from the environment, with the embedded defaults of PRODUCT.md."""
+    """Settings from the environment, with the embedded defaults of docs/specs/PRODUCT.md."""
     warehouse = Path(os.environ.get("CSW_WAREHOUSE", PROJECT_ROOT / "warehouse" / "csw.duckdb")).resolve()
     return Settings(
         warehouse=warehouse,

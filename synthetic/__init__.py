@@ -1,5 +1,5 @@
 """Seeded synthetic data for the warehouse: a landing folder as a Darlington-sized authority's feeds would
-fill it (FEEDS.md), with children following coherent journeys from contact to leaving care.
+fill it (docs/specs/FEEDS.md), with children following coherent journeys from contact to leaving care.
 
 Same arguments, same bytes. `scale` multiplies volumes and population.
 
@@ -24,7 +24,7 @@ __all__ = ["Landing", "Request", "build", "generate"]
 def generate(out: Path, *, la_code: str = "841", start: date = date(2019, 4, 1), end: date = date(2025, 3, 31),
              seed: int = 1, scale: float = 1.0, progress: Callable[[str], None] | None = None,
              defects: str | None = None) -> dict[str, int]:
-    """Write the FEEDS.md landing layout under `out`; return rows written per relative file path.
+    """Write the docs/specs/FEEDS.md landing layout under `out`; return rows written per relative file path.
     `defects` (`all` or comma-separated names of synthetic.defects.DEFECTS) plants named data quality defects."""
     from synthetic import defects as planted_defects
 

@@ -1,4 +1,4 @@
-"""Synthetic benchmarks feed (FEEDS.md): the other North East authorities' regional returns and one
+"""Synthetic benchmarks feed (docs/specs/FEEDS.md): the other North East authorities' regional returns and one
 published file, so the demo can rank our authority among the region's 12.
 
 Values are synthetic: each indicator has a typical quarterly figure (`TYPICAL`, close to what the demo

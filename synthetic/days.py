@@ -37,7 +37,7 @@ def weekday(days: np.ndarray) -> np.ndarray:
 
 
 def add_months(days: np.ndarray, months: np.ndarray | int) -> np.ndarray:
-    """Calendar months, clamped to month end (31 Mar - 1 month = 28/29 Feb), as INDICATORS.md."""
+    """Calendar months, clamped to month end (31 Mar - 1 month = 28/29 Feb), as docs/specs/INDICATORS.md."""
     d = np.asarray(days, dtype="int64").astype("datetime64[D]")
     month = d.astype("datetime64[M]")
     offset = (d - month.astype("datetime64[D]")).astype("int64")
@@ -81,7 +81,7 @@ class WorkingDays:
         return np.where(blank, NA, np.where(n == 0, days, moved))
 
     def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Working days d with start < d <= end (INDICATORS.md); same day = 0."""
+        """Working days d with start < d <= end (docs/specs/INDICATORS.md); same day = 0."""
         start = np.asarray(start, dtype="int64")
         end = np.asarray(end, dtype="int64")
         return np.busday_count((start + 1).astype("datetime64[D]"), (end + 1).astype("datetime64[D]"),

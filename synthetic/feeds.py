@@ -1,4 +1,4 @@
-"""The feeds beside the case system (FEEDS.md): health, virtual school, partners and workforce, drawn from the
+"""The feeds beside the case system (docs/specs/FEEDS.md): health, virtual school, partners and workforce, drawn from the
 same children, periods of care, missing episodes and teams as the SSD extract, named by its public ids.
 
 File cadence, as a feed looks a year after it was switched on: one history file up to a year before the

@@ -1,4 +1,4 @@
-"""The SSD objects no indicator reads yet (FEEDS.md: "accepted and staged when present"): addresses, families,
+"""The SSD objects no indicator reads yet (docs/specs/FEEDS.md: "accepted and staged when present"): addresses, families,
 young mothers, linked identifiers, care plans, convictions, substance misuse, previous permanence,
 pre-proceedings, voice of the child, SEND and the EHCP chain, s251 finance.
 

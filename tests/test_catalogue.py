@@ -1,4 +1,4 @@
-"""An indicator is defined once (STYLE.md): every catalogue id has exactly one formula, a unit test, a doc
+"""An indicator is defined once (docs/specs/STYLE.md): every catalogue id has exactly one formula, a unit test, a doc
 block and a place in the union, and nothing exists without a catalogue row."""
 
 from __future__ import annotations

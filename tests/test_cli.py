@@ -1,4 +1,4 @@
-"""The command line: one-line reasons and exit codes (PRODUCT.md)."""
+"""The command line: one-line reasons and exit codes (docs/specs/PRODUCT.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dbt project's layout (STYLE.md): intermediate models in domain folders with one `_<folder>__models.yml`
+"""The dbt project's layout (docs/specs/STYLE.md): intermediate models in domain folders with one `_<folder>__models.yml`
 each, unit tests in the YAML beside the model they test, and one macro per formula shape (a `by` argument,
 no `_by_dimension` twins)."""
 

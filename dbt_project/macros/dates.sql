@@ -1,4 +1,4 @@
-{#- Date building blocks of INDICATORS.md "Conventions". One definition each; every model calls these. -#}
+{#- Date building blocks of docs/specs/INDICATORS.md "Conventions". One definition each; every model calls these. -#}
 
 {#- add_months(D, n): calendar months, clamped to month end (31 Mar - 1 month = 28/29 Feb). -#}
 {% macro add_months(date_expr, months) -%}

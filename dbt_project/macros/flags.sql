@@ -1,4 +1,4 @@
-{#- Flags arrive as Y/N, 1/0, true/false (FEEDS.md): Y/1/true are yes, anything else is no. -#}
+{#- Flags arrive as Y/N, 1/0, true/false (docs/specs/FEEDS.md): Y/1/true are yes, anything else is no. -#}
 {% macro to_flag(column) -%}
     coalesce(upper(trim({{ column }})) in ('Y', 'YES', '1', 'TRUE', 'T'), false)
 {%- endmacro %}

@@ -1,4 +1,5 @@
-{#- The shapes every indicator formula takes, one macro per shape. Each returns the formula output of STYLE.md:
+{#- The shapes every indicator formula takes, one macro per shape.
+    Each returns the formula output of docs/specs/STYLE.md:
     indicator_id, la_code, period_type, period_label, period_start, period_end, numerator, denominator.
 
     `by` (the shapes over children or their events): none = the indicator value, every LA x period of
@@ -281,7 +282,7 @@ rated as (
 select * from rated
 {% endmacro %}
 
-{#- value from numerator and denominator by the catalogue unit (INDICATORS.md: percent 0-100, rate per
+{#- value from numerator and denominator by the catalogue unit (docs/specs/INDICATORS.md: percent 0-100, rate per
     10,000, averages = sum / n, counts = numerator; denominator 0 -> null). Stored unrounded. -#}
 {% macro indicator_value(unit, numerator, denominator) -%}
     case

@@ -1,5 +1,5 @@
 -- Working days on the real calendar (bank holidays from the `holidays` library) against hand counts
--- (INDICATORS.md: days d with A < d <= B, Monday-Friday, not an England and Wales bank holiday).
+-- (docs/specs/INDICATORS.md: days d with A < d <= B, Monday-Friday, not an England and Wales bank holiday).
 -- Returns the cases that disagree; none is a pass.
 
 with

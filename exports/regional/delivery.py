@@ -1,4 +1,4 @@
-"""Delivery of the regional return: the outbox is `<out>/regional/<la_code>/<period>/` (REGIONAL_RETURN.md),
+"""Delivery of the regional return: the outbox is `<out>/regional/<la_code>/<period>/` (docs/specs/REGIONAL_RETURN.md),
 written atomically by `write_regional_return`; this module emails those files to the alliance and tells the
 performance team when a quarter's return was blocked. Both go through `foundation.mail` (the alerts' SMTP connection).
 

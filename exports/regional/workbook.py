@@ -1,4 +1,4 @@
-"""The regional return workbook: sheets Cover, Return, Data quality and Definitions (REGIONAL_RETURN.md)."""
+"""The regional return workbook: sheets Cover, Return, Data quality and Definitions (docs/specs/REGIONAL_RETURN.md)."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def _component_format(number: Figure) -> str | None:
 
 
 def _data_quality_sheet(ws: Worksheet, checks: Sequence[CheckResult]) -> None:
-    """Check names, statuses and counts only: `read` keeps no value quoted from a feed (REGIONAL_RETURN.md)."""
+    """Check names, statuses and counts only: `read` keeps no value quoted from a feed (docs/specs/REGIONAL_RETURN.md)."""
     write_header(ws, ("suite", "check", "feed", "table", "severity", "status", "observed value", "rows failing"))
     for row_number, check in enumerate(checks, start=2):
         cells = (

@@ -1,6 +1,6 @@
 """`write_regional_return`: the quarterly regional return's three files, written only after a passed dq run.
 
-Files in `<out_dir>/regional/<la_code>/<period>/` (REGIONAL_RETURN.md): the workbook, the long CSV and
+Files in `<out_dir>/regional/<la_code>/<period>/` (docs/specs/REGIONAL_RETURN.md): the workbook, the long CSV and
 `manifest.json`. Everything is written to a temporary folder beside that one and swapped in by rename.
 """
 

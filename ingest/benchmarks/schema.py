@@ -1,4 +1,4 @@
-"""Contract of the benchmarks feed (FEEDS.md, REGIONAL_RETURN.md): other authorities' regional returns and
+"""Contract of the benchmarks feed (docs/specs/FEEDS.md, docs/specs/REGIONAL_RETURN.md): other authorities' regional returns and
 published national/regional figures.
 
 Incremental, not replace: many authorities' files land side by side, so a file must never delete another's
@@ -26,7 +26,7 @@ CONTRACT = FeedContract(
             semantics="incremental",
             rows_required=True,
             description="regional_return_<LA>_<YYYY-YY>Q<n>.csv: another authority's return in our own CSV "
-                        "layout (REGIONAL_RETURN.md).",
+                        "layout (docs/specs/REGIONAL_RETURN.md).",
         ),
         TableContract(
             feed="benchmarks",

@@ -1,4 +1,4 @@
-"""Contract of the case_system feed (FEEDS.md): every SSD object, column names exactly the SSD's.
+"""Contract of the case_system feed (docs/specs/FEEDS.md): every SSD object, column names exactly the SSD's.
 
 Each load of a file is a full snapshot of that object: the newest batch is the current one, earlier
 batches stay in the raw table for audit (`_batch_id`).
@@ -222,8 +222,8 @@ _OBJECTS: dict[str, tuple[str, str, tuple[str, ...], dict[str, tuple[str, ...]]]
     ),
 }
 
-# The other SSD objects (FEEDS.md: "accepted and staged when present, with no indicator depending on them
-# yet"). FEEDS.md names them without columns, so the columns are the SSD data model's own field names for
+# The other SSD objects (docs/specs/FEEDS.md: "accepted and staged when present, with no indicator depending on them
+# yet"). docs/specs/FEEDS.md names them without columns, so the columns are the SSD data model's own field names for
 # each; only the key, the person (or parent record) link and the record's own date are required in the
 # header, the rest are taken when present. Columns an extract adds beyond these are kept in raw as text.
 _OTHER_OBJECTS: dict[str, tuple[str, str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
@@ -363,6 +363,6 @@ CONTRACT = FeedContract(
     description="Standard Safeguarding Dataset extract from the case system; each file a full snapshot of one object.",
     tables=tuple(_table(obj) for obj in (*_OBJECTS, *_OTHER_OBJECTS)),
 )
-# The objects FEEDS.md lists column by column (the indicators read them); the rest are staged as they come.
+# The objects docs/specs/FEEDS.md lists column by column (the indicators read them); the rest are staged as they come.
 INDICATOR_OBJECTS: tuple[str, ...] = tuple(_OBJECTS)
 OTHER_OBJECTS: tuple[str, ...] = tuple(_OTHER_OBJECTS)

@@ -1,6 +1,6 @@
 """DfE code lists (CIN census guide, SSDA903 guide) used by the contracts and the data quality checks.
 
-A value outside its list does not fail a file (FEEDS.md): the row loads and a check reports it.
+A value outside its list does not fail a file (docs/specs/FEEDS.md): the row loads and a check reports it.
 """
 
 SEX = ("M", "F", "U", "I")
@@ -32,7 +32,7 @@ PREVIOUS_PERMANENCE = ("P1", "P2", "P3", "Z1")
 SEN_NEED_TYPE = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH")
 FLAG_VALUES = ("Y", "N", "1", "0", "TRUE", "FALSE", "T", "F", "YES", "NO")
 
-# Health, virtual school, partner and benchmark feeds (FEEDS.md).
+# Health, virtual school, partner and benchmark feeds (docs/specs/FEEDS.md).
 HEALTH_ASSESSMENT_TYPE = ("IHA", "RHA", "DENTAL", "OPTICIAN", "IMMUNISATION", "SDQ")
 HEALTH_ASSESSMENT_OUTCOME = ("COMPLETED", "DECLINED", "DNA", "CANCELLED")
 SCHOOL_PHASE = ("PRIMARY", "SECONDARY", "SPECIAL", "AP", "POST16")

@@ -1,4 +1,4 @@
-"""Contract of the education feed (FEEDS.md): the virtual school's attendance, PEP and suspension extracts.
+"""Contract of the education feed (docs/specs/FEEDS.md): the virtual school's attendance, PEP and suspension extracts.
 
 Incremental: every file is appended as a batch; staging keeps the newest row per key.
 """

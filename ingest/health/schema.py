@@ -1,4 +1,4 @@
-"""Contract of the health feed (FEEDS.md): one row per health assessment event, monthly extracts.
+"""Contract of the health feed (docs/specs/FEEDS.md): one row per health assessment event, monthly extracts.
 
 Incremental: a later extract may restate an earlier `assessment_id`; the loader appends every file as a
 batch and staging keeps the newest row per key (`latest_per_key`).

@@ -1,4 +1,4 @@
-"""Contract of the partners feed (FEEDS.md): police missing-person incidents, return home interviews and
+"""Contract of the partners feed (docs/specs/FEEDS.md): police missing-person incidents, return home interviews and
 family group conferences. Incremental: every file is appended as a batch; staging keeps the newest row per key.
 """
 

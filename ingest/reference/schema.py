@@ -1,4 +1,4 @@
-"""Contract of the reference feed (FEEDS.md). Working days come from the `holidays` library, not a file."""
+"""Contract of the reference feed (docs/specs/FEEDS.md). Working days come from the `holidays` library, not a file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every DAG imports without errors and carries tags, retries and docs (STYLE.md)."""
+"""Every DAG imports without errors and carries tags, retries and docs (docs/specs/STYLE.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The workbook's sheets and cells (REGIONAL_RETURN.md, item 1)."""
+"""The workbook's sheets and cells (docs/specs/REGIONAL_RETURN.md, item 1)."""
 
 from datetime import datetime
 

@@ -36,7 +36,7 @@ def dates(values: pd.Series) -> pd.Series:
 
 
 def working_days(start: pd.Series, end: pd.Series) -> np.ndarray:
-    """INDICATORS.md: days d with start < d <= end, Monday-Friday, not an England and Wales bank holiday."""
+    """docs/specs/INDICATORS.md: days d with start < d <= end, Monday-Friday, not an England and Wales bank holiday."""
     bank = holidays.country_holidays("GB", subdiv="ENG", years=range(START.year - 25, END.year + 2))
     hol = np.array(sorted(bank), dtype="datetime64[D]")
     a = start.to_numpy().astype("datetime64[D]") + 1
@@ -376,7 +376,7 @@ def test_looked_after_detail(landing: Path) -> None:
     assert eh_end == {"NEEDS_MET", "STEP_DOWN", "STEP_UP", "DISENGAGED", "MOVED"}
 
 
-# The other feeds (FEEDS.md): health, virtual school, partners, workforce
+# The other feeds (docs/specs/FEEDS.md): health, virtual school, partners, workforce
 
 
 def feed_files(landing: Path, feed: str, stem: str) -> list[Path]:

@@ -1,4 +1,4 @@
-"""Reader quirks real extracts have (FEEDS.md): each proved with a small fixture file loaded end to end."""
+"""Reader quirks real extracts have (docs/specs/FEEDS.md): each proved with a small fixture file loaded end to end."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An independent reference: the eight foundation indicators recomputed in plain Python from the landing
-CSVs (not from the warehouse), straight from INDICATORS.md, for a spread of periods. Every numerator and
+CSVs (not from the warehouse), straight from docs/specs/INDICATORS.md, for a spread of periods. Every numerator and
 denominator must match the mart exactly."""
 
 from __future__ import annotations

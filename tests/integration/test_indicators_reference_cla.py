@@ -1,5 +1,5 @@
 """Independent reference, continued: children looked after and permanence indicators recomputed in plain
-Python from the landing CSVs, following INDICATORS.md and the tie-breaks the catalogue states (the latest-
+Python from the landing CSVs, following docs/specs/INDICATORS.md and the tie-breaks the catalogue states (the latest-
 starting open placement or legal status, then the highest id)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Independent reference, continued: the front-door, child protection and CIN indicators recomputed in plain
-Python from the landing CSVs, straight from INDICATORS.md, compared with the mart exactly."""
+Python from the landing CSVs, straight from docs/specs/INDICATORS.md, compared with the mart exactly."""
 
 from __future__ import annotations
 

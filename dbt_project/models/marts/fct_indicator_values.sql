@@ -1,5 +1,5 @@
 -- grain: one row per indicator x LA x period (month, financial quarter, financial year), every complete
--- period of the data window. `value` (the consumers' column name, PRODUCT.md) comes from numerator and
+-- period of the data window. `value` (the consumers' column name, docs/specs/PRODUCT.md) comes from numerator and
 -- denominator by the catalogue unit.
 
 with

@@ -1,4 +1,4 @@
--- grain: one row per assessment, with working days from start to authorisation (INDICATORS.md convention).
+-- grain: one row per assessment, with working days from start to authorisation (docs/specs/INDICATORS.md convention).
 
 with
 

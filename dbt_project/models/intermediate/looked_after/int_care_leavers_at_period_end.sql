@@ -1,6 +1,6 @@
 -- grain: one row per LA x period x care leaver with a status at the period end D: their latest
 -- ssd_care_leavers row with latest contact <= D (ties: the highest record id). is_in_cohort marks the
--- care-leaver cohort of INDICATORS.md: aged 17-21 at D and in-touch code not DIED.
+-- care-leaver cohort of docs/specs/INDICATORS.md: aged 17-21 at D and in-touch code not DIED.
 
 with
 

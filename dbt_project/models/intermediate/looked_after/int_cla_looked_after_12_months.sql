@@ -1,4 +1,4 @@
--- grain: one row per LA x period x child in the cohort "looked after 12 months at D" (INDICATORS.md):
+-- grain: one row per LA x period x child in the cohort "looked after 12 months at D" (docs/specs/INDICATORS.md):
 -- looked after at the period end D, not on a short break, with entered_care_date <= add_months(D, -12).
 
 with

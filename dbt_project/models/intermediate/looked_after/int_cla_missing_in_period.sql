@@ -1,7 +1,7 @@
 -- grain: one row per LA x period x child looked after at any time in the period (an episode with
 -- start <= period end and ceased null or > period start), flagged when the child has a missing episode
 -- (type M) starting in the period on a day x on which they were looked after (an episode open at x).
--- Short breaks are not excluded: this is an in-period count, not a stock at D (INDICATORS.md).
+-- Short breaks are not excluded: this is an in-period count, not a stock at D (docs/specs/INDICATORS.md).
 
 with
 

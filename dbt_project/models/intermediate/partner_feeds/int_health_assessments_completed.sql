@@ -1,4 +1,4 @@
--- grain: one row per health-feed assessment that was completed (INDICATORS.md: outcome COMPLETED and
+-- grain: one row per health-feed assessment that was completed (docs/specs/INDICATORS.md: outcome COMPLETED and
 -- completed_date not blank); the assessment is dated by its completed_date.
 
 with
