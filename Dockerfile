@@ -27,10 +27,12 @@ RUN apt-get update \
 WORKDIR /opt/csw
 # Dependencies first (cached while only code changes), then the code.
 COPY pyproject.toml README.md ./
+COPY foundation ./foundation
 COPY csw ./csw
 COPY ingest ./ingest
 COPY expectations ./expectations
 COPY exports ./exports
+COPY synthetic ./synthetic
 RUN pip install --upgrade pip uv && uv pip install --system -e '.[server,celery]'
 COPY dags ./dags
 COPY dbt_project ./dbt_project

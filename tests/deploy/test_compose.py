@@ -96,7 +96,7 @@ def test_every_variable_the_compose_file_reads_is_in_env_example():
     assert not missing, f".env.example lacks {sorted(missing)}"
 
 
-SOURCES = ["csw", "ingest", "exports", "expectations", "dags"]
+SOURCES = ["foundation", "ingest", "expectations", "exports", "csw", "dags"]
 READS = re.compile(r"""(?:environ\.get\(|environ\[|getenv\(|env_var\()\s*["']((?:CSW|AIRFLOW_CONN)_[A-Z0-9_]+)""")
 
 
