@@ -6,8 +6,8 @@ Both take the same SQL text as it is written: parameters are `$1`, `$2`, … —
 and PostgreSQL's own, which psycopg's `RawCursor` (this connection's cursor class) sends to the server
 untouched — so no SQL is ever rewritten, and `con.execute(sql, params)` then `fetchall()` / `fetchone()`
 reads the same on both. (SQLAlchemy Core over duckdb-engine was the other candidate: it would wrap DuckDB's
-own API, which the checks and loader use as it is, for no gain; psycopg 3 is already what dbt-postgres and
-Great Expectations' SQL datasource understand.)
+own API, which the checks read DataFrames through, for no gain; Great Expectations' SQL datasource reaches
+Postgres through SQLAlchemy on this same driver, `postgresql+psycopg`.)
 
 Where the engines differ, these helpers are the only places that know:
 - `quote_identifier(con, name)`: a table or column name quoted by the engine's rules (never pasted as text);
@@ -37,8 +37,6 @@ from foundation.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import psycopg
-
-SCHEMAS = ("raw", "staging", "intermediate", "marts", "dq")
 
 # psycopg is imported only when a Postgres warehouse is opened (DuckDB is the default; DAG files stay cheap).
 Connection: TypeAlias = "duckdb.DuckDBPyConnection | psycopg.Connection[tuple[Any, ...]]"
