@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
+import pandas as pd
 
 from foundation.mail import Mail, listing, recipients, send
 from foundation.settings import Settings, get_settings
-from foundation.warehouse import connect
+from foundation.warehouse import Connection, connect, write_frame
 
 BLOCKING = "blocking"
 DIGEST = "digest"
@@ -59,12 +59,12 @@ def data_docs_index(settings: Settings) -> Path:
     return settings.output_dir / "data-docs" / "index.html"
 
 
-def _latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+def _latest_run_id(con: Connection) -> str | None:
     rows = con.execute("select run_id from dq.runs order by started_at desc, run_id desc limit 1").fetchall()
     return rows[0][0] if rows else None
 
 
-def _failing(con: duckdb.DuckDBPyConnection, run_id: str, severity: str, *, new_only: bool) -> list[Failing]:
+def _failing(con: Connection, run_id: str, severity: str, *, new_only: bool) -> list[Failing]:
     """Failed, unacknowledged checks of `severity` in the run; with `new_only`, only those not alerted since
     they last passed (a warning that comes back after being fixed alerts again)."""
     new = """
@@ -77,7 +77,7 @@ def _failing(con: duckdb.DuckDBPyConnection, run_id: str, severity: str, *, new_
     rows = con.execute(
         f"""select r.suite, r.check_name, r.feed, r.table_name, r.severity, r.failing_rows, r.failing_sample, r.message
             from dq.check_results as r
-            where r.run_id = ? and r.status = 'failed' and r.severity = ? and r.acknowledged_by is null {new}
+            where r.run_id = $1 and r.status = 'failed' and r.severity = $2 and r.acknowledged_by is null {new}
             order by r.feed nulls last, r.suite, r.check_name""",
         [run_id, severity],
     ).fetchall()
@@ -106,15 +106,14 @@ def _body(intro: str, sections: list[tuple[str, list[Failing]]], docs: Path, run
     return "\n".join(parts)
 
 
-def _record(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, failing: list[Failing], to: tuple[str, ...]) -> None:
+def _record(con: Connection, run_id: str, kind: str, failing: list[Failing], to: tuple[str, ...]) -> None:
     sent_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.executemany(
-        "insert into dq.alerts (run_id, kind, suite, check_name, sent_at, recipients) values (?, ?, ?, ?, ?, ?)",
-        [(run_id, kind, f.suite, f.check_name, sent_at, ", ".join(to)) for f in failing],
-    )
+    rows = [(run_id, kind, f.suite, f.check_name, sent_at, ", ".join(to)) for f in failing]
+    write_frame(con, "dq.alerts", pd.DataFrame(rows, columns=["run_id", "kind", "suite", "check_name", "sent_at",
+                                                               "recipients"]))
 
 
-def _deliver(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, kind: str, mail: Mail,
+def _deliver(con: Connection, settings: Settings, run_id: str, kind: str, mail: Mail,
              failing: list[Failing]) -> AlertOutcome:
     if not mail.to:
         return AlertOutcome(False, f"{mail.subject}: not sent, CSW_ALERT_TO is empty", mail)
@@ -124,7 +123,7 @@ def _deliver(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, ki
 
 
 def alert_blocking(run_id: str | None = None, *, settings: Settings | None = None,
-                   con: duckdb.DuckDBPyConnection | None = None) -> AlertOutcome:
+                   con: Connection | None = None) -> AlertOutcome:
     """Email the blocking failures of a check run (default: the newest) with its new warnings."""
     from expectations import store
 
@@ -154,7 +153,7 @@ def alert_blocking(run_id: str | None = None, *, settings: Settings | None = Non
             con.close()
 
 
-def send_daily_digest(*, settings: Settings | None = None, con: duckdb.DuckDBPyConnection | None = None) -> AlertOutcome:
+def send_daily_digest(*, settings: Settings | None = None, con: Connection | None = None) -> AlertOutcome:
     """Email the newest run's new warnings (unacknowledged, not alerted since they last passed), if any."""
     from expectations import store
 

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
-import duckdb
-
 from expectations import store
 from expectations.results import CheckResult
+from foundation.warehouse import Connection
 
 
 class AcknowledgementRefused(ValueError):
@@ -37,7 +36,7 @@ class Acknowledgement:
 
 
 def acknowledge(
-    con: duckdb.DuckDBPyConnection, check_name: str, *, by: str, reason: str, suite: str | None = None,
+    con: Connection, check_name: str, *, by: str, reason: str, suite: str | None = None,
     expires_on: date | None = None, today: date | None = None,
 ) -> Acknowledgement:
     """Record an acknowledgement of a warning that `csw check` has reported (it must be in `dq.check_results`)."""
@@ -48,9 +47,9 @@ def acknowledge(
         raise AcknowledgementRefused(f"the expiry date {expires_on} is in the past")
     store.ensure_tables(con)
     params: list[object] = [check_name]
-    where = "check_name = ?"
+    where = "check_name = $1"
     if suite:
-        where += " and suite = ?"
+        where += " and suite = $2"
         params.append(suite)
     known = con.execute(
         f"select suite, string_agg(distinct severity, ',') from {store.RESULTS_TABLE} where {where} group by suite "
@@ -72,13 +71,13 @@ def acknowledge(
                           datetime.now(timezone.utc).replace(tzinfo=None), expires_on)
     con.execute(
         f"insert into {store.ACKNOWLEDGEMENTS_TABLE} (suite, check_name, acknowledged_by, reason, acknowledged_at, "
-        "expires_on) values (?, ?, ?, ?, ?, ?)",
+        "expires_on) values ($1, $2, $3, $4, $5, $6)",
         [ack.suite, ack.check_name, ack.acknowledged_by, ack.reason, ack.acknowledged_at, ack.expires_on],
     )
     return ack
 
 
-def acknowledgements(con: duckdb.DuckDBPyConnection) -> list[Acknowledgement]:
+def acknowledgements(con: Connection) -> list[Acknowledgement]:
     """Every acknowledgement recorded, newest first."""
     store.ensure_tables(con)
     rows = con.execute(
@@ -87,7 +86,7 @@ def acknowledgements(con: duckdb.DuckDBPyConnection) -> list[Acknowledgement]:
     return [Acknowledgement(*row) for row in rows]
 
 
-def in_force(con: duckdb.DuckDBPyConnection, on: date) -> dict[tuple[str, str], Acknowledgement]:
+def in_force(con: Connection, on: date) -> dict[tuple[str, str], Acknowledgement]:
     """The newest acknowledgement of each (suite, check), if it has not expired on `on`."""
     newest: dict[tuple[str, str], Acknowledgement] = {}
     for ack in acknowledgements(con):

@@ -24,6 +24,7 @@ import pandas as pd
 from expectations import acknowledgements, store
 from expectations.results import CheckResult, CheckRun
 from foundation.state import read_state
+from foundation.warehouse import Connection
 from ingest.contracts import all_tables
 from ingest.core.contract import TableContract
 from ingest.core.load import current_batch_sql
@@ -52,7 +53,7 @@ class _Target:
 
 
 def run_checks(
-    con: duckdb.DuckDBPyConnection, *, as_of: date, progress: Progress | None = None, data_docs: Path | None = None
+    con: Connection, *, as_of: date, progress: Progress | None = None, data_docs: Path | None = None
 ) -> CheckRun:
     """Validate every raw table in the contracts (the rows staging reads), the staging relationships, the
     cross-feed reconciliations, every mart and the DfE rules; write the run to `dq.runs` / `dq.check_results`
@@ -180,7 +181,7 @@ def _validate(
 
 
 def _check_raw_table(
-    con: duckdb.DuckDBPyConnection, validator: _Validator, contract: TableContract, target: _Target, as_of: date
+    con: Connection, validator: _Validator, contract: TableContract, target: _Target, as_of: date
 ) -> list[CheckResult]:
     from expectations import suites
 
@@ -220,7 +221,7 @@ def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
     return f"select {', '.join(select)} from {current_rows_sql(contract, columns)} as current_rows"
 
 
-def _check_mart(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
+def _check_mart(con: Connection, validator: _Validator, target: _Target) -> list[CheckResult]:
     from expectations import suites
 
     checked_at = _now()
@@ -277,7 +278,7 @@ def _marts_built(target: _Target, checked_at: datetime, rows: int) -> CheckResul
     )
 
 
-def _check_mart_keys(con: duckdb.DuckDBPyConnection, validator: _Validator, target: _Target) -> list[CheckResult]:
+def _check_mart_keys(con: Connection, validator: _Validator, target: _Target) -> list[CheckResult]:
     """Key checks of one mart, reading only its key columns (and a breakdown's value)."""
     from expectations import suites
 
@@ -309,11 +310,11 @@ def _check_mart_keys(con: duckdb.DuckDBPyConnection, validator: _Validator, targ
 # --- reading ----------------------------------------------------------------------------------------
 
 
-def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
+def _table_columns(con: Connection, schema: str, table: str) -> list[str] | None:
     """Column names of schema.table in the current database, or None if the table does not exist."""
     rows = con.execute(
         "select column_name from information_schema.columns "
-        "where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position",
+        "where table_catalog = current_database() and table_schema = $1 and table_name = $2 order by ordinal_position",
         [schema, table],
     ).fetchall()
     return [r[0] for r in rows] or None
@@ -514,7 +515,7 @@ def _summarise(say: Progress, what: str, results: list[CheckResult]) -> None:
     say(f"checked {what}: {len(results)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
 
 
-def _check_dfe_rules(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
+def _check_dfe_rules(con: Connection, say: Progress) -> list[CheckResult]:
     """One check result per DfE rule (suite `dfe_validation`, check `<source> <code>`)."""
     from expectations.dfe_rules import evaluate_rules
 
@@ -530,7 +531,7 @@ def _check_dfe_rules(con: duckdb.DuckDBPyConnection, say: Progress) -> list[Chec
     return results
 
 
-def _check_cross_tables(con: duckdb.DuckDBPyConnection, say: Progress) -> list[CheckResult]:
+def _check_cross_tables(con: Connection, say: Progress) -> list[CheckResult]:
     """Staging relationships, cross-feed reconciliation and period completeness (expectations/cross_checks.py)."""
     from expectations.cross_checks import evaluate
 

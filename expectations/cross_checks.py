@@ -27,9 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from expectations.dfe_rules import count_failing
+from foundation.warehouse import Connection
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -241,7 +240,7 @@ RELATIONSHIPS = (
 CHECKS = (QUARANTINED_FILES, SHRUNKEN_SNAPSHOTS) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
-def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _existing(con: Connection) -> set[str]:
     rows = con.execute(
         "select table_schema || '.' || table_name from information_schema.tables "
         "where table_catalog = current_database()"
@@ -249,7 +248,7 @@ def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
+def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
     """Run each check; one whose SQL fails is reported with the error, never raised."""
     existing = _existing(con)
     results = []

@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import duckdb
-
+from foundation.warehouse import Connection
 from ingest.core import codes
 from ingest.core.load import current_batch_sql
 
@@ -495,7 +494,7 @@ RULES: list[DfeRule] = CIN_RULES + _903_RULES
 # --- evaluation ---------------------------------------------------------------------------------------
 
 
-def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _existing_tables(con: Connection) -> set[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = current_database() and table_schema = 'raw'"
@@ -503,7 +502,7 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def count_failing(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[str]]:
+def count_failing(con: Connection, sql: str) -> tuple[int, list[str]]:
     """How many rows `sql` returns, and up to five distinct `failing_key` values (sorted) as a sample."""
     count = int(con.execute(f"select count(*) from ({sql}) as failing").fetchall()[0][0])
     keys: list[str] = []
@@ -513,7 +512,7 @@ def count_failing(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[s
     return count, keys
 
 
-def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: list[DfeRule] | None = None) -> list[RuleResult]:
+def evaluate_rules(con: Connection, rules: list[DfeRule] | None = None) -> list[RuleResult]:
     """Run every rule on the current batch. A rule whose tables are absent or empty passes with 0 rows (its
     feed has not been delivered: the loaded checks say so); a rule whose SQL fails is reported with the
     error, never raised."""

@@ -16,21 +16,21 @@ from typing import Any
 
 import pandas as pd
 
-from foundation.warehouse import PostgresConnection
+from foundation.warehouse import Connection, sqlalchemy_url
 
 
 class PostgresValidator:
     """One ephemeral GX context with one Postgres datasource; a query asset per validated query."""
 
     def __init__(
-        self, con: PostgresConnection, result_format: dict[str, Any], *, run_name: str, run_time: datetime
+        self, con: Connection, result_format: dict[str, Any], *, run_name: str, run_time: datetime
     ) -> None:
         from expectations._gx import ProgressBarsConfig, RunIdentifier, gx
 
         self.context = gx.get_context(mode="ephemeral")  # its results store feeds the Data Docs
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._datasource = self.context.data_sources.add_postgres(
-            "csw_warehouse", connection_string=con.sqlalchemy_url)
+            "csw_warehouse", connection_string=sqlalchemy_url(con))
         self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
         self._result_format = result_format
         self._assets = 0

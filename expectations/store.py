@@ -6,11 +6,11 @@ The regional export reads these two tables by name; their columns are an interfa
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from expectations.results import CheckResult, CheckRun
 from foundation.state import STATE_COLUMNS, state_values
+from foundation.warehouse import Connection, transaction, write_frame
 
 RUNS_TABLE = "dq.runs"
 RESULTS_TABLE = "dq.check_results"
@@ -69,7 +69,7 @@ create table if not exists {ALERTS_TABLE} (
 """
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_tables(con: Connection) -> None:
     con.execute("create schema if not exists dq")
     con.execute(_RUNS_DDL)
     for name, sql_type in STATE_COLUMNS:  # the warehouse state the run checked (foundation/state.py)
@@ -82,7 +82,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_ALERTS_DDL)
 
 
-def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[CheckResult]) -> None:
+def write_run(con: Connection, run: CheckRun, results: list[CheckResult]) -> None:
     """Append the run and its results in one transaction: a reader sees all of a run or none of it."""
     frame = pd.DataFrame(
         [
@@ -92,24 +92,13 @@ def write_run(con: duckdb.DuckDBPyConnection, run: CheckRun, results: list[Check
         ],
         columns=[name for name, _ in _RESULTS_COLUMNS],
     ).astype({"failing_rows": "Int64"})
-    names = ", ".join(name for name, _ in _RESULTS_COLUMNS)
-    casts = ", ".join(f"cast({name} as {sql_type}) as {name}" for name, sql_type in _RESULTS_COLUMNS)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         ensure_tables(con)
         con.execute(
             f"insert into {RUNS_TABLE} (run_id, started_at, finished_at, as_of, status, checks_run, "
             f"blocking_failures, warnings, {', '.join(name for name, _ in STATE_COLUMNS)}) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [run.run_id, run.started_at, run.finished_at, run.as_of, run.status, run.checks_run,
              run.blocking_failures, run.warnings, *(state_values(run.state) if run.state else (None, None, None))],
         )
-        con.register("_csw_dq_results", frame)
-        try:
-            con.execute(f"insert into {RESULTS_TABLE} ({names}) select {casts} from _csw_dq_results")
-        finally:
-            con.unregister("_csw_dq_results")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        write_frame(con, RESULTS_TABLE, frame)

@@ -71,7 +71,7 @@ def _newest(con: Any, table: str, columns: str, key: str, where: str = "true") -
     """The row of `table` (schema.name) with the highest `key` among those `where` holds; None if none or no table."""
     schema, name = table.split(".")
     exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        "select count(*) from information_schema.tables where table_schema = $1 and table_name = $2", [schema, name]
     ).fetchall()[0][0]
     if not exists:
         return None
@@ -97,7 +97,7 @@ def checked_state(con: Any, run_id: str, started_at: datetime | None) -> Checked
         return CheckedState(run_id, started_at, None, None, None, recorded=False)
     names = ", ".join(name for name, _ in STATE_COLUMNS)
     batch_id, build_id, build_status = con.execute(
-        f"select {names} from dq.runs where run_id = ?", [run_id]).fetchall()[0]
+        f"select {names} from dq.runs where run_id = $1", [run_id]).fetchall()[0]
     return CheckedState(run_id, started_at, batch_id, build_id, build_status, recorded=build_status is not None)
 
 

@@ -46,7 +46,7 @@ def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
         con = duckdb.connect()
         total = 0
         for path in sorted(landing.rglob("*.csv")):
-            total += con.execute("select count(*) from read_csv(?, header = true, all_varchar = true)", [str(path)]).fetchall()[0][0]
+            total += con.execute("select count(*) from read_csv($1, header = true, all_varchar = true)", [str(path)]).fetchall()[0][0]
         return {"rows": total}
     if name == "ingest":
         report = pipeline.ingest(landing, as_of=AS_OF)

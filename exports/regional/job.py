@@ -36,7 +36,7 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
         row = first_row(
             con,
             "select count(*) from marts.fct_indicator_values "
-            "where la_code = ? and period_type = 'quarter' and period_label = ?",
+            "where la_code = $1 and period_type = 'quarter' and period_label = $2",
             [settings.la_code, quarter.label],
         )
     finally:
@@ -113,7 +113,7 @@ def _la_name(settings: Settings) -> str:
 
     con = connect(settings, read_only=True)
     try:
-        row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = ?", [settings.la_code])
+        row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = $1", [settings.la_code])
     finally:
         con.close()
     return row[0] if row else f"LA {settings.la_code}"

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import duckdb
-
+from foundation.warehouse import Connection
 from foundation.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
 
@@ -103,7 +102,7 @@ class RegionalInputs:
 
 
 def read_regional_inputs(
-    con: duckdb.DuckDBPyConnection, *, la_code: str, period_labels: Sequence[str]
+    con: Connection, *, la_code: str, period_labels: Sequence[str]
 ) -> RegionalInputs:
     """Read the latest dq run, the warehouse state it checked and the state now, its checks, the return set,
     the authority and its quarterly values.
@@ -131,7 +130,7 @@ def read_regional_inputs(
     if latest_run is not None:
         check_rows = con.execute(
             "select suite, check_name, feed, table_name, severity, status, observed_value, failing_rows "
-            "from dq.check_results where run_id = ? "
+            "from dq.check_results where run_id = $1 "
             "order by suite, check_name, feed, table_name, severity, status, observed_value",
             [latest_run.run_id],
         ).fetchall()
@@ -141,18 +140,18 @@ def read_regional_inputs(
         "where in_regional_return order by regional_return_order, indicator_id"
     ).fetchall()
     authority_row = con.execute(
-        "select la_code, la_name, region from marts.dim_local_authorities where la_code = ?", [la_code]
+        "select la_code, la_name, region from marts.dim_local_authorities where la_code = $1", [la_code]
     ).fetchone()
-    markers = ", ".join("?" for _ in period_labels)
+    markers = ", ".join(f"${n}" for n in range(2, len(period_labels) + 2))  # $1 is la_code
     value_rows = con.execute(
         "select indicator_id, period_label, numerator, denominator, value from marts.fct_indicator_values "
-        f"where la_code = ? and period_type = 'quarter' and period_label in ({markers}) "
+        f"where la_code = $1 and period_type = 'quarter' and period_label in ({markers}) "
         "order by indicator_id, period_label",
         [la_code, *period_labels],
     ).fetchall()
     rows_in_period = con.execute(
         "select count(*) from marts.fct_indicator_values "
-        "where la_code = ? and period_type = 'quarter' and period_label = ?",
+        "where la_code = $1 and period_type = 'quarter' and period_label = $2",
         [la_code, period_labels[0]],
     ).fetchone()[0]
 

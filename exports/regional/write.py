@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import duckdb
-
 import foundation
 from foundation.state import stale_reason
+from foundation.warehouse import Connection
 from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
 from foundation.periods import Quarter, parse_quarter, previous_quarters
@@ -50,7 +49,7 @@ class ReturnFiles:
 
 
 def write_regional_return(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     *,
     period: str,
     out_dir: Path,

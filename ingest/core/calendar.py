@@ -10,7 +10,7 @@ from datetime import date
 import holidays
 import pandas as pd
 
-from foundation.warehouse import Connection
+from foundation.warehouse import Connection, transaction, write_frame
 
 BANK_HOLIDAYS_TABLE = "raw.calendar__bank_holidays"
 FIRST_YEAR = 1990
@@ -30,14 +30,7 @@ def refresh(con: Connection, *, last_year: int | None = None) -> int:
     existing = con.execute(f"select count(*), max(holiday_date) from {BANK_HOLIDAYS_TABLE}").fetchall()[0]
     if existing[0] == len(frame) and existing[1] == frame["holiday_date"].max():
         return existing[0]
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"delete from {BANK_HOLIDAYS_TABLE}")
-        con.register("_csw_holidays", frame)
-        con.execute(f"insert into {BANK_HOLIDAYS_TABLE} select holiday_date, holiday_name from _csw_holidays")
-        con.unregister("_csw_holidays")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        write_frame(con, BANK_HOLIDAYS_TABLE, frame, ["holiday_date", "holiday_name"])
     return len(frame)

@@ -15,7 +15,7 @@ every value is bound or bulk-copied. Symbolic links (a file, or a whole feed fol
 links, never followed or read.
 A snapshot much smaller than the table's previous one loads with a warning in `raw._loads.warning`.
 The same code runs on DuckDB and Postgres (`foundation.warehouse`): frames are written by `write_frame` (COPY on
-Postgres) and each file's transaction is plain `begin transaction` / `commit` / `rollback` SQL.
+Postgres) and each file is one `transaction`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Callable
 import pandas as pd
 
 from foundation.settings import Settings
-from foundation.warehouse import Connection, first_row, quote_identifier, write_frame
+from foundation.warehouse import Connection, first_row, quote_identifier, transaction, write_frame
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
@@ -155,11 +155,11 @@ def _already_loaded(con: Connection, sha: str, contract: TableContract, file_nam
     """The file these bytes were loaded from, when loading them again would change nothing. A table that is its
     newest file (snapshot, replace) is the exception: when its current file was this same name with other bytes,
     bytes loaded before become current again (a cut extract undone by resending yesterday's whole one)."""
-    row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = ? and outcome = 'loaded' limit 1", [sha])
+    row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' limit 1", [sha])
     if row is None:
         return None
     if contract.semantics in ("snapshot", "replace"):
-        current = first_row(con, f"select file_name, sha256 from {LOADS_TABLE} where table_name = ? "
+        current = first_row(con, f"select file_name, sha256 from {LOADS_TABLE} where table_name = $1 "
                                  "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
         if current is not None and current[0] == file_name and current[1] != sha:
             return None
@@ -174,7 +174,7 @@ def _existing_columns(con: Connection, table: str) -> list[str]:
     return [
         r[0]
         for r in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = $1 "
             "order by ordinal_position",
             [table],
         ).fetchall()
@@ -224,7 +224,7 @@ def _write_batch(
 def _record(con: Connection, **row: object) -> None:
     con.execute(
         f"insert into {LOADS_TABLE} (batch_id, feed, table_name, file_name, sha256, byte_size, row_count, "
-        "extract_date, loaded_at, outcome, reason, warning) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "extract_date, loaded_at, outcome, reason, warning) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         [row["batch_id"], row["feed"], row["table_name"], row["file_name"], row["sha256"], row["byte_size"],
          row["row_count"], row["extract_date"], row["loaded_at"], row["outcome"], row["reason"],
          row.get("warning") or None],
@@ -235,7 +235,7 @@ def _shrink_warning(con: Connection, contract: TableContract, rows: int) -> str:
     """A warning when a file that is the whole table (snapshot, replace) has far fewer rows than the previous."""
     if contract.semantics not in ("snapshot", "replace"):
         return ""
-    previous = first_row(con, f"select row_count, file_name from {LOADS_TABLE} where table_name = ? "
+    previous = first_row(con, f"select row_count, file_name from {LOADS_TABLE} where table_name = $1 "
                               "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
     if previous is None or not previous[0] or rows >= previous[0] * SNAPSHOT_SHRINK_WARNING:
         return ""
@@ -305,8 +305,7 @@ def load_file(
         frame, renamed = _rename_extra_columns(frame, contract)
         frame["_source_file"] = path.name
         phases.say(f"{len(frame):,} rows parsed and checked")
-        con.execute("begin transaction")
-        try:
+        with transaction(con):  # any failure, the commit's included, rolls it all back: the file is refused below
             batch_id = _next_batch_id(con)
             warning = "; ".join(w for w in (_shrink_warning(con, contract, len(frame)), renamed) if w)
             _write_batch(con, contract, frame, batch_id, loaded_at)
@@ -318,10 +317,6 @@ def load_file(
                     sha256=sha, byte_size=size, row_count=len(frame),
                     extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
                     warning=warning)
-            con.execute("commit")
-        except BaseException:
-            _rollback(con)
-            raise
         return FileOutcome(feed, path.name, "loaded", rows=len(frame), table=contract.raw_table, warning=warning)
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
@@ -334,14 +329,6 @@ def failure_reason(name: str, exc: BaseException) -> str:
     first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
     detail = f"{type(exc).__name__}: {shown(first, 300)}" if first else type(exc).__name__
     return f"{name}: could not be loaded ({detail}); nothing of it was written"
-
-
-def _rollback(con: Connection) -> None:
-    """Roll back the file's transaction; a commit that failed has already ended it (DuckDB then refuses)."""
-    try:
-        con.execute("rollback")
-    except Exception:
-        pass
 
 
 def _refuse(

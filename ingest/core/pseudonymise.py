@@ -13,8 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from foundation.warehouse import Connection
-
+from foundation.warehouse import Connection, transaction, write_frame
 from ingest.core.contract import TableContract
 
 CHILD_KEYS_TABLE = "raw._child_keys"
@@ -42,35 +41,25 @@ def ensure_table(con: Connection) -> None:
 
 def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[str]) -> int:
     """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction."""
-    ids = sorted({p for p in person_ids if p is not None and p == p})
+    ids = {p for p in person_ids if p is not None and p == p}
     if not ids:
         return 0
-    frame = pd.DataFrame({"la_code": la_code, "person_id": ids})
-    frame["child_key"] = [child_key(secret, la_code, p) for p in ids]
-    con.register("_csw_keys", frame)
-    try:
-        before = con.execute(f"select count(*) from {CHILD_KEYS_TABLE}").fetchall()[0][0]
-        con.execute(
-            f"insert into {CHILD_KEYS_TABLE} select k.la_code, k.person_id, k.child_key from _csw_keys as k "
-            f"where not exists (select 1 from {CHILD_KEYS_TABLE} as t where t.la_code = k.la_code and t.person_id = k.person_id)"
-        )
-        return con.execute(f"select count(*) from {CHILD_KEYS_TABLE}").fetchall()[0][0] - before
-    finally:
-        con.unregister("_csw_keys")
+    keyed = con.execute(f"select person_id from {CHILD_KEYS_TABLE} where la_code = $1", [la_code]).fetchall()
+    new = sorted(ids - {person_id for (person_id,) in keyed})
+    write_frame(con, CHILD_KEYS_TABLE, _keys(secret, [(la_code, p) for p in new]))
+    return len(new)
 
 
 def rekey(con: Connection, secret: str) -> int:
     """Recompute every key with a new secret (secret rotation). Returns the number of keys rewritten."""
-    frame = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE}").df()
-    frame["child_key"] = [child_key(secret, la, p) for la, p in zip(frame["la_code"], frame["person_id"])]
-    con.execute("begin transaction")
-    try:
+    rows = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE}").fetchall()
+    with transaction(con):
         con.execute(f"delete from {CHILD_KEYS_TABLE}")
-        con.register("_csw_keys", frame)
-        con.execute(f"insert into {CHILD_KEYS_TABLE} select la_code, person_id, child_key from _csw_keys")
-        con.unregister("_csw_keys")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return len(frame)
+        write_frame(con, CHILD_KEYS_TABLE, _keys(secret, rows))
+    return len(rows)
+
+
+def _keys(secret: str, people: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """`raw._child_keys` rows for (la_code, person_id) pairs."""
+    return pd.DataFrame([(la, p, child_key(secret, la, p)) for la, p in people],
+                        columns=["la_code", "person_id", "child_key"])

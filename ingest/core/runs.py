@@ -11,10 +11,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from foundation.settings import Settings
-from foundation.warehouse import connect, first_row, warehouse_exists
+from foundation.warehouse import Connection, connect, first_row, warehouse_exists
 from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file, refuse_linked_folder
 from ingest.core.read import landed_files
 
@@ -28,7 +26,7 @@ def files_for_day(landing: Path, feed: str, day: date) -> list[Path]:
 
 
 def load_feed_day(
-    con: duckdb.DuckDBPyConnection, landing: Path, feed: str, day: date, settings: Settings,
+    con: Connection, landing: Path, feed: str, day: date, settings: Settings,
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load `files_for_day`, each in its own transaction (bad files quarantined, loaded ones skipped)."""

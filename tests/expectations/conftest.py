@@ -42,7 +42,7 @@ def insert_rows(
     for number, row in enumerate(rows, start=1):
         values = {**row, "_source_file": source_file, "_row_number": number, "_batch_id": batch_id}
         names = ", ".join(f'"{n}"' for n in values)
-        markers = ", ".join("?" for _ in values)
+        markers = ", ".join(f"${n}" for n in range(1, len(values) + 1))
         con.execute(
             f"insert into raw.{raw_table} ({names}, _loaded_at) values ({markers}, current_timestamp)",
             list(values.values()),
@@ -113,7 +113,8 @@ OTHER_MARTS = {
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists marts")
     con.execute("create table marts.dim_indicators (indicator_id varchar, title varchar, unit varchar)")
-    con.executemany("insert into marts.dim_indicators values (?, ?, ?)", [(i, i.title(), u) for i, u in CATALOGUE])
+    for i, u in CATALOGUE:  # the same statements on DuckDB and Postgres (a psycopg connection has no executemany)
+        con.execute("insert into marts.dim_indicators values ($1, $2, $3)", [i, i.title(), u])
     con.execute(
         "create table marts.fct_indicator_values (indicator_id varchar, la_code varchar, period_type varchar, "
         "period_label varchar, period_start date, period_end date, numerator double precision, "
@@ -125,10 +126,9 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def add_indicator_values(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    con.executemany(
-        "insert into marts.fct_indicator_values values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(i, LA, pt, pl, ps, pe, n, d, v) for i, pt, pl, ps, pe, n, d, v in rows],
-    )
+    for i, pt, pl, ps, pe, n, d, v in rows:
+        con.execute("insert into marts.fct_indicator_values values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    [i, LA, pt, pl, ps, pe, n, d, v])
 
 
 @pytest.fixture
@@ -166,8 +166,8 @@ def add_values(warehouse: duckdb.DuckDBPyConnection):
     def add(new_rows: list[tuple]) -> None:
         for i, pt, pl, *_ in new_rows:  # a row replaces the no-events filler of its key, never a real value
             warehouse.execute(
-                "delete from marts.fct_indicator_values where indicator_id = ? and period_type = ? "
-                "and period_label = ? and value is null and numerator = 0", [i, pt, pl])
+                "delete from marts.fct_indicator_values where indicator_id = $1 and period_type = $2 "
+                "and period_label = $3 and value is null and numerator = 0", [i, pt, pl])
         add_indicator_values(warehouse, new_rows)
 
     return add

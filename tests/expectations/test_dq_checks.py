@@ -21,12 +21,14 @@ def _failure(run: CheckRun, check_name: str, suite: str | None = None):
 
 
 def _stored(con: duckdb.DuckDBPyConnection, run: CheckRun, check_name: str, suite: str) -> dict:
-    frame = con.execute(
-        "select * from dq.check_results where run_id = ? and check_name = ? and suite = ?",
+    result = con.execute(  # the same calls on DuckDB and psycopg (tests/server/test_checks_postgres.py)
+        "select * from dq.check_results where run_id = $1 and check_name = $2 and suite = $3",
         [run.run_id, check_name, suite],
-    ).df()
-    assert len(frame) == 1
-    return frame.iloc[0].to_dict()
+    )
+    names = [column[0] for column in result.description]
+    rows = result.fetchall()
+    assert len(rows) == 1
+    return dict(zip(names, rows[0]))
 
 
 def _not_loaded_warnings(run: CheckRun) -> list:
@@ -49,7 +51,7 @@ def test_clean_fixtures_pass_and_are_stored(warehouse, as_of):
     ).fetchall()
     assert stored_run == [(run.run_id, "PASSED", as_of, run.checks_run, 0, run.warnings, True)]
     counts = dict(warehouse.execute(
-        "select status, count(*) from dq.check_results where run_id = ? group by status", [run.run_id]).fetchall())
+        "select status, count(*) from dq.check_results where run_id = $1 group by status", [run.run_id]).fetchall())
     assert sum(counts.values()) == run.checks_run and counts["failed"] == run.warnings
     suites = {r[0] for r in warehouse.execute("select distinct suite from dq.check_results").fetchall()}
     assert {"raw_case_system__ssd_cin_episodes", "raw_reference__population", "marts_fct_indicator_values"} <= suites

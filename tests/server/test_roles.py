@@ -46,22 +46,22 @@ def test_bi_reader_reads_every_mart(bi_reader, etl):
 
 @pytest.mark.parametrize("relation", FORBIDDEN)
 def test_bi_reader_cannot_read_outside_marts(bi_reader, etl, relation):
-    import psycopg2
+    import psycopg
 
     schema, table = relation.split(".")
-    assert etl.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+    assert etl.execute("select count(*) from information_schema.tables where table_schema = $1 and table_name = $2",
                        [schema, table]).fetchone()[0] == 1, f"{relation} should exist for this test to mean anything"
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
         bi_reader.execute(f"select * from {relation} limit 1")
 
 
 def test_bi_reader_cannot_write_or_create(bi_reader):
-    import psycopg2
+    import psycopg
 
     bi_reader.execute("set session characteristics as transaction read write")
     for statement in ("create table marts.bi_scratch (x int)", "create table public.bi_scratch (x int)",
                       "delete from marts.fct_indicator_values", "create schema bi_scratch"):
-        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
             bi_reader.execute(statement)
 
 

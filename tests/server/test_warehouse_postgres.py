@@ -1,14 +1,13 @@
-"""The Postgres side of foundation.warehouse: DuckDB's surface over psycopg2, COPY, transactions, re-keying."""
+"""The Postgres side of foundation.warehouse: psycopg 3's own connection, `$n` parameters, COPY, transactions,
+re-keying."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-import pandas as pd
 import pytest
 
-from foundation.warehouse import _placeholders, connect, first_row, table_exists, transaction, write_frame
+from foundation.warehouse import connect, first_row, is_postgres, sqlalchemy_url, table_exists
 from ingest.core import pseudonymise
+from tests.test_warehouse import check_failed_transactions_leave_nothing, check_write_frame_round_trip
 
 
 @pytest.fixture
@@ -18,12 +17,26 @@ def con(pg_settings):
     connection.close()
 
 
-def test_placeholders_become_psycopg2_markers_outside_quoted_text():
-    assert _placeholders("select ? where a like '%x?' and b = ?") == "select %s where a like '%%x?' and b = %s"
+def test_the_connection_is_psycopg3s_own_and_great_expectations_reaches_the_same_database(con):
+    import psycopg
+    import sqlalchemy
+
+    assert isinstance(con, psycopg.Connection) and is_postgres(con) and con.autocommit
+    url = sqlalchemy_url(con)
+    assert url.startswith("postgresql+psycopg://etl:")
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as other:
+            assert other.execute(sqlalchemy.text("select current_database(), current_user")).one() == (
+                con.info.dbname, "etl")
+    finally:
+        engine.dispose()
 
 
-def test_execute_with_parameters_and_a_literal_percent(con):
-    assert con.execute("select ? || '%', ?::int + 1", ["50", 41]).fetchall() == [("50%", 42)]
+def test_parameters_are_numbered_and_the_sql_text_is_sent_as_written(con):
+    # `$n` is PostgreSQL's own marker (and DuckDB's): a `%` or `?` in the text is just text
+    assert con.execute("select $1 || '%', $2::int + 1, '?'", ["50", 41]).fetchall() == [("50%", 42, "?")]
+    assert con.execute("select $1 || $1", ["ab"]).fetchone() == ("abab",)
     assert first_row(con, "select 1 where false") is None
     assert table_exists(con, "raw", "_loads") is False
     con.execute("create table raw._loads_probe (x int)")
@@ -31,65 +44,32 @@ def test_execute_with_parameters_and_a_literal_percent(con):
 
 
 def test_write_frame_round_trips_awkward_text_nulls_dates_and_numbers(con):
-    con.execute("create table raw.probe (t varchar, d date, ts timestamp, n bigint, f double precision)")
-    frame = pd.DataFrame({
-        "t": ["tab\there", "new\nline", "back\\slash", "", None, "\\N"],
-        "d": [date(2024, 2, 29), None, date(1990, 1, 1), date(2025, 3, 31), None, None],
-        "ts": [datetime(2024, 1, 1, 12, 30, 15, 250000), None, None, None, None, None],
-        "n": [1, None, 3, None, 5, None],
-        "f": [1.5, None, 0.1, 2.0, None, None],
-    })
-    write_frame(con, "raw.probe", frame)
-    rows = con.execute("select t, d, ts, n, f from raw.probe").fetchall()
-    assert rows == [
-        ("tab\there", date(2024, 2, 29), datetime(2024, 1, 1, 12, 30, 15, 250000), 1, 1.5),
-        ("new\nline", None, None, None, None),
-        ("back\\slash", date(1990, 1, 1), None, 3, 0.1),
-        ("", date(2025, 3, 31), None, None, 2.0),
-        (None, None, None, 5, None),
-        ("\\N", None, None, None, None),
-    ]
+    check_write_frame_round_trip(con)
 
 
 def test_a_failed_transaction_leaves_nothing_behind(con):
-    con.execute("create table raw.probe (x bigint)")
-    with pytest.raises(ZeroDivisionError):
-        with transaction(con):
-            write_frame(con, "raw.probe", pd.DataFrame({"x": [1, 2]}))
-            raise ZeroDivisionError
-    with pytest.raises(Exception):
-        with transaction(con):
-            con.execute("insert into raw.probe values (3)")
-            con.execute("select 1 / 0")
-    assert con.execute("select count(*) from raw.probe").fetchone() == (0,)
+    import psycopg
 
-
-def test_registered_frames_are_typed_temporary_tables(con):
-    frame = pd.DataFrame({"d": [date(2024, 1, 1)], "n": [7], "s": ["x"], "f": [0.5]})
-    con.register("_probe", frame)
-    types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns where table_name = '_probe'").fetchall())
-    assert types == {"d": "date", "n": "bigint", "s": "text", "f": "double precision"}
-    assert con.execute("select d, n, s, f from _probe").fetchall() == [(date(2024, 1, 1), 7, "x", 0.5)]
-    con.unregister("_probe")
-    assert con.execute("select count(*) from pg_tables where tablename = '_probe'").fetchone() == (0,)
+    check_failed_transactions_leave_nothing(con, psycopg.errors.InvalidTextRepresentation)
 
 
 def test_child_keys_are_added_once_and_rekeyed_on_secret_rotation(con):
     pseudonymise.ensure_table(con)
     assert pseudonymise.add_keys(con, "s1", "841", ["P1", "P2", None]) == 2
     assert pseudonymise.add_keys(con, "s1", "841", ["P2", "P3"]) == 1
-    assert pseudonymise.rekey(con, "s2") == 3
-    keys = dict(con.execute("select person_id, child_key from raw._child_keys").fetchall())
-    assert keys == {p: pseudonymise.child_key("s2", "841", p) for p in ("P1", "P2", "P3")}
+    assert pseudonymise.add_keys(con, "s1", "842", ["P1"]) == 1  # the same id in another authority: its own key
+    assert pseudonymise.rekey(con, "s2") == 4
+    keys = {(la, p): key for la, p, key in con.execute("select la_code, person_id, child_key from raw._child_keys").fetchall()}
+    assert keys == {(la, p): pseudonymise.child_key("s2", la, p)
+                    for la, p in (("841", "P1"), ("841", "P2"), ("841", "P3"), ("842", "P1"))}
 
 
 def test_read_only_connections_refuse_writes(pg_settings):
-    import psycopg2
+    import psycopg
 
     con = connect(pg_settings, read_only=True)
     try:
-        with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction):
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             con.execute("create table raw.nope (x int)")
     finally:
         con.close()

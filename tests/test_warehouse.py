@@ -1,0 +1,115 @@
+"""foundation.warehouse on DuckDB, and the one way the product reaches either engine: SQL sent as written
+(`$n` parameters), frames through `write_frame`, every transaction through `transaction`.
+(The Postgres side: tests/server/test_warehouse_postgres.py.)"""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from foundation.warehouse import connect, is_postgres, transaction, write_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCT = ("foundation", "ingest", "expectations", "exports", "csw", "dags")
+TRANSACTION_SQL = re.compile(r"\s*(begin|start|commit|rollback|end)(\s+(transaction|work))?\s*;?\s*", re.IGNORECASE)
+# an engine's own connection calls (DuckDB's register, executemany, begin; commit/rollback on either)
+ENGINE_CALLS = {"register", "unregister", "executemany", "begin", "commit", "rollback"}
+
+
+def _product_calls() -> list[tuple[str, int, ast.Call]]:
+    calls = []
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    calls.append((str(path.relative_to(ROOT)), node.lineno, node))
+    return calls
+
+
+def test_every_transaction_goes_through_the_one_helper():
+    written_out = [
+        f"{path}:{line}" for path, line, call in _product_calls()
+        if call.func.attr == "execute" and call.args and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str) and TRANSACTION_SQL.fullmatch(call.args[0].value)
+    ]
+    assert written_out == [], "use foundation.warehouse.transaction(con) instead of begin/commit/rollback SQL"
+
+
+def test_only_the_warehouse_module_uses_an_engines_own_calls():
+    # DuckDB's register/executemany/begin do not exist on a psycopg connection: only foundation.warehouse calls them
+    outside = [
+        f"{path}:{line} {call.func.value.id}.{call.func.attr}()" for path, line, call in _product_calls()
+        if call.func.attr in ENGINE_CALLS and isinstance(call.func.value, ast.Name)
+        and call.func.value.id.endswith("con") and path != "foundation/warehouse.py"
+    ]
+    assert outside == []
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield connection
+    connection.close()
+
+
+def test_duckdb_is_duckdbs_own_connection_and_takes_the_same_numbered_parameters(settings):
+    con = connect(settings)
+    try:
+        assert isinstance(con, duckdb.DuckDBPyConnection) and not is_postgres(con)
+        assert con.execute("select $1 || '%', $2::int + 1, '?'", ["50", 41]).fetchall() == [("50%", 42, "?")]
+    finally:
+        con.close()
+
+
+def check_write_frame_round_trip(con) -> None:
+    """Awkward text, gaps, dates and whole numbers with gaps come back as they went in (on either engine)."""
+    con.execute("create schema if not exists raw")
+    con.execute("create table raw.probe (t varchar, d date, ts timestamp, n bigint, f double precision)")
+    frame = pd.DataFrame({
+        "t": ["tab\there", "new\nline", "back\\slash", "", None, "\\N"],
+        "d": [date(2024, 2, 29), None, date(1990, 1, 1), date(2025, 3, 31), None, None],
+        "ts": [datetime(2024, 1, 1, 12, 30, 15, 250000), None, None, None, None, None],
+        "n": [1, None, 3, None, 5, None],
+        "f": [1.5, None, 0.1, 2.0, None, None],
+    })
+    write_frame(con, "raw.probe", frame)
+    assert con.execute("select t, d, ts, n, f from raw.probe").fetchall() == [
+        ("tab\there", date(2024, 2, 29), datetime(2024, 1, 1, 12, 30, 15, 250000), 1, 1.5),
+        ("new\nline", None, None, None, None),
+        ("back\\slash", date(1990, 1, 1), None, 3, 0.1),
+        ("", date(2025, 3, 31), None, None, 2.0),
+        (None, None, None, 5, None),
+        ("\\N", None, None, None, None),
+    ]
+
+
+def check_failed_transactions_leave_nothing(con, engine_error: type[Exception]) -> None:
+    """A failing block (Python's error or the engine's) is rolled back and its own error raised; the connection
+    goes on working."""
+    con.execute("create schema if not exists raw")
+    con.execute("create table raw.probe_tx (x bigint)")
+    with pytest.raises(ZeroDivisionError):
+        with transaction(con):
+            write_frame(con, "raw.probe_tx", pd.DataFrame({"x": [1, 2]}))
+            raise ZeroDivisionError
+    with pytest.raises(engine_error):
+        with transaction(con):
+            con.execute("insert into raw.probe_tx values (3)")
+            con.execute("insert into raw.probe_tx values ('not a number')")
+    with transaction(con):
+        con.execute("insert into raw.probe_tx values (4)")
+    assert con.execute("select x from raw.probe_tx").fetchall() == [(4,)]
+
+
+def test_write_frame_round_trips_awkward_text_nulls_dates_and_numbers(con):
+    check_write_frame_round_trip(con)
+
+
+def test_a_failed_transaction_leaves_nothing_behind_and_its_own_error_is_raised(con):
+    check_failed_transactions_leave_nothing(con, duckdb.ConversionException)
