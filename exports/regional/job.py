@@ -53,9 +53,8 @@ def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
     run = check_warehouse(settings, progress=progress)
     progress(f"data quality run {run.run_id}: {run.status}, {run.checks_run} checks, {run.warnings} warnings")
     if run.status != "PASSED":
-        failures = [f"{f.suite}.{f.check_name}: {f.message}" for f in run.failures if f.severity == "blocking"]
         reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
-        _alert(settings, period, reason, failures, progress)
+        _alert(settings, period, reason, progress, run_id=run.run_id)
         raise ReturnBlocked(f"regional return {period} blocked: {reason}")
     return run.run_id
 
@@ -67,7 +66,7 @@ def write(settings: Settings, period: str, out: Path, *, progress: Progress = pr
     try:
         return export_return(settings, period, out, progress=progress)
     except ExportRefused as exc:
-        _alert(settings, period, exc.reason, [], progress)
+        _alert(settings, period, exc.reason, progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
 
 
@@ -101,11 +100,11 @@ def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress:
     return sent
 
 
-def _alert(settings: Settings, period: str, reason: str, failures: list[str], progress: Progress) -> None:
-    from exports.regional.delivery import alert_blocked
+def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, run_id: str | None = None) -> None:
+    """The one blocking alert (expectations.alerts): why, the check run's blocking failures, the Data Docs."""
+    from expectations.alerts import alert_blocked
 
-    sent = alert_blocked(settings, period=period, reason=reason, failures=failures)
-    progress(f"alert sent to {settings.alert_to}" if sent else "CSW_ALERT_TO is empty: no alert sent")
+    progress(alert_blocked(settings, reason=reason, period=period, run_id=run_id).reason)
 
 
 def _la_name(settings: Settings) -> str:
