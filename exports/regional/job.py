@@ -6,6 +6,7 @@ performance team when the gate or the export refuses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from foundation.settings import Settings
@@ -46,11 +47,12 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
     return None
 
 
-def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
-    """Run every data-quality check (results in `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
+def gate(settings: Settings, period: str, *, as_of: date | None = None, progress: Progress = print) -> str:
+    """Run every data-quality check as of `as_of` (default: the newest case_system extract date; results in
+    `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
     from expectations import check_warehouse
 
-    run = check_warehouse(settings, progress=progress)
+    run = check_warehouse(settings, as_of=as_of, progress=progress)
     progress(f"data quality run {run.run_id}: {run.status}, {run.checks_run} checks, {run.warnings} warnings")
     if run.status != "PASSED":
         reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
