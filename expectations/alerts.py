@@ -109,6 +109,8 @@ def _body(intro: str, sections: list[tuple[str, list[Failing]]], docs: Path, run
 
 
 def _record(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, failing: list[Failing], to: tuple[str, ...]) -> None:
+    if not failing:  # a refusal with no failing check (e.g. no check run yet): nothing to record
+        return
     sent_at = datetime.now(timezone.utc).replace(tzinfo=None)
     con.executemany(
         "insert into dq.alerts (run_id, kind, suite, check_name, sent_at, recipients) values (?, ?, ?, ?, ?, ?)",

@@ -62,6 +62,17 @@ def test_no_alert_without_blocking_failures_or_recipients(warehouse, as_of, sett
     assert smtp_server == []
 
 
+def test_blocked_return_without_a_check_run_still_alerts_and_says_so(warehouse, alert_settings, smtp_server):
+    outcome = alert_blocked(alert_settings, reason="no data quality run recorded in dq.runs", period="2024-25Q4",
+                            con=warehouse)
+    assert outcome.sent
+    [message] = smtp_server
+    assert message["Subject"] == "[csw] Regional return 841 2024-25Q4 blocked"
+    body = _body(message)
+    assert "was NOT written: no data quality run recorded in dq.runs" in body and "No check run in dq.runs" in body
+    assert warehouse.execute("select count(*) from dq.alerts").fetchall() == [(0,)]
+
+
 def test_daily_digest_sends_only_new_unacknowledged_warnings(
         warehouse, rows, add_rows, as_of, alert_settings, smtp_server):
     first = run_checks(warehouse, as_of=as_of)
