@@ -27,8 +27,8 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
     from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
-    try:
-        con = connect(settings, read_only=True)
+    try:  # read-write, as dbt's in-process connection: a DAG test runs the build in this process (DuckDB refuses a mix)
+        con = connect(settings)
     except Exception as exc:  # missing file, or a writer holds the DuckDB file
         return f"warehouse not readable yet ({exc})"
     try:
@@ -112,7 +112,7 @@ def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, 
 def _la_name(settings: Settings) -> str:
     from foundation.warehouse import connect, first_row
 
-    con = connect(settings, read_only=True)
+    con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
     try:
         row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = ?", [settings.la_code])
     finally:
