@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
-#   make run   generate demo data, run the main Airflow DAG end to end, print what it produced
+#   make run   generate demo data, run the demo Airflow DAG (the product DAGs' tasks chained) end to end, print what it produced
 #   make test  the whole test suite (pytest incl. dbt build on a fresh DuckDB, sqlfluff lint)
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: venv system-packages run test bench docs airflow-db dbt-manifest clean help
 
 help:
-	@echo "make run    - demo end to end: generate data, Airflow DAG (ingest, dbt, checks, return), summary"
+	@echo "make run    - demo end to end: generate data, the product's Airflow tasks in one demo DAG (ingest, dbt, checks, return), summary"
 	@echo "make test   - pytest (unit, ingest, dbt build + unit tests, DAG), sqlfluff lint"
 	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0)"
 	@echo "make docs   - dbt docs (every indicator's definition and lineage) as static HTML in output/dbt-docs"

@@ -6,7 +6,7 @@ always name the same thing. URIs are `csw://warehouse/<schema>/<table>`; names a
 
 from __future__ import annotations
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, AssetAlias
 
 from ingest.contracts import FEEDS
 
@@ -14,6 +14,11 @@ from ingest.contracts import FEEDS
 def raw_asset(raw_table: str) -> Asset:
     """The Asset of `raw.<raw_table>` (e.g. `case_system__ssd_person`)."""
     return Asset(name=f"raw.{raw_table}", uri=f"csw://warehouse/raw/{raw_table}", group="csw_raw")
+
+
+def feed_alias(feed: str) -> AssetAlias:
+    """The alias through which a feed's load task emits an event for each raw table it loaded."""
+    return AssetAlias(name=f"raw.{feed}")
 
 
 def feed_assets(feed: str) -> list[Asset]:

@@ -113,14 +113,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = check(as_of=args.as_of, progress=_say if args.verbose else (lambda _: None))
     print_check_run(run)
     if args.alert and run.status != "PASSED":
-        from csw.alerts import alert_blocking
+        from expectations.alerts import alert_blocked
 
-        _say(alert_blocking(run.run_id).reason)
+        reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
+        _say(alert_blocked(get_settings(), reason=reason, run_id=run.run_id).reason)
     return 1 if run.status != "PASSED" else 0
 
 
 def cmd_dq_digest(args: argparse.Namespace) -> int:
-    from csw.alerts import send_daily_digest
+    from expectations.alerts import send_daily_digest
 
     _say(send_daily_digest().reason)
     return 0

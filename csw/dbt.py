@@ -1,13 +1,24 @@
-"""Running the dbt project in-process (the CLI); Airflow runs the same project through Cosmos."""
+"""Running the dbt project in-process (the CLI); Airflow runs the same project through Cosmos (csw/transform.py).
+
+Both take their dbt vars from `dbt_vars` and their as-of date from `ingest.core.runs.resolve_as_of`: the
+given as-of, else the run's date (Airflow only), else the newest case_system extract date. In Airflow the
+as-of is rendered when a task runs, by the template `AS_OF`, which calls `run_as_of` (a DAG macro, `MACROS`).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
 
-from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry
+from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry, get_settings
+
+# The as-of date of an Airflow run, as a template for templated fields (Cosmos's `vars`): a DAG that renders it
+# passes `user_defined_macros=MACROS`.
+AS_OF = "{{ run_as_of(params, dag_run) }}"
 
 
 @dataclass
@@ -27,8 +38,27 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def dbt_vars(settings: Settings, as_of: date) -> dict[str, str]:
-    return {"as_of": as_of.isoformat(), "la_code": settings.la_code}
+def run_date(dag_run: Any) -> date:
+    """The date of an Airflow run: its logical date (UTC, as `ds`), or the day it was triggered when it has none
+    (an Asset-triggered run)."""
+    moment: datetime = dag_run.logical_date or dag_run.run_after
+    return moment.astimezone(timezone.utc).date() if moment.tzinfo else moment.date()
+
+
+def run_as_of(params: Mapping[str, Any], dag_run: Any, settings: Settings | None = None) -> date:
+    """The as-of date of an Airflow run: param `as_of`, else the run's date (`resolve_as_of`)."""
+    from ingest.core.runs import resolve_as_of  # the loader's imports stay out of DAG parsing
+    given = params.get("as_of")
+    given = date.fromisoformat(str(given)) if given else None
+    return resolve_as_of(given, settings or get_settings(), run_date=run_date(dag_run))
+
+
+MACROS = {"run_as_of": run_as_of}
+
+
+def dbt_vars(settings: Settings, as_of: date | str) -> dict[str, str]:
+    """The dbt vars of a build: `as_of` is a date (the command line) or the template `AS_OF` (Cosmos)."""
+    return {"as_of": as_of if isinstance(as_of, str) else as_of.isoformat(), "la_code": settings.la_code}
 
 
 def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str] | None = None) -> BuildResult:

@@ -1,7 +1,10 @@
-"""The steps of the main job, each a plain function: the CLI and the Airflow tasks both call these.
+"""The steps of the main job as the command line runs them, each a plain function.
 
 ingest → build (dbt) → check (Great Expectations) → export (regional return). Each prints what it did
-through `progress` and returns a small result the caller can report or pass on.
+through `progress` and returns a small result the caller can report or pass on. Each is a thin call of the
+function the Airflow tasks (csw/tasks.py) call too: `ingest.core.load.load_landing` (the loader loop),
+`csw.dbt.run_dbt` with `dbt_vars` (Cosmos on Airflow), `expectations.check_warehouse`,
+`exports.regional.job.export_return` (the writer); the as-of date is `ingest.core.runs.resolve_as_of`'s.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
-"""The dbt step of the DAGs (`csw_pipeline`, `transform__warehouse`): one definition, run through Cosmos.
+"""The dbt step of the DAGs (`transform__warehouse`, and the demo `csw_pipeline` that chains the same tasks):
+one definition, run through Cosmos.
 
-Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`.
+Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`. Both
+take the dbt vars from `csw.dbt.dbt_vars`; here the as-of is the template `csw.dbt.AS_OF`, rendered when the
+task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 from cosmos.operators.local import DbtBuildLocalOperator
 
-from csw.dbt import dbt_env
+from csw.dbt import AS_OF, dbt_env, dbt_vars
 from csw.dbt_manifest import manifest_path
 from foundation.settings import DBT_PROJECT_DIR, get_settings
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
 
 
-def transform_step(as_of: str, outlets: list | None = None):
-    """dbt build through Cosmos, with `as_of` (a template) as the dbt var and `outlets` marked updated on success.
+def transform_step(outlets: list | None = None):
+    """dbt build through Cosmos as of the run's as-of date (`csw.dbt.AS_OF`), `outlets` marked updated on success.
 
     DuckDB allows one writing process per file, and a task per model costs seconds of start-up each (a few
     hundred nodes), so the embedded target runs one `dbt build` task; a server target (Postgres) gets one
@@ -27,10 +30,11 @@ def transform_step(as_of: str, outlets: list | None = None):
     profile_config = ProfileConfig(
         profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
     )
+    settings = get_settings()
     dbt_args = {
         "install_deps": False,
-        "vars": {"as_of": as_of, "la_code": os.environ.get("CSW_LA_CODE", "841")},
-        "env": dbt_env(get_settings()),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
+        "vars": dbt_vars(settings, AS_OF),
+        "env": dbt_env(settings),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
     }
     if TARGET == "duckdb":
         return DbtBuildLocalOperator(

@@ -4,7 +4,8 @@
 Every morning, reads the newest check run in `dq.check_results` and emails `CSW_ALERT_TO` the warnings
 that are new: not acknowledged (`csw dq acknowledge`) and not alerted since the check last passed. Each
 check is listed in plain words with its file, example keys and the path of the Data Docs; no new warnings,
-no email. Blocking failures are emailed by `csw_pipeline`'s check task as they happen.
+no email. Blocking failures are emailed as they happen, by the return's quality gate
+(`expectations.alerts.alert_blocked`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def dq__daily_digest():
     @task
     def send_digest() -> dict:
         """Email the new warnings of the newest check run (retried: the warehouse may be busy with a load)."""
-        from csw.alerts import send_daily_digest
+        from expectations.alerts import send_daily_digest
 
         outcome = send_daily_digest()
         print(outcome.reason)

@@ -12,35 +12,20 @@ One DAG per feed of the FEEDS registry (`ingest__case_system`, `ingest__health`,
 - Each raw table that received a batch gets an Asset event (`raw.<feed>__<table>`, through the feed's
   AssetAlias), so `transform__warehouse` rebuilds the marts only when something new was loaded.
 
-Params: `landing` (default `CSW_LANDING`). The date is the run's logical date (`ds`).
+The tasks are csw/tasks.py's `wait_for_files_task(feed)` and `load_feed_task(feed)` (the demo `csw_pipeline`
+runs the same load task over every file). Params: `landing` (default `CSW_LANDING`). The date is the run's
+date: its logical date (`ds`), or the day it was triggered when it has none.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
-from airflow.sdk import AssetAlias, dag, get_current_context, task
+from airflow.sdk import dag
 
-from foundation.settings import PROJECT_ROOT
+from csw.tasks import load_feed_task, wait_for_files_task
 from ingest.contracts import FEEDS
-
-WAIT_HOURS = 20  # a day's files arrive within this long of the day's start, or the run is skipped
-
-
-def feed_alias(feed: str) -> AssetAlias:
-    """The alias through which `ingest__<feed>` emits an event for each raw table it loaded."""
-    return AssetAlias(name=f"raw.{feed}")
-
-
-def _landing_and_day() -> tuple[Path, pendulum.Date]:
-    context = get_current_context()
-    landing = context["params"].get("landing") or os.environ.get("CSW_LANDING", PROJECT_ROOT / "demo" / "landing")
-    # A run triggered without a logical date (Airflow 3 allows it) takes the day it was triggered.
-    day = pendulum.parse(context["ds"]).date() if context.get("ds") else context["dag_run"].run_after.date()
-    return Path(landing), day
 
 
 def ingest_dag(feed: str):
@@ -56,46 +41,7 @@ def ingest_dag(feed: str):
         doc_md=__doc__,
     )
     def ingest_feed():
-        @task.sensor(mode="reschedule", poke_interval=600, timeout=WAIT_HOURS * 3600, soft_fail=True, retries=0)
-        def wait_for_files() -> bool:
-            """True once a file for this run's date (or an undated file) is in the feed's landing folder."""
-            from ingest.core.runs import files_for_day
-
-            landing, day = _landing_and_day()
-            found = files_for_day(landing, feed, day)
-            print(f"{len(found)} {feed} file(s) for {day} in {landing / feed}")
-            return bool(found)
-
-        @task(outlets=[feed_alias(feed)], retries=0)
-        def load() -> dict:
-            """Load the day's files; emit an Asset event for each raw table that received a batch."""
-            from csw.assets import raw_asset
-            from csw.cli import print_load_report
-            from foundation.settings import get_settings
-            from foundation.warehouse import connect
-            from ingest.core.runs import load_feed_day
-
-            landing, day = _landing_and_day()
-            settings = get_settings()
-            print(settings.secret_line())
-            settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret fails the task before any file moves
-            con = connect(settings)
-            try:
-                report = load_feed_day(con, landing, feed, day, settings, progress=print)
-            finally:
-                con.close()
-            print_load_report(report)
-            rows: dict[str, int] = {}
-            for f in report.files:
-                if f.outcome == "loaded" and f.table:
-                    rows[f.table] = rows.get(f.table, 0) + f.rows
-            events = get_current_context()["outlet_events"][feed_alias(feed)]
-            for table, count in rows.items():
-                events.add(raw_asset(table), extra={"rows": count, "date": str(day)})
-            return {"loaded": report.count("loaded"), "duplicate": report.count("duplicate"),
-                    "quarantined": report.count("quarantined"), "tables": sorted(rows)}
-
-        wait_for_files() >> load()
+        wait_for_files_task(feed) >> load_feed_task(feed)
 
     return ingest_feed()
 

@@ -2,10 +2,13 @@
 ### transform__warehouse — rebuild the marts when any raw table was loaded
 
 Scheduled on the Assets of every raw table (`raw.<feed>__<table>`, any of them): an `ingest__<feed>` run
-that loaded something triggers it. Runs the same Cosmos dbt step as `csw_pipeline` (one `dbt build` task
-on DuckDB, a task per model on Postgres) and marks `marts.fct_indicator_values` updated on success.
+that loaded something triggers it. One task, `transform` (csw/tasks.py: the Cosmos dbt step, one `dbt build`
+task on DuckDB, a task per model on Postgres), which marks `marts.fct_indicator_values` updated on success;
+that Asset is what `export__regional_return` waits for.
 
-Params: `as_of` (default: the date the run was triggered; only periods complete by then are produced).
+Params: `as_of` (default: the run's date — the day an Asset-triggered run was triggered; only periods complete
+by then are produced). The rule is `csw.dbt.run_as_of`, the same as the command line's `--as-of` default
+except that `csw build` has no run date and takes the newest case_system extract date.
 """
 
 from __future__ import annotations
@@ -15,12 +18,11 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import AssetAny, dag
 
-from csw.assets import MARTS, raw_asset
-from csw.transform import TARGET, transform_step
+from csw.assets import raw_asset
+from csw.dbt import MACROS
+from csw.tasks import transform_task
+from csw.transform import TARGET
 from ingest.contracts import all_tables
-
-# An asset-triggered run has no logical date: the as-of date is the day it was triggered.
-AS_OF = "{{ params.as_of or (dag_run.run_after | ds) }}"
 
 
 @dag(
@@ -33,10 +35,11 @@ AS_OF = "{{ params.as_of or (dag_run.run_after | ds) }}"
     tags=["csw", "transform"],
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "owner": "performance-team"},
     params={"as_of": None},
+    user_defined_macros=MACROS,
     doc_md=__doc__,
 )
 def transform__warehouse():
-    transform_step(AS_OF, outlets=[MARTS])
+    transform_task()
 
 
 transform__warehouse()

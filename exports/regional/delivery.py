@@ -1,9 +1,10 @@
 """Delivery of the regional return: the outbox is `<out>/regional/<la_code>/<period>/` (docs/specs/REGIONAL_RETURN.md),
-written atomically by `write_regional_return`; this module emails those files to the alliance and tells the
-performance team when a quarter's return was blocked. Both go through `foundation.mail` (the alerts' SMTP connection).
+written atomically by `write_regional_return`; this module emails those files to the alliance through
+`foundation.mail` (the alerts' SMTP connection). A blocked quarter is told to the performance team by the one
+blocking alert, `expectations.alerts.alert_blocked`.
 
 What goes to the alliance carries no value from the feeds: its text is the authority, the period, the file
-names and the suppression status read from the manifest. The failures listed in the team's alert stay inside.
+names and the suppression status read from the manifest.
 """
 
 from __future__ import annotations
@@ -46,29 +47,9 @@ def small_numbers(paths: Sequence[Path]) -> str:
     return f"Small numbers are NOT suppressed: {reason}"
 
 
-def blocked_mail(*, la_code: str, period: str, reason: str, failures: Sequence[str], to: Sequence[str]) -> Mail:
-    """The alert to the performance team: the return was not written, and why."""
-    text = (
-        f"The regional return {la_code} {period} was NOT written: {reason}\n\n"
-        "Nothing in the outbox changed. Fix the data (or the check), then re-run the quarter:\n"
-        f"  airflow dags test export__regional_return <the quarter's first day>, or csw export regional --period {period}\n"
-    )
-    if failures:
-        text += "\nBlocking failures:\n" + listing(failures)
-    return Mail(subject=f"[csw] Regional return {la_code} {period} blocked", text=text, to=tuple(to))
-
-
 def deliver(paths: Sequence[Path], settings: Settings, *, la_name: str, period: str) -> bool:
     """Email the return to `CSW_ALLIANCE_TO`; False (nothing sent) when no address is configured."""
     mail = return_mail(
         paths, la_name=la_name, la_code=settings.la_code, period=period, to=recipients(settings.alliance_to)
-    )
-    return send(mail, settings.smtp_conn_id, from_email=settings.smtp_from)
-
-
-def alert_blocked(settings: Settings, *, period: str, reason: str, failures: Sequence[str] = ()) -> bool:
-    """Email the performance team (`CSW_ALERT_TO`) that the return was blocked; False when no address is set."""
-    mail = blocked_mail(
-        la_code=settings.la_code, period=period, reason=reason, failures=failures, to=recipients(settings.alert_to)
     )
     return send(mail, settings.smtp_conn_id, from_email=settings.smtp_from)

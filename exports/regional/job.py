@@ -6,6 +6,7 @@ performance team when the gate or the export refuses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from foundation.settings import Settings
@@ -26,8 +27,8 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
     from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
-    try:
-        con = connect(settings, read_only=True)
+    try:  # read-write, as dbt's in-process connection: a DAG test runs the build in this process (DuckDB refuses a mix)
+        con = connect(settings)
     except Exception as exc:  # missing file, or a writer holds the DuckDB file
         return f"warehouse not readable yet ({exc})"
     try:
@@ -46,16 +47,16 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
     return None
 
 
-def gate(settings: Settings, period: str, *, progress: Progress = print) -> str:
-    """Run every data-quality check (results in `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
+def gate(settings: Settings, period: str, *, as_of: date | None = None, progress: Progress = print) -> str:
+    """Run every data-quality check as of `as_of` (default: the newest case_system extract date; results in
+    `dq`); raise ReturnBlocked, after alerting, on a blocking failure."""
     from expectations import check_warehouse
 
-    run = check_warehouse(settings, progress=progress)
+    run = check_warehouse(settings, as_of=as_of, progress=progress)
     progress(f"data quality run {run.run_id}: {run.status}, {run.checks_run} checks, {run.warnings} warnings")
     if run.status != "PASSED":
-        failures = [f"{f.suite}.{f.check_name}: {f.message}" for f in run.failures if f.severity == "blocking"]
         reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
-        _alert(settings, period, reason, failures, progress)
+        _alert(settings, period, reason, progress, run_id=run.run_id)
         raise ReturnBlocked(f"regional return {period} blocked: {reason}")
     return run.run_id
 
@@ -67,7 +68,7 @@ def write(settings: Settings, period: str, out: Path, *, progress: Progress = pr
     try:
         return export_return(settings, period, out, progress=progress)
     except ExportRefused as exc:
-        _alert(settings, period, exc.reason, [], progress)
+        _alert(settings, period, exc.reason, progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
 
 
@@ -101,17 +102,17 @@ def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress:
     return sent
 
 
-def _alert(settings: Settings, period: str, reason: str, failures: list[str], progress: Progress) -> None:
-    from exports.regional.delivery import alert_blocked
+def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, run_id: str | None = None) -> None:
+    """The one blocking alert (expectations.alerts): why, the check run's blocking failures, the Data Docs."""
+    from expectations.alerts import alert_blocked
 
-    sent = alert_blocked(settings, period=period, reason=reason, failures=failures)
-    progress(f"alert sent to {settings.alert_to}" if sent else "CSW_ALERT_TO is empty: no alert sent")
+    progress(alert_blocked(settings, reason=reason, period=period, run_id=run_id).reason)
 
 
 def _la_name(settings: Settings) -> str:
     from foundation.warehouse import connect, first_row
 
-    con = connect(settings, read_only=True)
+    con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
     try:
         row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = $1", [settings.la_code])
     finally:

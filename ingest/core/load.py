@@ -353,6 +353,46 @@ def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Set
     return _refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason, loaded_at=loaded_at)
 
 
+def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
+    """The landed files of `feed` a load takes: every one, or with `day` those a run for that day takes (dated
+    that day, or undated). A feed folder that is a symbolic link is itself the one entry (quarantined unread)."""
+    folder = landing / feed
+    if folder.is_symlink():
+        return [folder]
+    files = landed_files(folder)
+    return files if day is None else [p for p in files if extract_date_of(p, as_of=day) == day]
+
+
+def _load_feed_files(con: Connection, landing: Path, feed: str, settings: Settings, report: LoadReport, *,
+                     day: date | None, as_of: date | None, progress: Callable[[str], None] | None) -> None:
+    """The loader loop: each of `feed_files` in its own transaction (bad files quarantined, loaded ones skipped)."""
+    for path in feed_files(landing, feed, day):
+        if path == landing / feed:
+            outcome = refuse_linked_folder(con, path, feed, settings)
+        else:
+            outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress)
+        report.files.append(outcome)
+        if progress:
+            progress(outcome.line())
+
+
+def load_feed(
+    con: Connection,
+    landing: Path,
+    feed: str,
+    settings: Settings,
+    *,
+    day: date | None = None,
+    as_of: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Load one feed's new files under `landing` (with `day`: that day's, as an `ingest__<feed>` run does)."""
+    ensure_raw_layer(con)
+    report = LoadReport()
+    _load_feed_files(con, landing, feed, settings, report, day=day, as_of=as_of, progress=progress)
+    return report
+
+
 def load_landing(
     con: Connection,
     landing: Path,
@@ -370,14 +410,5 @@ def load_landing(
     ensure_raw_layer(con)
     report = LoadReport()
     for feed in feeds or list(FEEDS):
-        folder = landing / feed
-        if folder.is_symlink():
-            outcomes = [refuse_linked_folder(con, folder, feed, settings)]
-        else:
-            outcomes = (load_file(con, path, feed, settings, as_of=as_of, progress=progress)
-                        for path in landed_files(folder))
-        for outcome in outcomes:
-            report.files.append(outcome)
-            if progress:
-                progress(outcome.line())
+        _load_feed_files(con, landing, feed, settings, report, day=None, as_of=as_of, progress=progress)
     return report

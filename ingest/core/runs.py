@@ -13,16 +13,13 @@ from pathlib import Path
 
 from foundation.settings import Settings
 from foundation.warehouse import Connection, connect, first_row, warehouse_exists
-from ingest.core.load import LoadReport, ensure_raw_layer, extract_date_of, load_file, refuse_linked_folder
-from ingest.core.read import landed_files
+from ingest.core.load import LoadReport, feed_files, load_feed
 
 
 def files_for_day(landing: Path, feed: str, day: date) -> list[Path]:
     """The landed files of `feed` that a run for `day` loads (dated that day, or undated); a feed folder that
     is a symbolic link is itself the one entry, for `load_feed_day` to quarantine unread."""
-    if (landing / feed).is_symlink():
-        return [landing / feed]
-    return [p for p in landed_files(landing / feed) if extract_date_of(p, as_of=day) == day]
+    return feed_files(landing, feed, day)
 
 
 def load_feed_day(
@@ -30,17 +27,7 @@ def load_feed_day(
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load `files_for_day`, each in its own transaction (bad files quarantined, loaded ones skipped)."""
-    ensure_raw_layer(con)
-    report = LoadReport()
-    for path in files_for_day(landing, feed, day):
-        if path == landing / feed:
-            outcome = refuse_linked_folder(con, path, feed, settings)
-        else:
-            outcome = load_file(con, path, feed, settings, as_of=day, progress=progress)
-        report.files.append(outcome)
-        if progress:
-            progress(outcome.line())
-    return report
+    return load_feed(con, landing, feed, settings, day=day, progress=progress)
 
 
 class NoAsOfDate(ValueError):
@@ -61,9 +48,11 @@ def latest_extract_date(settings: Settings) -> date | None:
         con.close()
 
 
-def resolve_as_of(as_of: date | None, settings: Settings) -> date:
-    """`as_of` when given, else the newest case_system extract date; NoAsOfDate when there is neither."""
-    resolved = as_of or latest_extract_date(settings)
+def resolve_as_of(as_of: date | None, settings: Settings, *, run_date: date | None = None) -> date:
+    """The as-of date of a build or a check, the one rule for the command line and the DAGs: `as_of` when given,
+    else the run's date (an Airflow run's logical date, or the day it was triggered; the command line has
+    none), else the newest case_system extract date; NoAsOfDate when there is none of them."""
+    resolved = as_of or run_date or latest_extract_date(settings)
     if resolved is None:
         raise NoAsOfDate("no as-of date: pass --as-of YYYY-MM-DD or load a case_system extract first")
     return resolved

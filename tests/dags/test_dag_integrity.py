@@ -52,8 +52,12 @@ def test_dags_import_with_tags_retries_and_docs(airflow_home):
     assert {"csw", "pipeline"} <= set(dag["tags"])
     assert dag["doc"] and dag["catchup"] is False
     assert dag["max_active_tasks"] == 1  # DuckDB: one writer at a time
-    assert dag["tasks"] == {"ingest": 0, "transform": 0, "check": 0, "export": 2}
-    assert dag["upstream"] == {"ingest": [], "transform": ["ingest"], "check": ["transform"], "export": ["check"]}
+    loads = [f"load__{feed}" for feed in FEEDS]  # the demo chains the product's tasks (tests/dags/test_one_path.py)
+    assert dag["tasks"] == {**{load: 0 for load in loads}, "transform": 0, "marts_ready": 2, "quality_gate": 0,
+                            "write_return": 0, "deliver": 2}
+    assert dag["upstream"] == {**{load: loads[i - 1:i] for i, load in enumerate(loads)}, "transform": [loads[-1]],
+                               "marts_ready": ["transform"], "quality_gate": ["marts_ready"],
+                               "write_return": ["quality_gate"], "deliver": ["write_return"]}
 
 
 def test_server_target_renders_one_task_per_model(airflow_home):
@@ -65,7 +69,7 @@ def test_server_target_renders_one_task_per_model(airflow_home):
     models = [t for t in tasks if t.startswith("transform.") and t.endswith("_model_build")]
     assert len(models) >= 100
     assert "transform.fct_indicator_values_model_build" in tasks
-    leaves = dag["upstream"]["check"]  # the group's last tasks (models or detached multi-parent tests)
+    leaves = dag["upstream"]["marts_ready"]  # the group's last tasks (models or detached multi-parent tests)
     assert leaves and all(t.startswith("transform.") for t in leaves)
     assert dag["cosmos_load_method"] == {"transform": "dbt_manifest"}  # rendered from the manifest, no `dbt ls`
 

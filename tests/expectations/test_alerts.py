@@ -1,4 +1,4 @@
-"""Acknowledged warnings and the alert emails (csw.alerts), captured by a local SMTP server (aiosmtpd)."""
+"""Acknowledged warnings and the alert emails (expectations.alerts), captured by a local SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from csw.alerts import alert_blocking, data_docs_index, send_daily_digest
+from expectations.alerts import alert_blocked, data_docs_index, send_daily_digest
 from foundation.settings import get_settings
 from expectations import run_checks
 from expectations.acknowledgements import AcknowledgementRefused, acknowledge
@@ -34,13 +34,15 @@ def test_blocking_failure_alert_names_feed_count_file_keys_and_data_docs(
     run = run_checks(warehouse, as_of=as_of)
     assert run.blocking_failures == 1
 
-    outcome = alert_blocking(run.run_id, settings=alert_settings, con=warehouse)
+    outcome = alert_blocked(alert_settings, reason="1 blocking data quality check(s) failed", period="2024-25Q4",
+                            run_id=run.run_id, con=warehouse)
 
     assert outcome.sent and len(smtp_server) == 1
     message = smtp_server[0]
-    assert message["Subject"] == ("[csw] Data quality: 1 blocking failure in case_system - regional return stopped")
+    assert message["Subject"] == "[csw] Regional return 841 2024-25Q4 blocked: 1 blocking failure in case_system"
     assert message["X-Envelope-To"] == TEAM
     body = _body(message)
+    assert "The regional return 841 2024-25Q4 was NOT written: 1 blocking data quality check(s) failed" in body
     assert "Blocking failures (1):" in body
     assert "raw.case_system__ssd_person: 2 rows have the same pers_person_id as another row" in body
     assert "ssd_person.csv, rows 2, 4" in body  # the file and its rows
@@ -55,9 +57,20 @@ def test_blocking_failure_alert_names_feed_count_file_keys_and_data_docs(
 
 def test_no_alert_without_blocking_failures_or_recipients(warehouse, as_of, settings, smtp_server):
     run = run_checks(warehouse, as_of=as_of)
-    assert "no blocking failures" in alert_blocking(run.run_id, settings=settings, con=warehouse).reason
+    assert "CSW_ALERT_TO is empty" in alert_blocked(settings, reason="r", run_id=run.run_id, con=warehouse).reason
     assert "CSW_ALERT_TO is empty" in send_daily_digest(settings=settings, con=warehouse).reason
     assert smtp_server == []
+
+
+def test_blocked_return_without_a_check_run_still_alerts_and_says_so(warehouse, alert_settings, smtp_server):
+    outcome = alert_blocked(alert_settings, reason="no data quality run recorded in dq.runs", period="2024-25Q4",
+                            con=warehouse)
+    assert outcome.sent
+    [message] = smtp_server
+    assert message["Subject"] == "[csw] Regional return 841 2024-25Q4 blocked"
+    body = _body(message)
+    assert "was NOT written: no data quality run recorded in dq.runs" in body and "No check run in dq.runs" in body
+    assert warehouse.execute("select count(*) from dq.alerts").fetchall() == [(0,)]
 
 
 def test_daily_digest_sends_only_new_unacknowledged_warnings(

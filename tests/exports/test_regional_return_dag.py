@@ -149,6 +149,6 @@ def test_blocking_defect_fails_the_run_alerts_and_leaves_the_outbox(demo, smtp_s
     assert code != 0 and "regional return 2024-25Q4 blocked" in log, log[-5000:]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     [alert] = smtp_server
-    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked"
+    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked: 1 blocking failure in case_system"
     body = next(alert.iter_parts()).get_content()
     assert "expect_column_values_to_be_unique(pers_person_id)" in body

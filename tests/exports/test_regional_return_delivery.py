@@ -57,11 +57,17 @@ def test_refused_quarter_alerts_the_team_and_leaves_the_outbox_untouched(file_wa
 
     assert outbox_bytes(files.folder) == before
     assert sorted(p.name for p in (out / "regional" / LA).iterdir()) == [PERIOD]  # no temporary folder left
-    [alert] = smtp_server
-    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked"
+    [alert] = smtp_server  # the one blocking alert (expectations.alerts): the check run's failures, Data Docs
+    assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked: 1 blocking failure in case_system"
     assert alert["X-Envelope-To"] == "performance@example.org"
     body = next(alert.iter_parts()).get_content()
-    assert "was NOT written" in body and "unique_episode_id" in body and "Nothing in the outbox changed" in body
+    assert "was NOT written" in body and "Nothing in the outbox changed" in body
+    assert "Blocking failures (1):" in body and "raw_case_system__cla_episodes / unique_episode_id" in body
+    assert "Data Docs" in body and "Check run: run-3" in body
+    con = duckdb.connect(str(file_warehouse), read_only=True)
+    alerted = con.execute("select run_id, kind, check_name from dq.alerts").fetchall()
+    con.close()
+    assert alerted == [("run-3", "blocking", "unique_episode_id")]  # recorded, as the digest's alerts are
 
 
 def test_marts_missing_reason_names_what_the_sensor_waits_for(file_warehouse):

@@ -1,8 +1,10 @@
 """Data quality alerts to the performance team (`CSW_ALERT_TO`), by email through `foundation.mail`.
 
 Two kinds, each read from what `csw check` stored in `dq.check_results`:
-- **blocking**: sent when a check run has blocking failures (the export is refused). Every blocking failure
-  of the run is listed; the run's new warnings ride along so nothing waits a day.
+- **blocking** (`alert_blocked`, the one alert of a stopped regional return): sent when the gate's check run
+  has blocking failures, or the export refuses the quarter (a failed or stale gate, small numbers shown
+  without a reason). It says why nothing was written and lists every blocking failure of the check run; the
+  run's new warnings ride along so nothing waits a day.
 - **digest** (daily, `dq__daily_digest` DAG or `csw dq digest`): the warnings of the newest run that are
   not acknowledged (`dq.acknowledgements`) and have not been alerted since the check last passed.
 
@@ -107,6 +109,8 @@ def _body(intro: str, sections: list[tuple[str, list[Failing]]], docs: Path, run
 
 
 def _record(con: Connection, run_id: str, kind: str, failing: list[Failing], to: tuple[str, ...]) -> None:
+    if not failing:  # a refusal with no failing check (e.g. no check run yet): nothing to record
+        return
     sent_at = datetime.now(timezone.utc).replace(tzinfo=None)
     rows = [(run_id, kind, f.suite, f.check_name, sent_at, ", ".join(to)) for f in failing]
     write_frame(con, "dq.alerts", pd.DataFrame(rows, columns=["run_id", "kind", "suite", "check_name", "sent_at",
@@ -122,32 +126,31 @@ def _deliver(con: Connection, settings: Settings, run_id: str, kind: str, mail: 
     return AlertOutcome(True, f"{mail.subject}: sent to {', '.join(mail.to)}", mail)
 
 
-def alert_blocking(run_id: str | None = None, *, settings: Settings | None = None,
-                   con: Connection | None = None) -> AlertOutcome:
-    """Email the blocking failures of a check run (default: the newest) with its new warnings."""
+def alert_blocked(settings: Settings, *, reason: str, period: str | None = None, run_id: str | None = None,
+                  con: Connection | None = None) -> AlertOutcome:
+    """Email the team that the regional return (of `period`, when known) was not written and why: `reason`,
+    then the blocking failures of the check run `run_id` (default: the newest) and its new warnings."""
     from expectations import store
 
-    settings = settings or get_settings()
     own = con is None
     con = con or connect(settings)
     try:
         store.ensure_tables(con)
         run_id = run_id or _latest_run_id(con)
-        if run_id is None:
-            return AlertOutcome(False, "no check run in dq.runs: run `csw check` first")
-        blocking = _failing(con, run_id, "blocking", new_only=False)
-        if not blocking:
-            return AlertOutcome(False, f"run {run_id} has no blocking failures: nothing to alert")
-        warnings = _failing(con, run_id, "warning", new_only=True)
-        subject = (f"[csw] Data quality: {_plural(len(blocking), 'blocking failure')} in {_feeds(blocking)} "
-                   "- regional return stopped")
-        intro = (f"The data quality checks of run {run_id} found {_plural(len(blocking), 'blocking failure')}. "
-                 "Nothing leaves the warehouse (the regional return is not written) until they are fixed "
-                 "and the checks run again.")
-        text = _body(intro, [("Blocking failures", blocking), ("New warnings", warnings)],
-                     data_docs_index(settings), run_id)
+        blocking = _failing(con, run_id, "blocking", new_only=False) if run_id else []
+        warnings = _failing(con, run_id, "warning", new_only=True) if run_id else []
+        which = f"{settings.la_code} {period}" if period else settings.la_code
+        subject = f"[csw] Regional return {which} blocked" + (
+            f": {_plural(len(blocking), 'blocking failure')} in {_feeds(blocking)}" if blocking else "")
+        rerun = (f"airflow dags test export__regional_return <the quarter's first day>, or csw export regional "
+                 f"--period {period}" if period else "csw check, then csw export regional --period <quarter>")
+        intro = (f"The regional return {which} was NOT written: {reason}\n\n"
+                 f"Nothing in the outbox changed. Fix the data (or the check), then run it again:\n  {rerun}")
+        sections = [("Blocking failures", blocking), ("New warnings", warnings)]
+        text = (_body(intro, sections, data_docs_index(settings), run_id) if run_id
+                else intro + "\n\nNo check run in dq.runs yet: run `csw check`.")
         mail = Mail(subject=subject, text=text, to=recipients(settings.alert_to))
-        return _deliver(con, settings, run_id, BLOCKING, mail, blocking + warnings)
+        return _deliver(con, settings, run_id or "", BLOCKING, mail, blocking + warnings)
     finally:
         if own:
             con.close()

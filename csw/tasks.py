@@ -1,0 +1,204 @@
+"""The Airflow tasks of the job, one factory each: the product DAGs and the demo DAG chain these and nothing else.
+
+- `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`
+- `transform__warehouse`: `transform_task()` (Cosmos, csw/transform.py)
+- `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`
+- `csw_pipeline` (the demo `make run` drives): `load_feed_task(feed, every_file=True)` for every feed, then the
+  same transform, marts_ready, quality_gate, write_return and deliver tasks.
+
+What a task works on comes from its run, the same way in every DAG:
+- the landing folder: param `landing`, else `CSW_LANDING`, else `demo/landing`;
+- the as-of date: param `as_of`, else the run's date (csw.dbt.run_as_of; the dbt vars use the same rule);
+- the quarter of the return: param `period`, else the run's data interval when it is one financial quarter
+  (the export's timetable), else the last complete quarter on the as-of date.
+
+Heavy imports stay inside the task bodies (DAG parsing imports this module).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import PokeReturnValue, get_current_context, task
+
+from csw.assets import MARTS, REGIONAL_RETURN, feed_alias
+from foundation.settings import PROJECT_ROOT
+
+WAIT_HOURS = 20  # a day's files arrive within this long of the day's start, or the ingest run is skipped
+
+
+def _run() -> tuple[Any, Any]:
+    """(context, settings) of the running task."""
+    from foundation.settings import get_settings
+
+    return get_current_context(), get_settings()
+
+
+def _landing(context) -> Path:
+    return Path(context["params"].get("landing") or os.environ.get("CSW_LANDING", PROJECT_ROOT / "demo" / "landing"))
+
+
+def _as_of(context, settings):
+    from csw.dbt import run_as_of
+
+    return run_as_of(context["params"], context["dag_run"], settings)
+
+
+def _period(context, settings) -> str:
+    """The return's quarter: param `period`, else the data interval when it is one quarter, else the last
+    complete quarter on the run's as-of date."""
+    from foundation.periods import Quarter, last_complete_quarter
+
+    if context["params"].get("period"):
+        return context["params"]["period"]
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is not None and end is not None:
+        quarter = Quarter.containing(start.date())
+        if start.date() == quarter.start and end.date() == quarter.end + timedelta(days=1):
+            return quarter.label
+    return last_complete_quarter(_as_of(context, settings)).label
+
+
+def _out(context, settings) -> Path:
+    return Path(context["params"].get("out") or settings.output_dir)
+
+
+def wait_for_files_task(feed: str):
+    """Sensor: done once a file for the run's date (or an undated file) is in the feed's landing folder."""
+
+    @task.sensor(task_id="wait_for_files", mode="reschedule", poke_interval=600, timeout=WAIT_HOURS * 3600,
+                 soft_fail=True, retries=0)
+    def wait_for_files() -> bool:
+        """True once a file for this run's date (or an undated file) is in the feed's landing folder."""
+        from ingest.core.runs import files_for_day
+
+        context, settings = _run()
+        landing, day = _landing(context), _as_of(context, settings)
+        found = files_for_day(landing, feed, day)
+        print(f"{len(found)} {feed} file(s) for {day} in {landing / feed}")
+        return bool(found)
+
+    return wait_for_files()
+
+
+def load_feed_task(feed: str, *, every_file: bool = False):
+    """Load the feed's files of the run's date (with `every_file`: every new file of the feed, as the demo
+    does) through `ingest.core.load.load_feed`, and emit an Asset event for each raw table that got a batch."""
+
+    @task(task_id="load" if not every_file else f"load__{feed}", outlets=[feed_alias(feed)], retries=0)
+    def load() -> dict:
+        """Load the feed's files; emit an Asset event for each raw table that received a batch."""
+        from csw.assets import raw_asset
+        from csw.cli import print_load_report
+        from foundation.warehouse import connect
+        from ingest.core.load import load_feed
+
+        context, settings = _run()
+        landing, day = _landing(context), _as_of(context, settings)
+        print(settings.secret_line())
+        settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret fails the task before any file moves
+        con = connect(settings)
+        try:
+            report = load_feed(con, landing, feed, settings, day=None if every_file else day, as_of=day,
+                               progress=print)
+        finally:
+            con.close()
+        print_load_report(report)
+        rows: dict[str, int] = {}
+        for f in report.files:
+            if f.outcome == "loaded" and f.table:
+                rows[f.table] = rows.get(f.table, 0) + f.rows
+        events = context["outlet_events"][feed_alias(feed)]
+        for table, count in rows.items():
+            events.add(raw_asset(table), extra={"rows": count, "date": str(day)})
+        return {"loaded": report.count("loaded"), "duplicate": report.count("duplicate"),
+                "quarantined": report.count("quarantined"), "tables": sorted(rows)}
+
+    return load()
+
+
+def transform_task():
+    """dbt build through Cosmos (csw/transform.py) as of the run's as-of date; marks the marts Asset updated.
+    The DAG passes `user_defined_macros=csw.dbt.MACROS` (the as-of template calls `run_as_of`)."""
+    from csw.transform import transform_step  # Cosmos: only DAGs that build import it
+
+    return transform_step(outlets=[MARTS])
+
+
+def marts_ready_task():
+    """Sensor: done when the marts hold the return's quarter; otherwise says what is missing and pokes later."""
+
+    @task.sensor(task_id="marts_ready", poke_interval=timedelta(minutes=30), timeout=timedelta(days=2),
+                 mode="reschedule", inlets=[MARTS])
+    def marts_ready() -> PokeReturnValue:
+        """Done when the marts hold the quarter; otherwise says what is missing and pokes again later."""
+        from exports.regional.job import marts_missing_reason
+
+        context, settings = _run()
+        period = _period(context, settings)
+        reason = marts_missing_reason(settings, period)
+        print(f"marts ready for {period}" if reason is None else f"waiting: {reason}")
+        return PokeReturnValue(is_done=reason is None, xcom_value=period)
+
+    return marts_ready()
+
+
+def quality_gate_task():
+    """Every data-quality check as of param `as_of` (else the newest extract date: exports.regional.job.gate);
+    a blocking failure alerts the performance team and fails the run."""
+
+    @task(task_id="quality_gate", retries=0)
+    def quality_gate() -> str:
+        """Every data-quality check; a blocking failure alerts the performance team and fails the run."""
+        from datetime import date
+
+        from airflow.exceptions import AirflowFailException
+
+        from exports.regional.job import ReturnBlocked, gate
+
+        context, settings = _run()
+        given = context["params"].get("as_of")
+        try:
+            return gate(settings, _period(context, settings), as_of=date.fromisoformat(given) if given else None)
+        except ReturnBlocked as exc:
+            raise AirflowFailException(str(exc)) from None
+
+    return quality_gate()
+
+
+def write_return_task():
+    """The quarter's three files, swapped into the outbox in one rename (exports.regional.job.write: only after
+    a passed gate that nothing was loaded or built since); marks the return Asset updated."""
+
+    @task(task_id="write_return", retries=0, outlets=[REGIONAL_RETURN])
+    def write_return() -> list[str]:
+        """The quarter's three files, swapped into the outbox in one rename."""
+        from airflow.exceptions import AirflowFailException
+
+        from exports.regional.job import ReturnBlocked, write
+
+        context, settings = _run()
+        try:
+            files = write(settings, _period(context, settings), _out(context, settings))
+        except ReturnBlocked as exc:
+            raise AirflowFailException(str(exc)) from None
+        return [str(p) for p in files.paths]
+
+    return write_return()
+
+
+def deliver_task(paths):
+    """Email the written files (`paths`, the write task's result) to the alliance (`CSW_ALLIANCE_TO`)."""
+
+    @task(task_id="deliver")
+    def deliver(paths: list[str]) -> bool:
+        """Email the outbox files to the alliance (`CSW_ALLIANCE_TO`), when configured."""
+        from exports.regional.job import deliver as send_return
+
+        context, settings = _run()
+        return send_return(settings, _period(context, settings), [Path(p) for p in paths])
+
+    return deliver(paths)
