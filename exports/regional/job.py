@@ -27,6 +27,8 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
     from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
+    if settings.target == "duckdb" and not settings.warehouse.exists():  # never create an empty file by asking
+        return f"warehouse {settings.warehouse} not built yet"
     try:  # read-write, as dbt's in-process connection: a DAG test runs the build in this process (DuckDB refuses a mix)
         con = connect(settings)
     except Exception as exc:  # missing file, or a writer holds the DuckDB file

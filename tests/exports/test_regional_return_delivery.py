@@ -76,3 +76,10 @@ def test_marts_missing_reason_names_what_the_sensor_waits_for(file_warehouse):
     assert job.marts_missing_reason(settings, "2025-26Q1") == (
         f"marts hold no 2025-26Q1 values for LA {LA} (built before 2025-06-30?)"
     )
+
+
+def test_marts_missing_reason_never_creates_a_warehouse_file(tmp_path, monkeypatch):
+    absent = tmp_path / "none" / "csw.duckdb"
+    monkeypatch.setenv("CSW_WAREHOUSE", str(absent))
+    assert job.marts_missing_reason(settings_now(), PERIOD) == f"warehouse {absent} not built yet"
+    assert not absent.exists() and not absent.parent.exists()
