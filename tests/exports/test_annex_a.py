@@ -333,3 +333,13 @@ def test_period_and_age_arithmetic():
     assert age_on(date(2012, 2, 29), None, date(2025, 3, 1)) == 13
     assert age_on(None, date(2025, 5, 1), AS_OF) == -1
     assert age_on(None, None, AS_OF) is None
+
+
+def test_the_docs_list_every_column_left_empty():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "statutory" / "annex_a.md").read_text(encoding="utf-8")
+    for annex_list in load_lists():
+        if annex_list.query is None:
+            assert f"| {annex_list.number} {annex_list.title} | every column" in text
+            continue
+        for heading, _ in annex_list.unfilled():
+            assert f"| {annex_list.number} {annex_list.title} | {heading} |" in text
