@@ -68,7 +68,7 @@ TABLES = {
                                                "legal_status_code varchar, start_date date, end_date date",
     "staging.stg_case_system__cla_placements": "placement_id varchar, child_key varchar, cla_id varchar, "
                                                "start_date date, end_date date, placement_type_code varchar, "
-                                               "placement_provider_code varchar, distance_miles double, "
+                                               "placement_provider_code varchar, distance_miles double precision, "
                                                "change_reason_code varchar",
     "staging.stg_case_system__cla_health_checks": "health_check_id varchar, child_key varchar, "
                                                   "health_check_type_code varchar, health_check_date date, "
@@ -159,12 +159,10 @@ ROWS = {
 }
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    base = tmp_path_factory.mktemp("annex_a")
-    con = duckdb.connect(str(base / "warehouse.duckdb"))
+def fill(con) -> None:
+    """The hand-made warehouse, in plain SQL both engines read (tests/server runs it on Postgres too)."""
     for schema in ("raw", "staging", "intermediate"):
-        con.execute(f"create schema {schema}")
+        con.execute(f"create schema if not exists {schema}")
     for table, columns in TABLES.items():
         con.execute(f"create table {table} ({columns})")
     for key, person_id, sex, ethnicity, born, expected in PEOPLE:
@@ -173,7 +171,15 @@ def written(tmp_path_factory):
                     [key, sex, ethnicity, born, expected])
     for table, rows in ROWS.items():
         marks = ", ".join(f"${i}" for i in range(1, len(rows[0]) + 1))
-        con.executemany(f"insert into {table} values ({marks})", rows)
+        for row in rows:
+            con.execute(f"insert into {table} values ({marks})", list(row))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    base = tmp_path_factory.mktemp("annex_a")
+    con = duckdb.connect(str(base / "warehouse.duckdb"))
+    fill(con)
     files = write_annex_a(con, as_of=AS_OF, out_dir=base / "out", la_code=LA, generated_at=STAMP)
     workbook = load_workbook(files.workbook)
     yield con, files, workbook
