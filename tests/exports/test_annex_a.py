@@ -99,6 +99,9 @@ PEOPLE = [
     ("key-b", "P2", "F", "NOBT", D("2015-03-31"), None),  # 10 on the as-of date: the birthday itself
     ("key-c", "P3", "U", "XXXX", None, D("2025-05-01")),  # unborn: age -1; an unknown ethnicity code as held
     ("key-d", "P4", "F", "WBRI", D("2008-06-15"), None),  # 16
+    ("key-e", "P5", "M", "WBRI", D("2004-05-05"), None),  # 20: a care leaver
+    ("key-f", "P6", "M", "WBRI", D("1998-01-01"), None),  # 27: past leaving care support
+    ("key-g", "P7", "F", "WBRI", D("2005-01-01"), None),
 ]
 ROWS = {
     "staging.stg_case_system__disabilities": [("DIS1", "key-b", "AUT"), ("DIS2", "key-d", "NONE")],
@@ -152,6 +155,44 @@ ROWS = {
         ("M2", "key-d", D("2025-01-05"), D("2025-01-05"), "A", False, False),
     ],
     "intermediate.int_health_assessments_completed": [("H1", "key-d", "IHA", D("2024-12-01"))],
+    "staging.stg_case_system__early_help_episodes": [
+        ("EH1", "key-b", D("2024-09-30"), D("2024-12-01"), None, None),  # started the day before, ended: out
+        ("EH2", "key-b", D("2024-10-01"), D("2025-05-01"), None, None),  # ends after the as-of date: end empty
+        ("EH3", "key-c", D("2023-05-01"), None, None, None),  # open on the as-of date
+    ],
+    "staging.stg_case_system__assessments": [
+        ("A1", "key-b", None, D("2024-09-15"), D("2024-10-01"), False, True),  # authorised in the period
+        ("A2", "key-b", None, D("2024-03-01"), D("2024-09-30"), False, True),  # authorised the day before: out
+        ("A3", "key-b", None, D("2025-03-01"), D("2025-04-10"), True, None),  # authorised after the as-of date
+    ],
+    "staging.stg_case_system__s47_enquiries": [
+        ("S0", "key-d", None, D("2024-06-01"), D("2024-06-20"), True),  # before the period; counted in 12 months
+        ("S1", "key-d", None, D("2024-10-20"), D("2024-11-01"), False),
+        ("S2", "key-d", None, D("2025-02-01"), D("2025-02-20"), True),  # no further action, no ICPC
+        ("S3", "key-d", None, D("2025-03-25"), None, None),  # open: no decision yet
+    ],
+    "staging.stg_case_system__initial_cp_conferences": [
+        ("IC1", "key-d", "S1", None, D("2024-11-04"), False, True, "CP1"),
+    ],
+    "staging.stg_case_system__care_leavers": [
+        ("CL1", "key-e", "FORMER_RELEVANT", "YES", D("2024-01-01"), "D", True, "F2", D("2024-01-10")),
+        ("CL2", "key-e", "FORMER_RELEVANT", "NO", D("2025-02-01"), "S", False, "G5", D("2025-04-05")),
+        ("CL3", "key-e", "FORMER_RELEVANT", "YES", D("2025-05-01"), "U", True, "F1", None),  # after the date
+        ("CL4", "key-f", "FORMER_RELEVANT", "YES", D("2025-01-01"), "U", True, "F1", None),  # aged 27
+        ("CL5", "key-g", "FORMER_RELEVANT", "DIED", D("2025-01-01"), None, None, None, None),
+    ],
+    "staging.stg_case_system__immigration_statuses": [
+        ("IS1", "key-e", "UASC", D("2019-06-01"), D("2022-05-05")),  # formerly UASC
+    ],
+    "staging.stg_case_system__permanence": [
+        # adopted on the first day of the 12 months: in
+        ("PM1", "key-b", "CLA9", D("2023-06-01"), D("2023-09-01"), D("2024-02-01"), D("2024-03-01"),
+         D("2024-04-01"), "ADOPTION", None),
+        # decision reversed the day before the 12 months: out
+        ("PM2", "key-a", "CLA8", D("2022-01-01"), None, None, None, None, None, D("2024-03-31")),
+        # waiting: the placement order comes after the as-of date, so it is not shown
+        ("PM3", "key-d", "CLA1", D("2025-01-10"), D("2025-04-15"), None, None, None, None, None),
+    ],
     "staging.stg_case_system__cla_health_checks": [
         ("HC1", "key-d", "DENTAL", D("2025-01-20"), "COMPLETED"),
         ("HC2", "key-d", "RHA", D("2025-03-01"), "DNA"),  # not completed: not a health assessment
@@ -213,6 +254,56 @@ def test_list_3_counts_referrals_in_the_12_months_before_the_latest(written):
          "Safeguarding Team 1", None],
         ["P1", "a) Male", "a) WBRI", datetime(2015, 4, 1), 9, datetime(2025, 1, 15), "g) 3A: Health services",
          "a) Yes", 2, "Safeguarding Team 1", None],
+    ]
+
+
+def test_list_2_takes_episodes_started_in_the_period_or_open_on_the_date(written):
+    _, _, workbook = written
+    assert sheet_rows(workbook, "List 2") == [
+        ["P3", "c) Not stated/recorded", "XXXX", None, -1, datetime(2023, 5, 1), None, None],
+        ["P2", "b) Female", "t) NOBT", datetime(2015, 3, 31), 10, datetime(2024, 10, 1), None, None],
+    ]
+
+
+def test_list_4_shows_authorisation_only_when_known_on_the_date(written):
+    _, _, workbook = written
+    assert sheet_rows(workbook, "List 4") == [
+        ["P2", "b) Female", "t) NOBT", datetime(2015, 3, 31), 10, "a) Yes", datetime(2024, 9, 15), "a) Yes",
+         datetime(2024, 10, 1), "a) Yes", None, None],
+        ["P2", "b) Female", "t) NOBT", datetime(2015, 3, 31), 10, "a) Yes", datetime(2025, 3, 1), None, None, None,
+         None, None],
+    ]
+
+
+def test_list_5_counts_enquiries_and_conferences_before_the_latest_enquiry(written):
+    _, _, workbook = written
+    # Latest enquiry by the date: S3 (2025-03-25); S0, S1, S2 started in the 12 months up to it; IC1 was held in
+    # the 12 months before it. S0 is before the period, so not a row.
+    child = ["P4", "b) Female", "a) WBRI", datetime(2008, 6, 15), 16, "b) No"]
+    assert sheet_rows(workbook, "List 5") == [
+        child + [datetime(2024, 10, 20), "b) No", datetime(2024, 11, 4), "a) Yes", 3, 1, "Children in Care Team", None],
+        child + [datetime(2025, 2, 1), "a) Yes", None, None, 3, 1, "Children in Care Team", None],
+        child + [datetime(2025, 3, 25), None, None, None, 3, 1, "Children in Care Team", None],
+    ]
+
+
+def test_list_9_takes_each_care_leavers_latest_record_known_on_the_date(written):
+    _, _, workbook = written
+    # CL3 is after the date; P6 is 27 and P7 died: not listed. The pathway review of 2025-04-05 is not known yet.
+    assert sheet_rows(workbook, "List 9") == [
+        ["P5", "a) Male", "a) WBRI", datetime(2004, 5, 5), 20, "a) Yes", "c) Unknown", None, None, None,
+         "b) Former relevant child", None, "b) No", datetime(2025, 2, 1), "S: No fixed abode/homeless",
+         "b) Unsuitable", "G5: Not in education, employment or training - other"],
+    ]
+
+
+def test_list_10_takes_the_12_months_from_their_first_day(written):
+    _, _, workbook = written
+    assert sheet_rows(workbook, "List 10") == [
+        ["P2", None, "b) Female", "t) NOBT", datetime(2015, 3, 31), 10, "a) Yes", None, datetime(2023, 6, 1),
+         datetime(2023, 9, 1), datetime(2024, 2, 1), datetime(2024, 3, 1), datetime(2024, 4, 1), None, None, None],
+        ["P4", "FAM9", "b) Female", "a) WBRI", datetime(2008, 6, 15), 16, "b) No", datetime(2024, 11, 4),
+         datetime(2025, 1, 10), None, None, None, None, None, None, None],
     ]
 
 
@@ -286,7 +377,7 @@ def test_every_sheet_has_its_headings_and_lists_without_source_are_empty(written
     # column counts of the LIIA Annex A schema the headings come from
     assert [len(a.columns) for a in lists] == [7, 8, 11, 12, 14, 14, 17, 34, 17, 16, 19]
     assert workbook["List 11"].max_row == 1
-    assert files.rows == {1: 3, 2: 0, 3: 2, 4: 0, 5: 0, 6: 2, 7: 1, 8: 1, 9: 0, 10: 0, 11: 0}
+    assert files.rows == {1: 3, 2: 2, 3: 2, 4: 2, 5: 3, 6: 2, 7: 1, 8: 1, 9: 1, 10: 2, 11: 0}
 
 
 def test_notes_sheet_and_manifest_name_the_columns_left_empty(written):
@@ -299,7 +390,7 @@ def test_notes_sheet_and_manifest_name_the_columns_left_empty(written):
     assert (11, "(every column)") in empty
     period_rows = {r[0]: (r[3], r[4], r[5]) for r in notes if isinstance(r[0], int) and isinstance(r[5], int)}
     assert period_rows[1] == (datetime(2024, 10, 1), datetime(2025, 3, 31), 3)
-    assert period_rows[10] == (datetime(2024, 4, 1), datetime(2025, 3, 31), 0)
+    assert period_rows[10] == (datetime(2024, 4, 1), datetime(2025, 3, 31), 2)
 
     manifest = json.loads(files.manifest.read_text())
     assert manifest["files"] == [{"name": files.workbook.name, "sha256": sha256_of(files.workbook),
