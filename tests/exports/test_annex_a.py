@@ -105,7 +105,9 @@ PEOPLE = [
 ]
 ROWS = {
     "staging.stg_case_system__disabilities": [("DIS1", "key-b", "AUT"), ("DIS2", "key-d", "NONE")],
-    "staging.stg_case_system__departments": [("T1", "Safeguarding Team 1", None), ("T2", "Children in Care Team", None)],
+    "staging.stg_case_system__departments": [
+        ("T1", "Safeguarding Team 1", None), ("T2", "Children in Care Team", None),
+    ],
     "staging.stg_case_system__involvements": [
         ("I1", "W1", "key-a", D("2024-01-01"), D("2025-03-31"), "T2"),  # ends on the as-of date: not open at it
         ("I2", "W2", "key-a", D("2023-06-01"), None, "T1"),
@@ -361,8 +363,8 @@ def test_list_8_one_row_per_child_from_the_latest_episode(written):
     assert values["Was the child offered a Return Interview after their last missing episode (Y/N)?"] == "a) Yes"
     assert values["Did the child accept a Return Interview after their last missing episode (Y/N)?"] == "b) No"
     assert values["Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"] == "b) No"
-    assert values["Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)"] \
-        == "b) No"
+    repeat = "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)"
+    assert values[repeat] == "b) No"
     for empty in ("What is the permanence plan for this child?", "Placement postcode", "URN of Placement",
                   "LA of Placement", "Allocated Worker"):
         assert values[empty] is None
@@ -384,7 +386,8 @@ def test_notes_sheet_and_manifest_name_the_columns_left_empty(written):
     _, files, workbook = written
     notes = [row for row in workbook["Notes"].iter_rows(values_only=True)]
     assert ("As-of date (date of inspection)", datetime(2025, 3, 31)) == notes[2][:2]
-    empty = [(r[0], r[1]) for r in notes if isinstance(r[0], int) and isinstance(r[2], str) and r[1] != "List 1"]
+    table = notes.index(("List", "Column", "Left empty because", None, None, None, None))
+    empty = [(r[0], r[1]) for r in notes[table + 1:] if r[0] is not None]
     assert (8, "Date of Last IRO Visit / Contact to the Child") in empty
     assert (2, "Organisation completing assessment") in empty
     assert (11, "(every column)") in empty
@@ -440,3 +443,14 @@ def test_the_docs_list_every_column_left_empty():
             continue
         for heading, _ in annex_list.unfilled():
             assert f"| {annex_list.number} {annex_list.title} | {heading} |" in text
+
+
+def test_the_command_line_refuses_a_warehouse_without_the_ssd_in_one_line(settings, capsys):
+    from csw.cli import main
+
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.connect(str(settings.warehouse)).close()
+    assert main(["export", "annex-a", "--as-of", "2025-03-31"]) == 1
+    assert capsys.readouterr().err == ("csw: staging.stg_case_system__persons does not exist: load and build a "
+                                       "case_system extract first (`csw run`)\n")
+    assert not (settings.output_dir / "annex_a").exists()

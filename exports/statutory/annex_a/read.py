@@ -16,7 +16,11 @@ from exports.errors import ExportRefused
 from exports.statutory.annex_a.spec import AnnexList, window_start
 
 # Every list query reads these three dates as `params` (prepended here; the files start after it).
-PARAMS = "with params as (select cast($1 as date) as as_of, cast($2 as date) as period_start, cast($3 as date) as year_start)\n"
+PARAMS = (
+    "with params as (\n"
+    "    select cast($1 as date) as as_of, cast($2 as date) as period_start, cast($3 as date) as year_start\n"
+    ")\n"
+)
 REQUIRED = (("staging", "stg_case_system__persons"), ("raw", "_child_keys"))
 
 
@@ -49,7 +53,8 @@ def read_children(con: Connection, *, la_code: str, as_of: date) -> dict[str, Ch
     involvement open at the as-of date (the latest-starting one if several)."""
     for schema, table in REQUIRED:
         if not table_exists(con, schema, table):
-            raise ExportRefused(f"{schema}.{table} does not exist: load and build a case_system extract first (`csw run`)")
+            raise ExportRefused(
+                f"{schema}.{table} does not exist: load and build a case_system extract first (`csw run`)")
     rows = con.execute(
         """
         with disabilities as (
@@ -72,7 +77,9 @@ def read_children(con: Connection, *, la_code: str, as_of: date) -> dict[str, Ch
                 and (involvements.end_date is null or involvements.end_date > cast($2 as date))
         ),
         families as (
-            select child_key, min(family_id) as family_id from staging.stg_case_system__family_members group by child_key
+            select child_key, min(family_id) as family_id
+            from staging.stg_case_system__family_members
+            group by child_key
         )
         select
             keys.child_key,

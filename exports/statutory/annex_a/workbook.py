@@ -74,7 +74,8 @@ def _notes(ws, facts: Facts, sheets: list[tuple[AnnexList, list[list[Any]]]]) ->
     for r, values in enumerate(lines, start=1):
         for c, value in enumerate(values, start=1):
             if value is not None:
-                put(ws, r, c, value, DATE_FORMAT if isinstance(value, date) and not isinstance(value, datetime) else None)
+                is_day = isinstance(value, date) and not isinstance(value, datetime)
+                put(ws, r, c, value, DATE_FORMAT if is_day else None)
                 if r - 1 in heads:
                     ws.cell(row=r, column=c).font = bold
     fit_columns(ws, wrap_wider_than=60)
