@@ -394,11 +394,14 @@ def test_notes_sheet_and_manifest_name_the_columns_left_empty(written):
     period_rows = {r[0]: (r[3], r[4], r[5]) for r in notes if isinstance(r[0], int) and isinstance(r[5], int)}
     assert period_rows[1] == (datetime(2024, 10, 1), datetime(2025, 3, 31), 3)
     assert period_rows[10] == (datetime(2024, 4, 1), datetime(2025, 3, 31), 2)
+    assert period_rows[9] == (None, datetime(2025, 3, 31), 1)  # care leavers: the as-of date only
 
     manifest = json.loads(files.manifest.read_text())
     assert manifest["files"] == [{"name": files.workbook.name, "sha256": sha256_of(files.workbook),
                                   "bytes": files.workbook.stat().st_size}]
     assert manifest["as_of"] == "2025-03-31" and manifest["generated_at"] == "2025-04-01T09:00:00Z"
+    assert [(e["period_start"], e["period_end"]) for e in manifest["lists"]][7:10] == [
+        ("2024-10-01", "2025-03-31"), (None, "2025-03-31"), ("2024-04-01", "2025-03-31")]
     assert manifest["lists"][7]["columns_left_empty"] == [
         "What is the permanence plan for this child?", "Date of Last IRO Visit / Contact to the Child",
         "Placement postcode", "URN of Placement", "Placement Location", "LA of Placement", "Allocated Worker",

@@ -41,7 +41,7 @@ def read_rows(con: Connection, annex_list: AnnexList, as_of: date) -> list[dict[
     sql = annex_list.sql()
     if sql is None:
         return []
-    params = [as_of, window_start(as_of, annex_list.period_months), window_start(as_of, 12)]
+    params = [as_of, annex_list.period_start(as_of) or as_of, window_start(as_of, 12)]
     cursor = con.execute(PARAMS + sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -33,10 +33,13 @@ class AnnexList:
     sheet: str
     title: str
     scope: str
-    period_months: int
+    period_months: int | None  # None: the list is the position on the as-of date only
     query: str | None  # SQL file in sql/; None: the SSD has no source for the list
     columns: tuple[Column, ...]
     unfilled_reason: str | None = None
+
+    def period_start(self, as_of: date) -> date | None:
+        return window_start(as_of, self.period_months) if self.period_months else None
 
     def sql(self) -> str | None:
         return (HERE / "sql" / self.query).read_text(encoding="utf-8") if self.query else None

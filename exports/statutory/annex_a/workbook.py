@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from exports.statutory.annex_a.spec import AnnexList, window_start
+from exports.statutory.annex_a.spec import AnnexList
 from exports.xlsx import fit_columns, put, write_header
 
 DATE_FORMAT = "dd/mm/yyyy"  # as Ofsted's template shows dates
@@ -62,7 +62,7 @@ def _notes(ws, facts: Facts, sheets: list[tuple[AnnexList, list[list[Any]]]]) ->
     heads = {0, len(lines) - 1}
     for annex_list, rows in sheets:
         lines.append([annex_list.number, annex_list.sheet, annex_list.title,
-                      window_start(facts.as_of, annex_list.period_months), facts.as_of, len(rows), annex_list.scope])
+                      annex_list.period_start(facts.as_of), facts.as_of, len(rows), annex_list.scope])
     lines += [[], ["List", "Column", "Left empty because"]]
     heads.add(len(lines) - 1)
     for annex_list, _ in sheets:

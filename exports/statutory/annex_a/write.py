@@ -20,7 +20,7 @@ from foundation.warehouse import Connection
 from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
 from exports.statutory.annex_a.read import Child, read_children, read_rows
-from exports.statutory.annex_a.spec import AnnexList, Column, age_on, load_codes, load_lists, window_start
+from exports.statutory.annex_a.spec import AnnexList, Column, age_on, load_codes, load_lists
 from exports.statutory.annex_a.workbook import Facts, build_workbook
 from exports.xlsx import workbook_bytes
 
@@ -131,7 +131,7 @@ def _manifest(folder: Path, name: str, facts: Facts, sheets: list[tuple[AnnexLis
                 "number": annex_list.number,
                 "sheet": annex_list.sheet,
                 "title": annex_list.title,
-                "period_start": window_start(facts.as_of, annex_list.period_months).isoformat(),
+                "period_start": _iso(annex_list.period_start(facts.as_of)),
                 "period_end": facts.as_of.isoformat(),
                 "rows": len(rows),
                 "columns_left_empty": [heading for heading, _ in annex_list.unfilled()],
@@ -140,6 +140,10 @@ def _manifest(folder: Path, name: str, facts: Facts, sheets: list[tuple[AnnexLis
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _utc(moment: datetime) -> datetime:
