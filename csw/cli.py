@@ -191,6 +191,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_annex_a(args: argparse.Namespace) -> int:
+    from exports.statutory.annex_a import export_annex_a
+
+    settings = get_settings()
+    files = export_annex_a(settings, args.as_of, Path(args.out) if args.out else settings.output_dir)
+    for path in files.paths:
+        _say(f"wrote {path}")
+    _say("rows: " + ", ".join(f"list {number} {rows}" for number, rows in files.rows.items()))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from csw.pipeline import build, check, export_regional, ingest
     from foundation.periods import last_complete_quarter
@@ -287,6 +298,11 @@ def parser() -> argparse.ArgumentParser:
                                     "printed on the cover sheet and in manifest.json")
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
+
+    annex = esub.add_parser("annex-a", help="Ofsted's Annex A workbook (lists 1-11) for the date of inspection")
+    annex.add_argument("--as-of", type=_date, required=True, help="the date of inspection (YYYY-MM-DD)")
+    annex.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to annex_a/<la>/<date>/")
+    annex.set_defaults(func=cmd_export_annex_a)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
     run.add_argument("--landing", required=True)

@@ -1,0 +1,1 @@
+"""Statutory returns written from the warehouse: each return has its own subpackage."""
