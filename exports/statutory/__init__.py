@@ -1,0 +1,1 @@
+"""The statutory returns written from the warehouse for the DfE and Ofsted (one subpackage each)."""
