@@ -25,6 +25,9 @@ SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 ADOPTED = frozenset({"E11", "E12"})
 WITH_CURRENT_FOSTER_CARER = {"A3": 1, "A5": 1, "A4": 0, "A6": 0}  # placed for adoption with / not with them
 SOCIAL_WORKER_TITLE = "social worker"  # an involvement counts when the professional's job title names one
+NOT_IN_TOUCH = frozenset({"NO", "REFU", "NREQ"})  # no activity or accommodation recorded is then "0"
+NO_LONGER_A_CARE_LEAVER = frozenset({"DIED", "RHOM"})  # activity and accommodation are then always "0"
+DIED_IN_CARE = "E2"
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,8 @@ def _split_period(child_key: str, cla_id: str, ssd: list[Row], statuses: list[Ro
 
 def build_tables(inputs: Inputs, window: Window, names: Iterable[str]) -> dict[str, list[Row]]:
     """The year's tables named in `names` (the year's spec), header last: it lists every child the others do."""
-    episodes = [e for e in split_episodes(inputs) if window.overlaps(e.start, e.end)]
-    context = _Context(inputs, window, episodes)
+    every_episode = split_episodes(inputs)
+    context = _Context(inputs, window, every_episode)
     wanted = list(names)
     tables = {name: BUILDERS[name](context) for name in wanted if name != "header"}
     if "header" in wanted:
@@ -135,12 +138,16 @@ def build_tables(inputs: Inputs, window: Window, names: Iterable[str]) -> dict[s
 
 
 class _Context:
-    def __init__(self, inputs: Inputs, window: Window, episodes: list[Episode]):
+    def __init__(self, inputs: Inputs, window: Window, every_episode: list[Episode]):
         self.inputs = inputs
         self.window = window
-        self.episodes = episodes
+        self.every_episode = every_episode  # every period of care, for "was this child looked after on day D"
+        self.episodes = [e for e in every_episode if window.overlaps(e.start, e.end)]  # the year's
+        episodes = self.episodes
         self.persons = {p["child_key"]: p for p in inputs.persons}
         self.children = {e.child_key for e in episodes}
+        self.short_breaks_only = self.children - {
+            e.child_key for e in episodes if e.legal_status not in SHORT_BREAK_STATUSES}
 
     def dob(self, child_key: str) -> date | None:
         return self.persons.get(child_key, {}).get("birth_date")
@@ -168,7 +175,8 @@ def _reviews(c: _Context) -> list[Row]:
         {"CHILD": child_of_period[r["cla_id"]], "DOB": c.dob(child_of_period[r["cla_id"]]),
          "REVIEW": r["review_date"], "REVIEW_CODE": r["participation_code"]}
         for r in c.inputs.reviews
-        if r["cla_id"] in child_of_period and not r["is_cancelled"] and c.window.holds(r["review_date"])
+        if r["cla_id"] in child_of_period and child_of_period[r["cla_id"]] not in c.short_breaks_only
+        and not r["is_cancelled"] and c.window.holds(r["review_date"])
     ]
     return sorted(rows, key=lambda r: (r["CHILD"], r["REVIEW"]))
 
@@ -207,9 +215,10 @@ def _oc2(c: _Context) -> list[Row]:
                         "child_key")
     rows = []
     for key in cohort:
-        age = c.age_at_end(key)
+        age, dob = c.age_at_end(key), c.dob(key)
         latest_sdq = max(sdq.get(key, []), key=lambda r: (r["completed_date"], r["sdq_score_id"]), default=None)
-        sdq_age = age is not None and 4 <= age <= 16
+        # an SDQ for children aged 4 to 16 at some time in the year (4th birthday by its end, 17th not before its start)
+        sdq_age = dob is not None and _birthday(dob, 4) <= w.end and _birthday(dob, 17) >= w.start
         types = {r["health_check_type_code"] for r in checks.get(key, [])}
         latest_imms = max(immunisations.get(key, []), key=lambda r: r["status_date"], default=None)
         problems = misuse.get(key, [])
@@ -218,9 +227,9 @@ def _oc2(c: _Context) -> list[Row]:
             "SDQ_SCORE": latest_sdq["sdq_score"] if latest_sdq and sdq_age else None,
             "SDQ_REASON": latest_sdq["sdq_reason_code"] if latest_sdq and sdq_age else None,
             "CONVICTED": _flag(convictions.get(key)) if age is not None and age >= 10 else None,
-            "HEALTH_CHECK": _flag(types & {"IHA", "RHA"}),
             "IMMUNISATIONS": _flag(latest_imms and latest_imms["is_immunisations_up_to_date"]),
             "TEETH_CHECK": _flag("DENTAL" in types),
+            "HEALTH_ASSESSMENT": _flag(types & {"IHA", "RHA"}),
             "SUBSTANCE_MISUSE": _flag(problems),
             "INTERVENTION_RECEIVED": _flag(any(p["is_intervention_received"] for p in problems)) if problems else None,
         })
@@ -228,12 +237,20 @@ def _oc2(c: _Context) -> list[Row]:
 
 
 def _oc3(c: _Context) -> list[Row]:
-    """Care leavers whose 17th to 21st birthday falls in the year: their status around that birthday."""
+    """Care leavers whose 17th to 21st birthday falls in the year: their status around that birthday.
+
+    Not those looked after on that birthday, even if they left care that day (not yet care leavers), nor those
+    who died in care."""
     records = _by(c.inputs.care_leavers, "child_key")
+    in_care: dict[str, list[Episode]] = defaultdict(list)
+    for e in c.every_episode:
+        in_care[e.child_key].append(e)
     rows = []
     for key in sorted(records):
         birthday = next((b for age in range(17, 22) if c.window.holds(b := _birthday(c.dob(key), age))), None)
-        if birthday is None:
+        episodes = in_care.get(key, [])
+        if birthday is None or any(e.start <= birthday and (e.end is None or e.end >= birthday) for e in episodes) \
+                or any(e.rec == DIED_IN_CARE for e in episodes):
             continue
         ordered = sorted(records[key], key=lambda r: (r["latest_contact_date"] or date.min, r["care_leaver_record_id"]))
         by_then = [r for r in ordered if r["latest_contact_date"] and r["latest_contact_date"] <= _months_after(birthday, 1)]
@@ -242,8 +259,13 @@ def _oc3(c: _Context) -> list[Row]:
         suitable = record["is_accommodation_suitable"]
         if accommodation and suitable is not None:
             accommodation = accommodation + ("1" if suitable else "2")
+        activity = record["activity_code"]
+        if record["in_touch_code"] in NOT_IN_TOUCH:
+            activity, accommodation = activity or "0", accommodation or "0"
+        elif record["in_touch_code"] in NO_LONGER_A_CARE_LEAVER:
+            activity, accommodation = "0", "0"
         rows.append({"CHILD": key, "DOB": c.dob(key), "IN_TOUCH": record["in_touch_code"],
-                     "ACTIV": record["activity_code"], "ACCOM": accommodation})
+                     "ACTIV": activity, "ACCOM": accommodation})
     return rows
 
 
@@ -322,7 +344,7 @@ def _header(c: _Context, children: set[str]) -> list[Row]:
     rows = []
     for key in sorted(children):
         person = c.persons.get(key, {})
-        girl = person.get("sex_code") == "F"
+        girl = person.get("sex_code") == "F" and key in c.children and key not in c.short_breaks_only
         births = [b for b in babies.get(key, []) if b is not None]
         rows.append({
             "CHILD": key, "SEX": person.get("sex_code"), "DOB": person.get("birth_date"),
