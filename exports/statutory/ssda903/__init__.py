@@ -5,6 +5,6 @@ specification (`years/<year>.yaml`) and a manifest; docs/statutory/ssda903.md de
 """
 
 from exports.statutory.ssda903.spec import available_years, load_year
-from exports.statutory.ssda903.write import Ssda903Files, write_ssda903
+from exports.statutory.ssda903.write import Ssda903Files, export_ssda903, write_ssda903
 
-__all__ = ["Ssda903Files", "available_years", "load_year", "write_ssda903"]
+__all__ = ["Ssda903Files", "available_years", "export_ssda903", "load_year", "write_ssda903"]

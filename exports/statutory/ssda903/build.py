@@ -252,9 +252,12 @@ def _oc3(c: _Context) -> list[Row]:
         if birthday is None or any(e.start <= birthday and (e.end is None or e.end >= birthday) for e in episodes) \
                 or any(e.rec == DIED_IN_CARE for e in episodes):
             continue
-        ordered = sorted(records[key], key=lambda r: (r["latest_contact_date"] or date.min, r["care_leaver_record_id"]))
-        by_then = [r for r in ordered if r["latest_contact_date"] and r["latest_contact_date"] <= _months_after(birthday, 1)]
-        record = by_then[-1] if by_then else ordered[0]
+        known = sorted((r for r in records[key] if r["latest_contact_date"] and r["latest_contact_date"] <= c.window.end),
+                       key=lambda r: (r["latest_contact_date"], r["care_leaver_record_id"]))
+        if not known:  # no contact recorded by the year end
+            continue
+        by_then = [r for r in known if r["latest_contact_date"] <= _months_after(birthday, 1)]
+        record = by_then[-1] if by_then else known[0]
         accommodation = record["accommodation_code"]
         suitable = record["is_accommodation_suitable"]
         if accommodation and suitable is not None:

@@ -62,6 +62,7 @@ def load_year(year: str) -> YearSpec:
     if not path.is_file():
         raise ExportRefused(f"no SSDA903 specification for {year}: the years there are {', '.join(available_years())}")
     document = _read(path)
+    _check_strings(document, path.name)
     spec = YearSpec(
         year=str(document["year"]),
         start=document["start"],
@@ -89,9 +90,14 @@ def _check(spec: YearSpec, path: Path) -> None:
         unknown = [c for c in columns if c not in sources[table]]
         if unknown:
             raise ValueError(f"{name}: {table} columns {unknown} are not in columns.yaml")
-    for column, values in [*spec.codes.items(), *((c, [*m, *m.values()]) for c, m in spec.recode.items())]:
+
+
+def _check_strings(document: dict, name: str) -> None:
+    """Every code a string: YAML reads an unquoted YES or NO as a boolean and 01 as a number."""
+    recode = document.get("recode") or {}
+    for column, values in [*(document.get("codes") or {}).items(), *((c, [*m, *m.values()]) for c, m in recode.items())]:
         odd = [v for v in values if not isinstance(v, str)]
-        if odd:  # YAML reads an unquoted YES/NO as a boolean and 01 as a number
+        if odd:
             raise ValueError(f"{name}: {column} codes {odd!r} must be quoted strings")
 
 

@@ -27,7 +27,8 @@ from exports.files import replacing_folder, sha256_of
 from exports.statutory.ssda903.build import TABLES, Window, build_tables
 from exports.statutory.ssda903.read import Row, child_ids, read_inputs
 from exports.statutory.ssda903.spec import YearSpec, load_year, unfilled_columns
-from foundation.warehouse import Connection
+from foundation.settings import Settings
+from foundation.warehouse import Connection, connect
 
 MANIFEST_NAME = "manifest.json"
 DATE_FORMAT = "%d/%m/%Y"
@@ -138,3 +139,12 @@ def _manifest(folder: Path, spec: YearSpec, la_code: str, tables: dict[str, list
         "codes_outside_year_list": outside,
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def export_ssda903(settings: Settings, year: str, out_dir: Path) -> Ssda903Files:
+    """`csw export ssda903`: open the warehouse read-only and write `year` for the settings' authority."""
+    con = connect(settings, read_only=True)
+    try:
+        return write_ssda903(con, year=year, out_dir=out_dir, la_code=settings.la_code)
+    finally:
+        con.close()
