@@ -41,10 +41,10 @@ def status(key, code, start, end=None):
             "start_date": D(start), "end_date": D(end) if end else None}
 
 
-def placement(key, cla_id, placement_id, type_code, start, end=None, provider="PR1", change_reason=None):
+def placement(key, cla_id, placement_id, type_code, start, end=None, provider="PR1", change_reason=None, urn=None):
     return {"placement_id": placement_id, "child_key": key, "cla_id": cla_id, "start_date": D(start),
             "end_date": D(end) if end else None, "placement_type_code": type_code,
-            "placement_provider_code": provider, "change_reason_code": change_reason}
+            "placement_provider_code": provider, "placement_urn": urn, "change_reason_code": change_reason}
 
 
 def episodes_of(inputs: Inputs) -> list[tuple]:
@@ -59,7 +59,7 @@ CHANGE_MID_PLACEMENT = Inputs(
     cla_episodes=[ssd_episode("k1", "CLA1", "2024-05-01")],
     legal_statuses=[status("k1", "C1", "2024-05-01", "2024-07-10"), status("k1", "C2", "2024-07-10")],
     placements=[placement("k1", "CLA1", "PL1", "U4", "2024-05-01", "2024-10-02", change_reason="CARPL"),
-                placement("k1", "CLA1", "PL2", "K2", "2024-10-02", provider="PR4")],
+                placement("k1", "CLA1", "PL2", "K2", "2024-10-02", provider="PR4", urn="SC588006")],
 )
 
 
@@ -79,7 +79,7 @@ def test_the_episodes_file_writes_the_split_as_the_dfe_reads_it():
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
         "P000123,01/05/2024,S,C1,N1,U4,PR1,10/07/2024,X1,,,,",
         "P000123,10/07/2024,L,C2,N1,U4,PR1,02/10/2024,X1,CARPL,,,",
-        "P000123,02/10/2024,P,C2,N1,K2,PR4,,,,,,",
+        "P000123,02/10/2024,P,C2,N1,K2,PR4,,,,,,SC588006",  # the children's home's Ofsted URN
     ]
     assert outside == {}
 
@@ -269,7 +269,7 @@ def test_header_lists_every_child_of_the_other_tables_with_motherhood_for_girls_
 def test_every_column_without_an_ssd_source_is_on_the_docs_page():
     page = (ROOT / "docs" / "statutory" / "ssda903.md").read_text()
     unfilled = unfilled_columns()
-    assert unfilled["episodes"] == ["HOME_POST", "PL_POST", "URN"]
+    assert unfilled["episodes"] == ["HOME_POST", "PL_POST"]
     assert unfilled["ad1"] == ["NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
     for table, columns in unfilled.items():
         for column in columns:
@@ -325,7 +325,7 @@ def test_one_file_per_table_with_the_dfes_columns_the_authoritys_ids_and_a_manif
     assert manifest["collection_year"] == "2024-25" and manifest["generated_at"] == "2025-04-20T09:00:00Z"
     assert {f["name"]: f["sha256"] for f in manifest["files"]} == {
         f"{t}.csv": sha256_of(folder / f"{t}.csv") for t in spec.tables}
-    assert manifest["columns_without_ssd_source"]["episodes"] == ["HOME_POST", "PL_POST", "URN"]
+    assert manifest["columns_without_ssd_source"]["episodes"] == ["HOME_POST", "PL_POST"]
     assert manifest["codes_outside_year_list"] == {}
 
 

@@ -58,6 +58,7 @@ class Episode:
     placement_id: str | None
     place: str | None
     place_provider: str | None
+    urn: str | None
     rec: str | None
     reason_place_change: str | None
     period_start: date  # the period of care's first day
@@ -117,6 +118,7 @@ def _split_period(child_key: str, cla_id: str, ssd: list[Row], statuses: list[Ro
             placement_id=_id(placement),
             place=placement["placement_type_code"] if placement else None,
             place_provider=placement["placement_provider_code"] if placement else None,
+            urn=placement.get("placement_urn") if placement else None,
             rec="X1" if following else (last_ssd["ceased_reason_code"] if period_end is not None else None),
             reason_place_change=placement["change_reason_code"] if placement and next_changes_placement else None,
             period_start=period_start,
@@ -161,7 +163,7 @@ def _episodes(c: _Context) -> list[Row]:
     return [
         {
             "CHILD": e.child_key, "DECOM": e.start, "RNE": e.rne, "LS": e.legal_status, "CIN": e.need,
-            "PLACE": e.place, "PLACE_PROVIDER": e.place_provider, "DEC": w.until_end(e.end),
+            "PLACE": e.place, "PLACE_PROVIDER": e.place_provider, "URN": e.urn, "DEC": w.until_end(e.end),
             "REC": e.rec if w.until_end(e.end) else None,
             "REASON_PLACE_CHANGE": e.reason_place_change if w.until_end(e.end) else None,
         }

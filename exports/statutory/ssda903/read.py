@@ -23,7 +23,7 @@ QUERIES: dict[str, str] = {
                     "ceased_reason_code from {s}cla_episodes",
     "legal_statuses": "select legal_status_id, child_key, legal_status_code, start_date, end_date from {s}legal_statuses",
     "placements": "select placement_id, child_key, cla_id, start_date, end_date, placement_type_code, "
-                  "placement_provider_code, change_reason_code from {s}cla_placements",
+                  "placement_provider_code, placement_urn, change_reason_code from {s}cla_placements",
     "reviews": "select cla_review_id, cla_id, review_date, is_cancelled, participation_code from {s}cla_reviews",
     "missing": "select missing_episode_id, child_key, start_date, end_date, missing_type_code from {s}missing_episodes",
     "care_leavers": "select care_leaver_record_id, child_key, latest_contact_date, in_touch_code, activity_code, "
