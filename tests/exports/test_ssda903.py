@@ -346,3 +346,22 @@ def test_an_unbuilt_warehouse_is_refused_with_the_reason(tmp_path):
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     with pytest.raises(ExportRefused, match=r"the SSD staging models are not built \(persons, cla_episodes"):
         write_ssda903(con, year="2024-25", out_dir=tmp_path, la_code="841")
+
+
+def test_the_command_line_writes_the_year_and_says_what_is_outside_its_code_lists(small_warehouse, tmp_path,
+                                                                                   monkeypatch, capsys):
+    from csw.cli import main
+
+    small_warehouse.execute("update staging.stg_case_system__cla_episodes set primary_need_code = 'N9'")
+    path = small_warehouse.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    small_warehouse.close()
+    monkeypatch.setenv("CSW_WAREHOUSE", path)
+    monkeypatch.setenv("CSW_LA_CODE", "841")
+    assert main(["export", "ssda903", "--year", "2024-25", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    folder = tmp_path / "out" / "ssda903" / "841" / "2024-25"
+    assert f"wrote {folder / 'episodes.csv'} (3 rows)" in out
+    assert f"wrote {folder / 'manifest.json'}" in out
+    assert "outside the 2024-25 code list: episodes.CIN N9 (3)" in out
+    assert main(["export", "ssda903", "--year", "2021-22", "--out", str(tmp_path / "out")]) == 1
+    assert "no SSDA903 specification for 2021-22: the years there are 2023-24, 2024-25" in capsys.readouterr().err
