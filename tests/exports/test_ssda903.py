@@ -227,8 +227,9 @@ def test_oc3_takes_care_leavers_at_their_birthday_not_those_in_care_on_it():
 
     inputs = Inputs(
         persons=[person("left", dob="2005-09-01"), person("stayed", dob="2006-10-01"), person("lost", dob="2004-05-05"),
-                 person("late", dob="2006-01-01")],
-        cla_episodes=[ssd_episode("left", "A", "2019-01-01", "2023-09-01", "E8"),
+                 person("late", dob="2006-01-01"), person("came", dob="2007-06-16")],
+        cla_episodes=[ssd_episode("came", "C", "2024-09-20", "2025-02-23", "E4B"),  # first looked after at 17
+                      ssd_episode("left", "A", "2019-01-01", "2023-09-01", "E8"),
                       ssd_episode("stayed", "B", "2019-01-01", "2024-10-01", "E8")],  # left care on the 18th birthday
         legal_statuses=[status("left", "C2", "2019-01-01"), status("stayed", "C2", "2019-01-01")],
         placements=[placement("left", "A", "P1", "U4", "2019-01-01"), placement("stayed", "B", "P2", "U4", "2019-01-01")],
@@ -237,12 +238,14 @@ def test_oc3_takes_care_leavers_at_their_birthday_not_those_in_care_on_it():
                       leaver("left", "r3", "2024-11-01", "NO", None, None, None),  # after: not this year's
                       leaver("stayed", "r4", "2024-10-02", "YES", "F1", "B", True),
                       leaver("lost", "r5", "2024-04-20", "NO", None, None, None),
-                      leaver("late", "r6", "2025-04-02", "YES", "F1", "B", True)],
+                      leaver("late", "r6", "2025-04-02", "YES", "F1", "B", True),
+                      leaver("came", "r7", "2025-03-01", "NREQ", "F2", "B", True)],
     )
     rows = build_tables(inputs, YEAR, ["oc3"])["oc3"]
     # left: 19 on 1 Sep 2024, the record of 20 Sep (within a month) counts; stayed: 18 on 1 Oct 2024, the day
     # they left care, so not yet a care leaver; lost: 20 on 5 May 2024, not in touch, so activity and
-    # accommodation are "0"; late: 19 on 1 Jan 2025 but first heard of after the year end
+    # accommodation are "0"; late: 19 on 1 Jan 2025 but first heard of after the year end; came: 17 on 16 June
+    # 2024, looked after from September to February, so not a care leaver on the birthday
     assert rows == [
         {"CHILD": "left", "DOB": D("2005-09-01"), "IN_TOUCH": "YES", "ACTIV": "G5", "ACCOM": "D1"},
         {"CHILD": "lost", "DOB": D("2004-05-05"), "IN_TOUCH": "NO", "ACTIV": "0", "ACCOM": "0"},

@@ -241,8 +241,8 @@ def _oc2(c: _Context) -> list[Row]:
 def _oc3(c: _Context) -> list[Row]:
     """Care leavers whose 17th to 21st birthday falls in the year: their status around that birthday.
 
-    Not those looked after on that birthday, even if they left care that day (not yet care leavers), nor those
-    who died in care."""
+    Not those looked after on that birthday or after it (leaving care that day, or starting to be looked after
+    later: not care leavers at the birthday), nor those who died in care."""
     records = _by(c.inputs.care_leavers, "child_key")
     in_care: dict[str, list[Episode]] = defaultdict(list)
     for e in c.every_episode:
@@ -251,7 +251,7 @@ def _oc3(c: _Context) -> list[Row]:
     for key in sorted(records):
         birthday = next((b for age in range(17, 22) if c.window.holds(b := _birthday(c.dob(key), age))), None)
         episodes = in_care.get(key, [])
-        if birthday is None or any(e.start <= birthday and (e.end is None or e.end >= birthday) for e in episodes) \
+        if birthday is None or any(e.start <= c.window.end and (e.end is None or e.end >= birthday) for e in episodes) \
                 or any(e.rec == DIED_IN_CARE for e in episodes):
             continue
         known = sorted((r for r in records[key] if r["latest_contact_date"] and r["latest_contact_date"] <= c.window.end),
