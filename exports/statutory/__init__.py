@@ -1,1 +1,1 @@
-"""The statutory returns written from the warehouse for the DfE and Ofsted (one subpackage each)."""
+"""Statutory returns written from the warehouse: each return has its own subpackage."""
