@@ -178,6 +178,19 @@ def _suppression(args: argparse.Namespace):
     return Suppression() if args.suppress else Suppression.off(args.reason)
 
 
+def cmd_export_ssda903(args: argparse.Namespace) -> int:
+    from exports.statutory.ssda903 import export_ssda903
+
+    out = Path(args.out) if args.out else get_settings().output_dir
+    files = export_ssda903(get_settings(), args.year, out)
+    for name, path in files.files.items():
+        _say(f"wrote {path} ({files.rows[name]:,} rows)")
+    _say(f"wrote {files.manifest}")
+    for column, counts in files.codes_outside_year_list.items():
+        _say(f"outside the {args.year} code list: {column} " + ", ".join(f"{v} ({n})" for v, n in counts.items()))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from csw.pipeline import export_regional
 
@@ -285,6 +298,10 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="export files")
     esub = e.add_subparsers(dest="consumer", required=True)
+    s903 = esub.add_parser("ssda903", help="the DfE's SSDA903 return (children looked after) for a collection year")
+    s903.add_argument("--year", required=True, help="collection year, e.g. 2024-25 (exports/statutory/ssda903/years/)")
+    s903.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to <out>/ssda903/<la_code>/<year>/")
+    s903.set_defaults(func=cmd_export_ssda903)
     r = esub.add_parser("regional", help="the quarterly regional return")
     r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
     r.add_argument("--out")

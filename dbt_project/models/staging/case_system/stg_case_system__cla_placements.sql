@@ -17,6 +17,7 @@ renamed as (
         {{ to_code('clap_cla_placement_type') }} as placement_type_code,
         {{ to_code('clap_cla_placement_provider') }} as placement_provider_code,
         clap_cla_placement_distance as distance_miles,
+        nullif(trim(clap_cla_placement_urn), '') as placement_urn,
         {{ to_code('clap_cla_placement_change_reason') }} as change_reason_code
 
     from source
