@@ -1,0 +1,1 @@
+"""Statutory returns written from the warehouse for the DfE and Ofsted (one subpackage each)."""
