@@ -191,6 +191,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_cin(args: argparse.Namespace) -> int:
+    from exports.statutory.cin import export_census
+
+    settings = get_settings()
+    out = Path(args.out) if args.out else settings.output_dir
+    files = export_census(settings, args.year, out, serial_no=args.serial)
+    for path in files.paths:
+        _say(f"wrote {path}")
+    _say("CIN census: " + ", ".join(f"{name} {n}" for name, n in files.counts.items()))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from csw.pipeline import build, check, export_regional, ingest
     from foundation.periods import last_complete_quarter
@@ -287,6 +299,12 @@ def parser() -> argparse.ArgumentParser:
                                     "printed on the cover sheet and in manifest.json")
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
+
+    cin = esub.add_parser("cin", help="the DfE's children in need census XML for a collection year")
+    cin.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
+    cin.add_argument("--out", help="outbox folder (default CSW_OUTPUT); the file goes in cin/<LA>/<year>/")
+    cin.add_argument("--serial", type=int, default=1, help="the file's <SerialNo> (default 1)")
+    cin.set_defaults(func=cmd_export_cin)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
     run.add_argument("--landing", required=True)
