@@ -212,6 +212,15 @@ def cmd_export_annex_a(args: argparse.Namespace) -> int:
     for path in files.paths:
         _say(f"wrote {path}")
     _say("rows: " + ", ".join(f"list {number} {rows}" for number, rows in files.rows.items()))
+def cmd_export_cin(args: argparse.Namespace) -> int:
+    from exports.statutory.cin import export_census
+
+    settings = get_settings()
+    out = Path(args.out) if args.out else settings.output_dir
+    files = export_census(settings, args.year, out, serial_no=args.serial)
+    for path in files.paths:
+        _say(f"wrote {path}")
+    _say("CIN census: " + ", ".join(f"{name} {n}" for name, n in files.counts.items()))
     return 0
 
 
@@ -320,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
     annex.add_argument("--as-of", type=_date, required=True, help="the date of inspection (YYYY-MM-DD)")
     annex.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to annex_a/<la>/<date>/")
     annex.set_defaults(func=cmd_export_annex_a)
+    cin = esub.add_parser("cin", help="the DfE's children in need census XML for a collection year")
+    cin.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
+    cin.add_argument("--out", help="outbox folder (default CSW_OUTPUT); the file goes in cin/<LA>/<year>/")
+    cin.add_argument("--serial", type=int, default=1, help="the file's <SerialNo> (default 1)")
+    cin.set_defaults(func=cmd_export_cin)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
     run.add_argument("--landing", required=True)

@@ -1,1 +1,1 @@
-"""Statutory returns written from the warehouse: each return has its own subpackage."""
+"""Statutory returns written from the warehouse for the DfE and Ofsted (one subpackage each)."""
