@@ -191,6 +191,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """`csw validate ssda903|cin`: the published DfE validator on a statutory return (csw/validate.py)."""
+    from csw.validate import validate
+    from expectations.dfe_validators.runner import ValidatorError
+
+    try:
+        done = validate(args.return_name, args.year, args.dir or args.file)
+    except ValidatorError as exc:
+        print(f"csw: {exc}", file=sys.stderr)
+        return 1
+    run = done.run
+    errors = sum(f.severity == "error" for f in run.findings)
+    _say(f"{run.return_name} {run.year}: {len(run.findings)} findings ({errors} errors, "
+         f"{len(run.findings) - errors} queries) on {len({f.child_id for f in run.findings})} children, "
+         f"{len(run.return_level)} return-level; ruleset {run.ruleset} ({run.rules_in_registry} rules"
+         + (f", {len(run.failed_rules)} could not run: {' '.join(run.failed_rules)}" if run.failed_rules else "")
+         + f"); validator {run.validator_seconds:.1f} s, total {run.total_seconds:.1f} s")
+    if run.findings:
+        _say(_table([(code, severity, n) for code, severity, n in run.counts()], ("rule", "class", "findings")))
+    _say(f"stored in dq.dfe_findings (run {run.run_id}); error report by team: {done.report}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from csw.pipeline import build, check, export_regional, ingest
     from foundation.periods import last_complete_quarter
@@ -287,6 +310,15 @@ def parser() -> argparse.ArgumentParser:
                                     "printed on the cover sheet and in manifest.json")
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
+
+    v = sub.add_parser("validate", help="run the DfE's published validator (Data to Insight) on a statutory return")
+    v.add_argument("return_name", choices=("ssda903", "cin"), metavar="{ssda903,cin}")
+    v.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
+    given = v.add_mutually_exclusive_group()
+    given.add_argument("--dir", type=Path, help="folder of the 903 CSVs (or holding the one CIN XML); default: the "
+                       "newest export of that year in $CSW_OUTPUT/statutory/<return>/")
+    given.add_argument("--file", type=Path, help="the CIN census XML (or one 903 CSV)")
+    v.set_defaults(func=cmd_validate)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
     run.add_argument("--landing", required=True)

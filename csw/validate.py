@@ -1,0 +1,77 @@
+"""`csw validate ssda903|cin --year Y`: run Data to Insight's DfE validator on a statutory return, store its
+findings in `dq`, write the per-team error report. The Airflow task (`csw.tasks`) runs the same steps in the
+validators' venv through ExternalPythonOperator and stores with `store_validation` here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from expectations.dfe_validators.runner import (
+    DEFAULT_TIMEOUT_SECONDS,
+    ValidationRun,
+    ValidatorError,
+    check_year,
+    run_validator,
+)
+from expectations.dfe_validators.store import read_findings, write_validation
+from exports.dfe_error_report import ReportFacts, report_rows, teams_for, write_error_report, year_end
+from foundation.settings import Settings, get_settings
+from foundation.warehouse import connect, transaction
+
+
+@dataclass(frozen=True)
+class Validation:
+    run: ValidationRun
+    report: Path
+
+
+def statutory_outbox(settings: Settings, return_name: str) -> Path:
+    """Where `csw export <return>` publishes: $CSW_OUTPUT/statutory/<return>/."""
+    return settings.output_dir / "statutory" / return_name
+
+
+def latest_export(settings: Settings, return_name: str, year: str) -> Path:
+    """The newest published export of that return and year: the most recently written folder (or, for the CIN
+    census, XML file) in the outbox whose name holds the year; dot-names (a write in progress) are skipped.
+    The one place `csw validate` and the DAG look for their default input."""
+    base = statutory_outbox(settings, return_name)
+    candidates = [p for p in (base.iterdir() if base.is_dir() else []) if not p.name.startswith(".") and year in p.name
+                  and (p.is_dir() or p.suffix.lower() == ".xml")]
+    if not candidates:
+        raise ValidatorError(f"no {return_name} export for {year} in {base}: run `csw export {return_name} --year "
+                             f"{year}` or give the files with --dir/--file")
+    return max(candidates, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def error_report_path(settings: Settings, run: ValidationRun) -> Path:
+    return settings.output_dir / "dfe_validation" / f"{run.return_name}_{run.year}_error_report.xlsx"
+
+
+def store_validation(run: ValidationRun, settings: Settings) -> Validation:
+    """Store the run's findings in dq (replacing an earlier store of the same run) and write its error report."""
+    generated = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    con = connect(settings)
+    try:
+        write_validation(con, run, validated_at=generated)
+        with transaction(con):
+            findings = read_findings(con, run.run_id).to_dict("records")
+            teams = teams_for(con, settings.la_code, (f["child_id"] for f in findings), year_end(run.year))
+    finally:
+        con.close()
+    facts = ReportFacts(run.return_name, run.year, run.run_id, "; ".join(str(p) for p in run.inputs), run.ruleset,
+                        run.rules_in_registry, " ".join(run.failed_rules), generated)
+    return_level = [{"rule_code": r["rule_code"], "severity": r["rule_type"], "message": r["rule_description"]}
+                    for r in run.return_level]
+    report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, teams), return_level)
+    return Validation(run, report)
+
+
+def validate(return_name: str, year: str, path: Path | None = None, *, settings: Settings | None = None,
+             timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Validation:
+    settings = settings or get_settings()
+    check_year(year)
+    source = path if path is not None else latest_export(settings, return_name, year)
+    run = run_validator(return_name, year, source, python=settings.validators_python, timeout=timeout)
+    return store_validation(run, settings)
