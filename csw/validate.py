@@ -5,6 +5,7 @@ validators' venv through ExternalPythonOperator and stores with `store_validatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from expectations.dfe_validators.runner import (
     ValidationRun,
     ValidatorError,
     check_year,
+    prepare_request,
     run_validator,
 )
 from expectations.dfe_validators.store import read_findings, write_validation
@@ -66,6 +68,14 @@ def store_validation(run: ValidationRun, settings: Settings) -> Validation:
                     for r in run.return_level]
     report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, teams), return_level)
     return Validation(run, report)
+
+
+def validation_request(settings: Settings, return_name: str, year: str, path: Path | None, work_name: str) -> dict:
+    """The driver's request for a DAG run: the given files, else the newest export; its work folder under
+    $CSW_OUTPUT/dfe_validation/work/ (the storing task removes it)."""
+    source = Path(path) if path else latest_export(settings, return_name, check_year(year))
+    work = settings.output_dir / "dfe_validation" / "work" / re.sub(r"[^A-Za-z0-9_.-]+", "_", work_name)
+    return prepare_request(return_name, year, source, work)
 
 
 def validate(return_name: str, year: str, path: Path | None = None, *, settings: Settings | None = None,

@@ -79,7 +79,7 @@ def validators_python(python: Path) -> Path:
     if not Path(python).is_file():
         raise ValidatorsMissing(f"the DfE validators' venv is missing: no {python} (run `make validators-venv`, "
                                 "or set CSW_VALIDATORS_PYTHON)")
-    return Path(python)
+    return Path(python).absolute()  # absolute, not resolved: the venv's python is a symlink to the base one
 
 
 def input_files(return_name: str, path: Path) -> list[Path]:
