@@ -91,6 +91,14 @@ def native_pairs(con: Connection, return_name: str, rules: Iterable[DfeRule] = R
     return pairs
 
 
+def keyed(con: Connection, pairs: set[tuple[str, str]], la_code: str) -> set[tuple[str, str]]:
+    """The pairs with each person id swapped for its `child_key` (raw._child_keys, ingest/core/pseudonymise.py),
+    for comparing with a file that carries child_keys rather than the authority's ids; an id with no key is
+    kept as it is, so it shows up as a disagreement rather than vanishing."""
+    keys = dict(con.execute("select person_id, child_key from raw._child_keys where la_code = $1", [la_code]).fetchall())
+    return {(code, keys.get(person, person)) for code, person in pairs}
+
+
 def _top_level_branches(sql: str) -> list[str]:
     """A rule's SELECTs joined by `union all` outside parentheses (the batch subqueries hold their own)."""
     branches, depth, start = [], 0, 0

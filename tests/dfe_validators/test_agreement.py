@@ -18,6 +18,7 @@ from expectations.dfe_validators.compare import (
     _top_level_branches,
     compare,
     coverage,
+    keyed,
     native_pairs,
     report_lines,
     rule_map,
@@ -131,3 +132,9 @@ def test_a_rule_of_two_selects_is_mapped_branch_by_branch():
     branches = _top_level_branches(rule.sql)
     assert len(branches) == 2  # assessments, S47 enquiries; the batch subqueries' own unions stay inside
     assert "cina_assessment_id as failing_key" in branches[0] and "s47e_s47_enquiry_id as failing_key" in branches[1]
+
+
+def test_pairs_can_be_keyed_like_staging(warehouse):
+    warehouse.execute("create table raw._child_keys (la_code varchar, person_id varchar, child_key varchar)")
+    warehouse.execute("insert into raw._child_keys values ('841', 'P1002', 'kA'), ('999', 'P1003', 'kB')")
+    assert keyed(warehouse, {("356", "P1002"), ("567", "P1003")}, "841") == {("356", "kA"), ("567", "P1003")}
