@@ -213,6 +213,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if run.findings:
         _say(_table([(code, severity, n) for code, severity, n in run.counts()], ("rule", "class", "findings")))
     _say(f"stored in dq.dfe_findings (run {run.run_id}); error report by team: {done.report}")
+    if args.compare:
+        from csw.validate import compare_with_native
+        from expectations.dfe_validators.compare import report_lines
+
+        agreements = compare_with_native(run, get_settings())
+        differ = [a for a in agreements if a.verdict != "agree"]
+        _say(f"native rules vs the validator on the {len(run.children)} children of the return: "
+             f"{len(agreements) - len(differ)} of {len(agreements)} rule codes agree")
+        for line in report_lines(agreements, only_flagged=True):
+            _say(line)
+        return 3 if differ else 0
     return 0
 
 
@@ -320,6 +331,8 @@ def parser() -> argparse.ArgumentParser:
     given.add_argument("--dir", type=Path, help="folder of the 903 CSVs (or holding the one CIN XML); default: the "
                        "newest export of that year in $CSW_OUTPUT/statutory/<return>/")
     given.add_argument("--file", type=Path, help="the CIN census XML (or one 903 CSV)")
+    v.add_argument("--compare", action="store_true", help="also compare with our native DfE rules on the warehouse "
+                   "(per rule code: agree / only native / only validator); exit 3 if any code differs")
     v.set_defaults(func=cmd_validate)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")

@@ -17,6 +17,7 @@ from expectations.dfe_validators.runner import (
     prepare_request,
     run_validator,
 )
+from expectations.dfe_validators.compare import RuleAgreement, compare, native_pairs, rule_map, validator_pairs
 from expectations.dfe_validators.store import read_findings, write_validation
 from exports.dfe_error_report import ReportFacts, report_rows, teams_for, write_error_report, year_end
 from foundation.settings import Settings, get_settings
@@ -68,6 +69,17 @@ def store_validation(run: ValidationRun, settings: Settings) -> Validation:
                     for r in run.return_level]
     report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, teams), return_level)
     return Validation(run, report)
+
+
+def compare_with_native(run: ValidationRun, settings: Settings) -> list[RuleAgreement]:
+    """Our native DfE rules on the warehouse's current batch against the validator's findings, per mapped rule
+    code, for the children the return holds (expectations/dfe_validators/compare.py)."""
+    con = connect(settings, read_only=True)
+    try:
+        native = native_pairs(con, run.return_name)
+    finally:
+        con.close()
+    return compare(native, validator_pairs(run.findings), rule_map(run.return_name), children=run.children)
 
 
 def validation_request(settings: Settings, return_name: str, year: str, path: Path | None, work_name: str) -> dict:

@@ -10,7 +10,7 @@ writes into `out`:
 - findings.csv: one row per finding (rule_code, rule_description, rule_type, table_name, row_id, child_id,
   columns_affected), the rows the validator reports, one per (rule, table, row) with the affected columns
   joined by ", ";
-- result.json: the ruleset run, how many rules it holds, the rule types (code -> error | query), the rules
+- result.json: the ruleset run, how many rules it holds, the child ids the return holds, the rule types (code -> error | query), the rules
   that raised instead of running, the return-level (no child) issues, and the seconds the validation took.
 
 How each validator classes a rule: the CIN validator's RuleDefinition carries `rule_type` (RuleType.ERROR /
@@ -109,7 +109,9 @@ def run_903(year: str, inputs: list[Path]) -> tuple[list[dict[str, str]], dict]:
         rows = _rows(issues, rule_types)
     else:
         rows = []
-    return rows, {"ruleset": ruleset, "rules": len(registry), "rule_types": rule_types,
+    children = sorted({_text(c) for df in validator.dfs.values() if "CHILD" in getattr(df, "columns", ())
+                       for c in df["CHILD"]} - {""})
+    return rows, {"ruleset": ruleset, "rules": len(registry), "rule_types": rule_types, "children": children,
                   "failed_rules": sorted(str(c) for c in validator.fails), "return_level": []}
 
 
@@ -133,7 +135,9 @@ def run_cin(year: str, inputs: list[Path]) -> tuple[list[dict[str, str]], dict]:
     rows = _rows(validator.full_issue_df, rule_types)
     return_level = sorted({(_text(r["rule_code"]), _text(r["rule_description"]))
                            for r in validator.multichild_issues.to_dict("records")})
+    children = sorted({_text(c) for c in data_files["ChildIdentifiers"]["LAchildID"]} - {""})
     return rows, {"ruleset": ruleset, "rules": len(registry), "rule_types": rule_types, "failed_rules": failed,
+                  "children": children,
                   "return_level": [{"rule_code": c, "rule_description": d, "rule_type": rule_types.get(c, "error")}
                                    for c, d in return_level]}
 

@@ -55,6 +55,7 @@ class ValidationRun:
     rule_types: dict[str, str]
     failed_rules: list[str]
     return_level: list[dict[str, str]] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)  # every child id the return holds (flagged or not)
     validator_seconds: float = 0.0
     total_seconds: float = 0.0
 
@@ -129,7 +130,7 @@ def read_result(request: dict, *, total_seconds: float = 0.0) -> ValidationRun:
         run_id=run_id_for(request["return"], request["year"], files), return_name=request["return"],
         year=request["year"], inputs=files, findings=findings, ruleset=meta["ruleset"],
         rules_in_registry=int(meta["rules"]), rule_types=meta["rule_types"], failed_rules=list(meta["failed_rules"]),
-        return_level=meta["return_level"], validator_seconds=float(meta["seconds"]),
+        return_level=meta["return_level"], children=list(meta["children"]), validator_seconds=float(meta["seconds"]),
         total_seconds=total_seconds or float(meta["seconds"]))
 
 

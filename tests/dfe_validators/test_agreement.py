@@ -81,15 +81,19 @@ PLANTED = {"ssda903": {("356", "P1002"), ("567", "P1003")}, "cin": {("4011", "P2
 IN_RETURN = {"ssda903": {"P1001", "P1002", "P1003"}, "cin": {"P2001", "P2002", "P2003"}}
 
 
-@pytest.fixture(scope="module")
-def warehouse():
-    con = duckdb.connect(":memory:")
-    con.execute("create schema raw")
+def _load_ssd(con, leave_out: str = "") -> None:
+    con.execute("create schema if not exists raw")
     for table in all_tables():
         if table.raw_table.startswith("case_system__"):  # every SSD table, so every native rule runs
             create_raw_table(con, table)
     for raw_table, rows in SSD.items():
-        insert_rows(con, raw_table, rows)
+        insert_rows(con, raw_table, [r for r in rows if leave_out not in r.values()])
+
+
+@pytest.fixture(scope="module")
+def warehouse():
+    con = duckdb.connect(":memory:")
+    _load_ssd(con)
     return con
 
 
@@ -138,3 +142,28 @@ def test_pairs_can_be_keyed_like_staging(warehouse):
     warehouse.execute("create table raw._child_keys (la_code varchar, person_id varchar, child_key varchar)")
     warehouse.execute("insert into raw._child_keys values ('841', 'P1002', 'kA'), ('999', 'P1003', 'kB')")
     assert keyed(warehouse, {("356", "P1002"), ("567", "P1003")}, "841") == {("356", "kA"), ("567", "P1003")}
+
+
+@pytest.mark.parametrize("leave_out", ["", "CN2"])
+def test_csw_validate_compare(settings, run_cin, capsys, monkeypatch, leave_out):
+    """`csw validate cin --compare`: exit 0 when every mapped code agrees; without the SSD's CIN plan CN2 our
+    4011 no longer fires for P2002 while the validator's does (it reads the XML): exit 3, and the line says so.
+    The validator's run is the session's (the CLI's own run is tested in test_validate_cli.py)."""
+    from csw.cli import main
+    from tests.dfe_validators.conftest import CIN_FILE
+
+    monkeypatch.setattr("csw.validate.run_validator", lambda *args, **kwargs: run_cin)
+    settings.warehouse.parent.mkdir(parents=True)
+    con = duckdb.connect(str(settings.warehouse))
+    _load_ssd(con, leave_out)
+    con.close()
+    code = main(["validate", "cin", "--year", YEAR, "--file", str(CIN_FILE), "--compare"])
+    out = capsys.readouterr().out
+    if not leave_out:
+        assert code == 0
+        assert "native rules vs the validator on the 3 children of the return: 33 of 33 rule codes agree" in out
+        assert "  4011 -> 4011   agree  agree 1  only native 0 []  only validator 0 []" in out
+    else:
+        assert code == 3
+        assert "32 of 33 rule codes agree" in out
+        assert "  4011 -> 4011   differ agree 0  only native 0 []  only validator 1 [P2002]" in out

@@ -36,6 +36,7 @@ def test_903_rules_fire_for_the_planted_child_only(run_903):
     assert run_903.ruleset == "lac2024_25" and run_903.rules_in_registry == 305
     assert {f.severity for f in run_903.findings} == {"error"}  # the 903 validator classes no rule as a query
     assert run_903.failed_rules == ["231"]  # needs the UASC table, which these files do not have
+    assert run_903.children == ["P1001", "P1002", "P1003"]
 
 
 def test_cin_rules_fire_for_the_planted_child_only_with_the_dfe_classes(run_cin):
@@ -50,6 +51,7 @@ def test_cin_rules_fire_for_the_planted_child_only_with_the_dfe_classes(run_cin)
                                      "Please check and either amend or provide a reason: Less than 8 disability "
                                      "codes have been used in your return"}]
     assert run_cin.ruleset == "cin2024_25" and run_cin.rules_in_registry == 109 and run_cin.failed_rules == []
+    assert run_cin.children == ["P2001", "P2002", "P2003"]
     assert run_cin.validator_seconds > 0 and run_cin.total_seconds >= run_cin.validator_seconds
 
 
