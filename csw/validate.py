@@ -19,7 +19,7 @@ from expectations.dfe_validators.runner import (
 )
 from expectations.dfe_validators.compare import RuleAgreement, compare, native_pairs, rule_map, validator_pairs
 from expectations.dfe_validators.store import read_findings, write_validation
-from exports.dfe_error_report import ReportFacts, report_rows, teams_for, write_error_report, year_end
+from exports.dfe_error_report import ReportFacts, allocations_for, report_rows, write_error_report, year_end
 from foundation.settings import Settings, get_settings
 from foundation.warehouse import connect, transaction
 
@@ -60,14 +60,15 @@ def store_validation(run: ValidationRun, settings: Settings) -> Validation:
         write_validation(con, run, validated_at=generated)
         with transaction(con):
             findings = read_findings(con, run.run_id).to_dict("records")
-            teams = teams_for(con, settings.la_code, (f["child_id"] for f in findings), year_end(run.year))
+            allocations = allocations_for(con, settings.la_code, (f["child_id"] for f in findings),
+                                          year_end(run.year))
     finally:
         con.close()
     facts = ReportFacts(run.return_name, run.year, run.run_id, "; ".join(str(p) for p in run.inputs), run.ruleset,
                         run.rules_in_registry, " ".join(run.failed_rules), generated)
     return_level = [{"rule_code": r["rule_code"], "severity": r["rule_type"], "message": r["rule_description"]}
                     for r in run.return_level]
-    report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, teams), return_level)
+    report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, allocations), return_level)
     return Validation(run, report)
 
 

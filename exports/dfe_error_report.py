@@ -2,7 +2,7 @@
 
 One workbook (xlsx) per validation (`dq.dfe_runs`): a Summary sheet (the return, year, files, ruleset, findings
 per team by class, the return-level issues), an "All findings" sheet, and one sheet per team, one row per
-finding: team, the child's case-system id, rule, class (error or query), message, table, record, fields.
+finding: team, worker, the child's case-system id, rule, class (error or query), message, table, record, fields.
 
 The child's id is the authority's own case-system id (the return's CHILD / LAchildID): this report goes back
 to the authority's own staff, like the return itself; it never reaches marts, the BI role or the regional
@@ -13,7 +13,8 @@ with a child, with the professional's team) joined to the child through `raw._ch
 person id → child_key) and named by `staging.stg_case_system__departments`. The team is the one of the
 involvement open on the collection year's last day (31 March); a child with none open then gets the team of
 their latest involvement that started by that day, else their latest involvement at all; a child the SSD holds
-no involvement for is listed under "No allocated team in the SSD".
+no involvement for is listed under "No allocated team in the SSD". The worker is that involvement's
+professional (the SSD's professional id, which the authority's staff look up in their own system).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,13 +33,19 @@ from exports.xlsx import fit_columns, put, workbook_bytes, write_header
 from foundation.warehouse import Connection, table_exists
 
 NO_TEAM = "No allocated team in the SSD"
-FINDING_HEADERS = ("Team", "Child ID (case system)", "Rule", "Class", "Message", "Table", "Record", "Fields")
+FINDING_HEADERS = ("Team", "Worker", "Child ID (case system)", "Rule", "Class", "Message", "Table", "Record", "Fields")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class Allocation(NamedTuple):
+    team: str
+    worker: str  # the SSD's professional id of the involvement the team comes from
 
 
 @dataclass(frozen=True)
 class ReportFinding:
     team: str
+    worker: str
     child_id: str
     rule_code: str
     severity: str
@@ -66,13 +74,18 @@ def year_end(year: str) -> date:
 
 def teams_for(con: Connection, la_code: str, child_ids: Iterable[str], on: date) -> dict[str, str]:
     """The team recording each child (see the module docstring); children the SSD has no team for are absent."""
+    return {child: allocation.team for child, allocation in allocations_for(con, la_code, child_ids, on).items()}
+
+
+def allocations_for(con: Connection, la_code: str, child_ids: Iterable[str], on: date) -> dict[str, Allocation]:
+    """The team and worker of each child's involvement chosen as the module docstring says."""
     wanted = sorted({c for c in child_ids if c})
     needed = (("staging", "stg_case_system__involvements"), ("staging", "stg_case_system__departments"),
               ("raw", "_child_keys"))
     if not wanted or not all(table_exists(con, schema, table) for schema, table in needed):
         return {}
     sql = """
-        select k.person_id, coalesce(d.team_name, i.team_id) as team
+        select k.person_id, coalesce(d.team_name, i.team_id) as team, i.professional_id
         from raw._child_keys as k
         join staging.stg_case_system__involvements as i on i.child_key = k.child_key
         left join staging.stg_case_system__departments as d on d.team_id = i.team_id
@@ -82,24 +95,26 @@ def teams_for(con: Connection, la_code: str, child_ids: Iterable[str], on: date)
                       when i.start_date <= $2 then 1 else 2 end,
                  i.start_date desc, i.involvement_id desc
     """
-    teams: dict[str, str] = {}
+    chosen: dict[str, Allocation] = {}
     wanted_set = set(wanted)
-    for person_id, team in con.execute(sql, [la_code, on]).fetchall():
-        if person_id in wanted_set and person_id not in teams:
-            teams[person_id] = team
-    return teams
+    for person_id, team, worker in con.execute(sql, [la_code, on]).fetchall():
+        if person_id in wanted_set and person_id not in chosen:
+            chosen[person_id] = Allocation(team, worker or "")
+    return chosen
 
 
-def report_rows(findings: Sequence[dict], teams: dict[str, str]) -> list[ReportFinding]:
-    """The stored findings (dq.dfe_findings rows) with their team, sorted team, child, rule, table, record.
+def report_rows(findings: Sequence[dict], allocations: dict[str, Allocation]) -> list[ReportFinding]:
+    """The stored findings (dq.dfe_findings rows) with their team and worker, sorted team, child, rule, table,
+    record.
     Return-level issues (no child) are not team rows: the Summary lists them."""
     rows = []
     for f in findings:
         if not f["child_id"]:
             continue
         row_id = str(f["row_id"] or "")
+        allocation = allocations.get(f["child_id"], Allocation(NO_TEAM, ""))
         rows.append(ReportFinding(
-            team=teams.get(f["child_id"], NO_TEAM), child_id=f["child_id"], rule_code=f["rule_code"],
+            team=allocation.team, worker=allocation.worker, child_id=f["child_id"], rule_code=f["rule_code"],
             severity=f["severity"], message=f["message"], table_name=f["table_name"],
             record=int(row_id) + 1 if row_id.isdigit() else None, fields=f["columns_affected"] or ""))
     return sorted(rows, key=lambda r: (r.team == NO_TEAM, r.team, r.child_id, r.rule_code, r.table_name,
@@ -158,7 +173,7 @@ def _summary(ws: Worksheet, facts: ReportFacts, rows: Sequence[ReportFinding], r
 def _findings_sheet(ws: Worksheet, rows: Sequence[ReportFinding]) -> None:
     write_header(ws, FINDING_HEADERS)
     for row_number, r in enumerate(rows, start=2):
-        for column, value in enumerate((r.team, r.child_id, r.rule_code, r.severity, r.message, r.table_name,
+        for column, value in enumerate((r.team, r.worker, r.child_id, r.rule_code, r.severity, r.message, r.table_name,
                                         r.record, r.fields), start=1):
             put(ws, row_number, column, value)
     ws.auto_filter.ref = ws.dimensions

@@ -11,14 +11,14 @@ from openpyxl import load_workbook
 
 from csw.validate import latest_export, store_validation
 from expectations.dfe_validators.runner import ValidatorError
-from exports.dfe_error_report import NO_TEAM, _sheet_name, teams_for
+from exports.dfe_error_report import NO_TEAM, Allocation, _sheet_name, allocations_for, teams_for
 
-INVOLVEMENTS = [  # involvement_id, child_key, start, end, team
-    ("I1", "k2001", date(2024, 1, 1), date(2024, 6, 30), "T1"),
-    ("I2", "k2001", date(2024, 7, 1), date(2025, 3, 31), "T2"),  # ends on the year's last day: still open then
-    ("I3", "k2002", date(2023, 5, 1), date(2024, 10, 1), "T1"),  # none open on 31/03/2025: the latest begun by then
-    ("I4", "k2002", date(2025, 5, 1), None, "T3"),  # begins after the year
-    ("I5", "k9999", date(2024, 1, 1), None, "T3"),  # another child
+INVOLVEMENTS = [  # involvement_id, worker, child_key, start, end, team
+    ("I1", "W1", "k2001", date(2024, 1, 1), date(2024, 6, 30), "T1"),
+    ("I2", "W2", "k2001", date(2024, 7, 1), date(2025, 3, 31), "T2"),  # ends on the year's last day: still open then
+    ("I3", "W3", "k2002", date(2023, 5, 1), date(2024, 10, 1), "T1"),  # none open on 31/03/2025: the latest begun by then
+    ("I4", "W4", "k2002", date(2025, 5, 1), None, "T3"),  # begins after the year
+    ("I5", "W5", "k9999", date(2024, 1, 1), None, "T3"),  # another child
 ]
 
 
@@ -31,7 +31,7 @@ def _staging(path) -> None:
                      ("999", "P2003", "k9999")])  # another authority's child with the same id: not ours
     con.execute("create table staging.stg_case_system__involvements (involvement_id varchar, professional_id "
                 "varchar, child_key varchar, start_date date, end_date date, team_id varchar)")
-    con.executemany("insert into staging.stg_case_system__involvements values ($1, 'W1', $2, $3, $4, $5)",
+    con.executemany("insert into staging.stg_case_system__involvements values ($1, $2, $3, $4, $5, $6)",
                     INVOLVEMENTS)
     con.execute("create table staging.stg_case_system__departments (team_id varchar, team_name varchar, "
                 "parent_team_id varchar)")
@@ -59,6 +59,8 @@ def test_teams_follow_the_involvement_open_at_the_year_end(settings):
     assert teams_for(con, "841", ["P2001"], date(2025, 4, 1)) == {"P2001": "Children in Need Team"}
     # on 1 May 2025 I4 (Disabled Children) is open for P2002
     assert teams_for(con, "841", ["P2002"], date(2025, 5, 1)) == {"P2002": "Disabled Children"}
+    assert allocations_for(con, "841", ["P2001", "P2002"], date(2025, 3, 31)) == {
+        "P2001": Allocation("Children in Need Team", "W2"), "P2002": Allocation("Assessment Team 1", "W3")}
 
 
 def test_no_staging_no_teams(tmp_path):
@@ -86,17 +88,17 @@ def test_the_error_report_lists_each_teams_findings(stored):
     wb = load_workbook(done.report)
     assert wb.sheetnames == ["Summary", "All findings", "Assessment Team 1", "Children in Need Team", NO_TEAM]
     every = pd.DataFrame(list(wb["All findings"].values)[1:], columns=list(wb["All findings"].values)[0])
-    assert list(every.columns) == ["Team", "Child ID (case system)", "Rule", "Class", "Message", "Table", "Record",
+    assert list(every.columns) == ["Team", "Worker", "Child ID (case system)", "Rule", "Class", "Message", "Table", "Record",
                                    "Fields"]
     assert len(every) == 11
-    assert every[["Team", "Child ID (case system)", "Rule"]].head(4).values.tolist() == [
-        ["Assessment Team 1", "P2002", "1510"], ["Assessment Team 1", "P2002", "1530"],
-        ["Assessment Team 1", "P2002", "4011"], ["Children in Need Team", "P2001", "1530"]]
+    assert every[["Team", "Worker", "Child ID (case system)", "Rule"]].head(4).values.tolist() == [
+        ["Assessment Team 1", "W3", "P2002", "1510"], ["Assessment Team 1", "W3", "P2002", "1530"],
+        ["Assessment Team 1", "W3", "P2002", "4011"], ["Children in Need Team", "W2", "P2001", "1530"]]
     plan = every[every["Rule"] == "4011"].iloc[0]
     assert (plan["Class"], plan["Table"], plan["Record"], plan["Fields"]) == (
         "error", "CINplanDates", 2, "CINPlanEndDate, CINPlanStartDate")
     no_team = list(wb[NO_TEAM].values)[1:]
-    assert {r[1] for r in no_team} == {"P2003"} and len(no_team) == 7
+    assert {(r[1], r[2]) for r in no_team} == {(None, "P2003")} and len(no_team) == 7
     summary = {r[0]: r[1:4] for r in wb["Summary"].values if r and r[0]}
     assert summary["Assessment Team 1"] == (3, 0, 1)  # errors, queries, children
     assert summary["Children in Need Team"] == (1, 0, 1)
