@@ -198,7 +198,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        done = validate(args.return_name, args.year, args.dir or args.file)
+        done = validate(args.return_name, args.year, args.dir or args.file, timeout=args.timeout)
     except ValidatorError as exc:
         print(f"csw: {exc}", file=sys.stderr)
         return 1
@@ -331,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
     given.add_argument("--dir", type=Path, help="folder of the 903 CSVs (or holding the one CIN XML); default: the "
                        "newest export of that year in $CSW_OUTPUT/statutory/<return>/")
     given.add_argument("--file", type=Path, help="the CIN census XML (or one 903 CSV)")
+    v.add_argument("--timeout", type=float, help="seconds the validator may take (default 1800)")
     v.add_argument("--compare", action="store_true", help="also compare with our native DfE rules on the warehouse "
                    "(per rule code: agree / only native / only validator); exit 3 if any code differs")
     v.set_defaults(func=cmd_validate)

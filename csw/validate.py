@@ -92,9 +92,10 @@ def validation_request(settings: Settings, return_name: str, year: str, path: Pa
 
 
 def validate(return_name: str, year: str, path: Path | None = None, *, settings: Settings | None = None,
-             timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Validation:
+             timeout: float | None = None) -> Validation:
     settings = settings or get_settings()
     check_year(year)
     source = path if path is not None else latest_export(settings, return_name, year)
-    run = run_validator(return_name, year, source, python=settings.validators_python, timeout=timeout)
+    run = run_validator(return_name, year, source, python=settings.validators_python,
+                        timeout=timeout or DEFAULT_TIMEOUT_SECONDS)
     return store_validation(run, settings)

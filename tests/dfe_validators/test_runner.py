@@ -115,3 +115,8 @@ def test_an_unreadable_file_fails_with_the_validators_reason(validators_python, 
     broken.write_text("<Message><Header>", encoding="utf-8")
     with pytest.raises(ValidatorError, match=r"^the cin validator failed on .*census.xml: .*ParseError"):
         run_validator("cin", YEAR, broken, python=validators_python)
+
+
+def test_a_validator_that_takes_too_long_is_stopped(validators_python):
+    with pytest.raises(ValidatorError, match=r"^the cin validator did not finish within 0.05 s$"):
+        run_validator("cin", YEAR, CIN_FILE, python=validators_python, timeout=0.05)
