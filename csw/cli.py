@@ -329,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
     given = v.add_mutually_exclusive_group()
     given.add_argument("--dir", type=Path, help="folder of the 903 CSVs (or holding the one CIN XML); default: the "
-                       "newest export of that year in $CSW_OUTPUT/statutory/<return>/")
+                       "year's export, $CSW_OUTPUT/<return>/<la_code>/<year>/")
     given.add_argument("--file", type=Path, help="the CIN census XML (or one 903 CSV)")
     v.add_argument("--timeout", type=float, help="seconds the validator may take (default 1800)")
     v.add_argument("--compare", action="store_true", help="also compare with our native DfE rules on the warehouse "

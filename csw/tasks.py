@@ -207,8 +207,8 @@ def deliver_task(paths):
 
 
 def validation_input_task():
-    """The files one DfE validation reads (params `return`, `year`, `dir`: the given folder or file, else the newest
-    export of that year in the outbox, csw.validate.latest_export) and its work folder: the driver's request."""
+    """The files one DfE validation reads (params `return`, `year`, `dir`: the given folder or file, else the year's
+    export in the outbox, csw.validate.latest_export) and its work folder: the driver's request."""
 
     @task(task_id="validation_input", retries=0)
     def validation_input() -> dict:

@@ -30,22 +30,20 @@ class Validation:
     report: Path
 
 
-def statutory_outbox(settings: Settings, return_name: str) -> Path:
-    """Where `csw export <return>` publishes: $CSW_OUTPUT/statutory/<return>/."""
-    return settings.output_dir / "statutory" / return_name
+def export_folder(settings: Settings, return_name: str, year: str) -> Path:
+    """Where `csw export ssda903|cin --year Y` publishes the year: $CSW_OUTPUT/<return>/<la_code>/<year>/
+    (exports/statutory/ssda903/write.py, exports/statutory/cin/write.py)."""
+    return settings.output_dir / return_name / settings.la_code / year
 
 
 def latest_export(settings: Settings, return_name: str, year: str) -> Path:
-    """The newest published export of that return and year: the most recently written folder (or, for the CIN
-    census, XML file) in the outbox whose name holds the year; dot-names (a write in progress) are skipped.
-    The one place `csw validate` and the DAG look for their default input."""
-    base = statutory_outbox(settings, return_name)
-    candidates = [p for p in (base.iterdir() if base.is_dir() else []) if not p.name.startswith(".") and year in p.name
-                  and (p.is_dir() or p.suffix.lower() == ".xml")]
-    if not candidates:
-        raise ValidatorError(f"no {return_name} export for {year} in {base}: run `csw export {return_name} --year "
+    """The published export of that return and year (the exporters swap the folder in whole, so it is the
+    newest): the one place `csw validate` and the DAG look for their default input."""
+    folder = export_folder(settings, return_name, year)
+    if not folder.is_dir():
+        raise ValidatorError(f"no {return_name} export for {year} in {folder}: run `csw export {return_name} --year "
                              f"{year}` or give the files with --dir/--file")
-    return max(candidates, key=lambda p: (p.stat().st_mtime, p.name))
+    return folder
 
 
 def error_report_path(settings: Settings, run: ValidationRun) -> Path:

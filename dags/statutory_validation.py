@@ -7,7 +7,7 @@ authorities run them in the browser) on our SSDA903 CSVs or CIN census XML, in t
 they pin pandas 1.5 / numpy < 2, so they never run in Airflow's environment.
 
 1. `validation_input` checks the params and finds the files: `dir` (a folder of 903 CSVs, or the CIN XML or
-   its folder), else the newest export of that year in `$CSW_OUTPUT/statutory/<return>/`.
+   its folder), else the year's export in `$CSW_OUTPUT/<return>/<la_code>/<year>/`.
 2. `dfe_validator` (ExternalPythonOperator, python = the validators' venv) runs the year's ruleset and writes
    the findings to a work folder.
 3. `store_dfe_findings` stores them in `dq.dfe_findings` / `dq.dfe_runs` (a re-run of the same files replaces
@@ -39,7 +39,7 @@ from csw.tasks import dfe_validator_task, store_dfe_findings_task, validation_in
     params={
         "return": Param("ssda903", enum=["ssda903", "cin"], description="which return to validate"),
         "year": Param("2024-25", type="string", pattern=r"^\d{4}-\d{2}$", description="collection year"),
-        "dir": Param(None, type=["null", "string"], description="files to validate; default: the newest export"),
+        "dir": Param(None, type=["null", "string"], description="files to validate; default: the year's export"),
     },
     doc_md=__doc__,
 )

@@ -117,16 +117,10 @@ def test_sheet_names_are_valid_and_unique():
     assert _sheet_name("summary", {"summary"}) == "summary (2)"
 
 
-def test_the_newest_export_of_the_year_is_the_default_input(settings):
-    with pytest.raises(ValidatorError, match=r"no cin export for 2024-25 in .*statutory/cin: run `csw export cin"):
+def test_the_years_export_is_the_default_input(settings):
+    with pytest.raises(ValidatorError, match=r"no cin export for 2024-25 in .*/cin/841/2024-25: run `csw export cin"):
         latest_export(settings, "cin", "2024-25")
-    base = settings.output_dir / "statutory" / "ssda903"
-    older, newer = base / "ssda903_2024-25_a", base / "ssda903_2024-25_b"
-    for folder in (older, newer, base / "ssda903_2023-24", base / ".ssda903_2024-25.new-1234"):
-        folder.mkdir(parents=True)
-    import os
-
-    os.utime(older, (2_000_000_000, 2_000_000_000))
-    os.utime(newer, (1_900_000_000, 1_900_000_000))
-    assert latest_export(settings, "ssda903", "2024-25") == older  # newest written, not newest name
-    assert latest_export(settings, "ssda903", "2023-24") == base / "ssda903_2023-24"
+    folder = settings.output_dir / "ssda903" / "841" / "2024-25"
+    folder.mkdir(parents=True)
+    (settings.output_dir / "ssda903" / "841" / "2023-24").mkdir()
+    assert latest_export(settings, "ssda903", "2024-25") == folder

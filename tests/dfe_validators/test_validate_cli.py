@@ -24,7 +24,7 @@ def test_validate_903_prints_the_summary_and_stores_the_findings(settings, valid
 def test_validate_without_an_export_says_how_to_make_one(settings, capsys):
     assert main(["validate", "cin", "--year", "2024-25"]) == 1
     err = capsys.readouterr().err
-    assert err == (f"csw: no cin export for 2024-25 in {settings.output_dir}/statutory/cin: run `csw export cin "
+    assert err == (f"csw: no cin export for 2024-25 in {settings.output_dir}/cin/841/2024-25: run `csw export cin "
                    "--year 2024-25` or give the files with --dir/--file\n")
 
 
