@@ -2,8 +2,8 @@
 (issue 14 point 5). The SSD rows below are the hand-written returns in data/ as the case system would hold
 them: 903 356 fires for P1002 (episode ceased before it started) and 567 for P1003 (missing episode ended
 before it started), CIN 4011 for P2002 (CIN plan ends before it starts) and 8925 for P2003 (CP plan ends
-before it starts); P1001 and P2001 are clean. Until the exporters land, this is the end-to-end agreement
-test; with them, the same comparison runs on the demo's exported files."""
+before it starts); P1001 and P2001 are clean. On the demo's own exports `csw validate <return> --compare` runs
+the same comparison (docs/dfe-validators.md: every mapped code agrees there, neither side flagging any)."""
 
 from __future__ import annotations
 
