@@ -191,6 +191,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from csw.pipeline import build, check, export_regional, ingest
+    from foundation.periods import last_complete_quarter
+
+    settings = get_settings()
+    _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
+    _say(settings.secret_line())
+    print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings, progress=_large_file_phases))
+    result = build(as_of=args.as_of, settings=settings, progress=_say)
+    _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+    run = check(as_of=args.as_of, settings=settings)
+    print_check_run(run)
+    if run.status != "PASSED":
+        blocking = [f.check_name for f in run.failures if f.severity == "blocking"]
+        _say(f"csw: export refused: {len(blocking)} blocking check(s) failed: {', '.join(blocking[:5])}")
+        return 1
+    period = args.period or last_complete_quarter(args.as_of).label
+    out = Path(args.out) if args.out else settings.output_dir
+    print_return_files(export_regional(period, out, settings=settings, progress=_say))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """`csw validate ssda903|cin`: the published DfE validator on a statutory return (csw/validate.py)."""
     from csw.validate import validate
@@ -224,28 +246,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for line in report_lines(agreements, only_flagged=True):
             _say(line)
         return 3 if differ else 0
-    return 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from csw.pipeline import build, check, export_regional, ingest
-    from foundation.periods import last_complete_quarter
-
-    settings = get_settings()
-    _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
-    _say(settings.secret_line())
-    print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings, progress=_large_file_phases))
-    result = build(as_of=args.as_of, settings=settings, progress=_say)
-    _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
-    run = check(as_of=args.as_of, settings=settings)
-    print_check_run(run)
-    if run.status != "PASSED":
-        blocking = [f.check_name for f in run.failures if f.severity == "blocking"]
-        _say(f"csw: export refused: {len(blocking)} blocking check(s) failed: {', '.join(blocking[:5])}")
-        return 1
-    period = args.period or last_complete_quarter(args.as_of).label
-    out = Path(args.out) if args.out else settings.output_dir
-    print_return_files(export_regional(period, out, settings=settings, progress=_say))
     return 0
 
 
@@ -324,6 +324,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
 
+    run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
+    run.add_argument("--landing", required=True)
+    run.add_argument("--as-of", type=_date, required=True)
+    run.add_argument("--out")
+    run.add_argument("--period", help="quarter to export (default: the last complete quarter on --as-of)")
+    run.set_defaults(func=cmd_run)
+
     v = sub.add_parser("validate", help="run the DfE's published validator (Data to Insight) on a statutory return")
     v.add_argument("return_name", choices=("ssda903", "cin"), metavar="{ssda903,cin}")
     v.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
@@ -335,13 +342,6 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--compare", action="store_true", help="also compare with our native DfE rules on the warehouse "
                    "(per rule code: agree / only native / only validator); exit 3 if any code differs")
     v.set_defaults(func=cmd_validate)
-
-    run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
-    run.add_argument("--landing", required=True)
-    run.add_argument("--as-of", type=_date, required=True)
-    run.add_argument("--out")
-    run.add_argument("--period", help="quarter to export (default: the last complete quarter on --as-of)")
-    run.set_defaults(func=cmd_run)
 
     s = sub.add_parser("summary", help="what the warehouse holds: loads, models, checks, return files, sample values")
     s.add_argument("--out", help="output folder to list return files from")
