@@ -34,6 +34,11 @@ COPY expectations ./expectations
 COPY exports ./exports
 COPY synthetic ./synthetic
 RUN pip install --upgrade pip uv && uv pip install --system -e '.[server,celery]'
+# Data to Insight's DfE validators in their own venv (they pin pandas 1.5 / numpy < 2): the statutory_validation
+# DAG runs them through ExternalPythonOperator with this interpreter (CSW_VALIDATORS_PYTHON in compose).
+COPY deploy/validators-requirements.txt ./deploy/validators-requirements.txt
+RUN python -m venv /opt/csw/.venv-validators \
+    && /opt/csw/.venv-validators/bin/pip install --no-cache-dir -r deploy/validators-requirements.txt
 COPY dags ./dags
 COPY dbt_project ./dbt_project
 # The manifest Cosmos renders the DAGs from on Postgres (csw/dbt_manifest.py): parsed once here, so the DAG

@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv system-packages run test bench docs airflow-db dbt-manifest clean help
+.PHONY: venv validators-venv system-packages run test bench docs airflow-db dbt-manifest clean help
 
 help:
 	@echo "make run    - demo end to end: generate data, the product's Airflow tasks in one demo DAG (ingest, dbt, checks, return), summary"
@@ -35,6 +35,18 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
+
+# Data to Insight's DfE validators (`csw validate`, the statutory_validation DAG) in their own venv: they pin
+# pandas 1.5 / numpy < 2, so they never share ours. Rebuilt when deploy/validators-requirements.txt changes.
+VALIDATORS_VENV := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS_VENV)/.installed-$(shell cat deploy/validators-requirements.txt | sha256sum | cut -c1-12)
+
+$(VALIDATORS_STAMP): deploy/validators-requirements.txt
+	@test -x $(VALIDATORS_VENV)/bin/python || $(PYTHON) -m venv $(VALIDATORS_VENV)
+	$(VALIDATORS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r deploy/validators-requirements.txt
+	@rm -f $(VALIDATORS_VENV)/.installed-* && touch $@
+
+validators-venv: $(VALIDATORS_STAMP)
 
 $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 	@mkdir -p $(AIRFLOW_HOME)
@@ -52,7 +64,7 @@ run bench: export CSW_DEMO := 1
 dbt-manifest: venv
 	$(BIN)/python -m csw.dbt_manifest --target postgres
 
-run: venv airflow-db
+run: venv validators-venv airflow-db
 	@echo "make run: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret, never for real data"
 	$(BIN)/csw generate --out $(DEMO)/landing --seed 1 --benchmarks
 	CSW_LANDING=$(DEMO)/landing $(BIN)/airflow dags test csw_pipeline $(AS_OF) \
@@ -66,7 +78,7 @@ run: venv airflow-db
 system-packages:
 	@bash .ci/system-packages.sh
 
-test: venv system-packages dbt-manifest
+test: venv validators-venv system-packages dbt-manifest
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 

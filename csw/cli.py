@@ -246,6 +246,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """`csw validate ssda903|cin`: the published DfE validator on a statutory return (csw/validate.py)."""
+    from csw.validate import validate
+    from expectations.dfe_validators.runner import ValidatorError
+
+    started = time.perf_counter()
+    try:
+        done = validate(args.return_name, args.year, args.dir or args.file, timeout=args.timeout)
+    except ValidatorError as exc:
+        print(f"csw: {exc}", file=sys.stderr)
+        return 1
+    run = done.run
+    errors = sum(f.severity == "error" for f in run.findings)
+    _say(f"{run.return_name} {run.year}: {len(run.findings)} findings ({errors} errors, "
+         f"{len(run.findings) - errors} queries) on {len({f.child_id for f in run.findings})} children, "
+         f"{len(run.return_level)} return-level; ruleset {run.ruleset} ({run.rules_in_registry} rules"
+         + (f", {len(run.failed_rules)} could not run: {' '.join(run.failed_rules)}" if run.failed_rules else "")
+         + f"); validator {run.validator_seconds:.1f} s, with storing and the report "
+         f"{time.perf_counter() - started:.1f} s")
+    if run.findings:
+        _say(_table([(code, severity, n) for code, severity, n in run.counts()], ("rule", "class", "findings")))
+    _say(f"stored in dq.dfe_findings (run {run.run_id}); error report by team: {done.report}")
+    if args.compare:
+        from csw.validate import compare_with_native
+        from expectations.dfe_validators.compare import report_lines
+
+        agreements = compare_with_native(run, get_settings())
+        differ = [a for a in agreements if a.verdict != "agree"]
+        _say(f"native rules vs the validator on the {len(run.children)} children of the return: "
+             f"{len(agreements) - len(differ)} of {len(agreements)} rule codes agree")
+        for line in report_lines(agreements, only_flagged=True):
+            _say(line)
+        return 3 if differ else 0
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from csw.summary import print_summary
 
@@ -341,6 +377,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out")
     run.add_argument("--period", help="quarter to export (default: the last complete quarter on --as-of)")
     run.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="run the DfE's published validator (Data to Insight) on a statutory return")
+    v.add_argument("return_name", choices=("ssda903", "cin"), metavar="{ssda903,cin}")
+    v.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
+    given = v.add_mutually_exclusive_group()
+    given.add_argument("--dir", type=Path, help="folder of the 903 CSVs (or holding the one CIN XML); default: the "
+                       "year's export, $CSW_OUTPUT/<return>/<la_code>/<year>/")
+    given.add_argument("--file", type=Path, help="the CIN census XML (or one 903 CSV)")
+    v.add_argument("--timeout", type=float, help="seconds the validator may take (default 1800)")
+    v.add_argument("--compare", action="store_true", help="also compare with our native DfE rules on the warehouse "
+                   "(per rule code: agree / only native / only validator); exit 3 if any code differs")
+    v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("summary", help="what the warehouse holds: loads, models, checks, return files, sample values")
     s.add_argument("--out", help="output folder to list return files from")

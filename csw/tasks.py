@@ -3,6 +3,8 @@
 - `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`
 - `transform__warehouse`: `transform_task()` (Cosmos, csw/transform.py)
 - `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`
+- `statutory_validation` (dags/statutory_validation.py): `validation_input_task()` → `dfe_validator_task(request)`
+  (ExternalPythonOperator in the DfE validators' own venv) → `store_dfe_findings_task(request)`
 - `csw_pipeline` (the demo `make run` drives): `load_feed_task(feed, every_file=True)` for every feed, then the
   same transform, marts_ready, quality_gate, write_return and deliver tasks.
 
@@ -202,3 +204,74 @@ def deliver_task(paths):
         return send_return(settings, _period(context, settings), [Path(p) for p in paths])
 
     return deliver(paths)
+
+
+def validation_input_task():
+    """The files one DfE validation reads (params `return`, `year`, `dir`: the given folder or file, else the year's
+    export in the outbox, csw.validate.latest_export) and its work folder: the driver's request."""
+
+    @task(task_id="validation_input", retries=0)
+    def validation_input() -> dict:
+        """Check the params and the files; a missing export or a bad year fails here with one line."""
+        from airflow.exceptions import AirflowFailException
+
+        from csw.validate import validation_request
+        from expectations.dfe_validators.runner import ValidatorError
+
+        context, settings = _run()
+        params = context["params"]
+        try:
+            return validation_request(settings, params["return"], params["year"], params.get("dir") or None,
+                                      f"{params['return']}_{params['year']}_{context['run_id']}")
+        except ValidatorError as exc:
+            raise AirflowFailException(str(exc)) from None
+
+    return validation_input()
+
+
+def _validate_in_venv(request: dict) -> str:
+    """Runs INSIDE the validators' venv (ExternalPythonOperator ships this function's source there): only the
+    standard library and expectations/dfe_validators/driver.py, which imports pandas 1.5 and the validators."""
+    import sys
+
+    sys.path.insert(0, request["driver_dir"])
+    import driver  # expectations/dfe_validators/driver.py, by its folder (the project is not importable there)
+
+    return driver.run_request(request)
+
+
+def dfe_validator_task(request, *, python: str | None = None):
+    """Data to Insight's validator on the request's files, in its own venv (`make validators-venv`;
+    CSW_VALIDATORS_PYTHON), never in Airflow's: it writes findings.csv and result.json into the work folder."""
+    from airflow.providers.standard.operators.python import ExternalPythonOperator
+
+    from foundation.settings import get_settings
+
+    return ExternalPythonOperator(
+        task_id="dfe_validator", python=python or str(get_settings().validators_python),
+        python_callable=_validate_in_venv, op_args=[request], expect_airflow=False, retries=0,
+        execution_timeout=timedelta(hours=1))
+
+
+def store_dfe_findings_task(request):
+    """The validator's findings into dq.dfe_findings (replacing a re-run of the same files) and the per-team
+    error report into $CSW_OUTPUT/dfe_validation/; the work folder is removed."""
+
+    @task(task_id="store_dfe_findings")
+    def store_dfe_findings(request: dict) -> dict:
+        """Store the findings in dq and write the error report (retried: the warehouse may be busy)."""
+        import shutil
+
+        from csw.validate import store_validation
+        from expectations.dfe_validators.runner import read_result
+
+        _, settings = _run()
+        done = store_validation(read_result(request), settings)
+        shutil.rmtree(request["out"], ignore_errors=True)
+        run = done.run
+        print(f"{run.return_name} {run.year}: {len(run.findings)} findings, rules that could not run: "
+              f"{' '.join(run.failed_rules) or 'none'}; report {done.report}")
+        return {"run_id": run.run_id, "findings": len(run.findings), "report": str(done.report),
+                "counts": [list(c) for c in run.counts()]}
+
+    return store_dfe_findings(request)

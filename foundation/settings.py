@@ -119,6 +119,8 @@ class Settings:
     pg_database: str = "csw"
     # DuckDB: how long a command waits for a warehouse file another process holds before giving up.
     lock_wait_seconds: float = 120.0
+    # The Python of Data to Insight's DfE validators' own venv (`make validators-venv`; docs/dfe-validators.md).
+    validators_python: Path = PROJECT_ROOT / ".venv-validators" / "bin" / "python"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -171,4 +173,6 @@ def get_settings() -> Settings:
         pg_password=os.environ.get("CSW_PG_PASSWORD", ""),
         pg_database=os.environ.get("CSW_PG_DATABASE", "csw"),
         lock_wait_seconds=float(os.environ.get("CSW_LOCK_WAIT_SECONDS", "120")),
+        validators_python=Path(os.environ.get("CSW_VALIDATORS_PYTHON",
+                                              PROJECT_ROOT / ".venv-validators" / "bin" / "python")),
     )
