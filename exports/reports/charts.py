@@ -60,7 +60,7 @@ def trend(series: dict[str, Sequence[tuple[str, float | None]]], unit_title: str
     return _svg({
         "width": 520, "height": 220,
         "data": {"values": data},
-        "mark": {"type": "line", "point": {"filled": True, "size": 28}, "color": INK, "strokeWidth": 2},
+        "mark": {"type": "line", "point": {"filled": True, "size": 28, "color": INK}, "color": INK, "strokeWidth": 2},
         "encoding": {
             "x": {"field": "quarter", "type": "ordinal", "sort": None, "title": "Quarter",
                   "axis": {"labelAngle": -40}},

@@ -5,6 +5,9 @@
 -- value is (by the catalogue's `better`); green when the gap is 0 or less (exactly at the target is green),
 -- amber when it is at most the amber band (exactly at the band's edge is amber), red beyond it. Values are
 -- compared rounded to 6 decimals so a percentage computed as 18.000000000000004 is at the target 18.
+-- A view (over the mart tables): a line written by `csw commentary set` shows at once, without a rebuild.
+
+{{ config(materialized='view') }}
 
 with
 

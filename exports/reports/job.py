@@ -1,0 +1,36 @@
+"""`csw report scorecard` and the DAG's scorecard task: open the warehouse read-only, read one quarter,
+write the pages into `<out>/scorecard/<period>/` (`…-sharing/` for the version shared outside the
+council), with the GX Data Docs of the newest check run (`<output>/data-docs`) linked from the data-quality page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from exports.reports import pages
+from exports.reports.read import read
+from foundation.settings import Settings
+from foundation.warehouse import connect
+
+
+def out_dir_for(out: Path, period: str, *, sharing: bool) -> Path:
+    return Path(out) / "scorecard" / (f"{period}-sharing" if sharing else period)
+
+
+def write_scorecard(settings: Settings, period: str, out: Path | None = None, *, reports: Iterable[str] = pages.REPORTS,
+                    sharing: bool = False, pdf: bool = False,
+                    progress: Callable[[str], None] = lambda _: None) -> pages.Built:
+    out = Path(out) if out else settings.output_dir
+    con = connect(settings, read_only=True)
+    try:
+        data = read(con, period)
+    finally:
+        con.close()
+    threshold = next((i.small_numbers_threshold for i in data.indicators if i.small_numbers_threshold is not None), 10)
+    data_docs = settings.output_dir / "data-docs"
+    built = pages.build(data, out_dir_for(out, data.quarter.label, sharing=sharing), sharing=sharing,
+                        threshold=float(threshold), reports=reports, data_docs=data_docs if data_docs.exists() else None,
+                        pdf=pdf)
+    progress(f"wrote {len(built.pages)} pages{f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "
+             f"into {built.out_dir} in {built.seconds:.1f} s{' (for sharing: small numbers withheld)' if sharing else ''}")
+    return built
