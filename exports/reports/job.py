@@ -4,6 +4,7 @@ council), with the GX Data Docs of the newest check run (`<output>/data-docs`) l
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -34,3 +35,27 @@ def write_scorecard(settings: Settings, period: str, out: Path | None = None, *,
     progress(f"wrote {len(built.pages)} pages{f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "
              f"into {built.out_dir} in {built.seconds:.1f} s{' (for sharing: small numbers withheld)' if sharing else ''}")
     return built
+
+
+def publish(settings: Settings, period: str, out: Path | None = None, *,
+            progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """The quarterly run's pages: the internal scorecard and panel report (with their A4 PDFs when Chromium is
+    installed) and the version for sharing, into the outbox; then email the performance team (`CSW_ALERT_TO`)
+    where they are, with the panel PDF attached. Returns the folders written."""
+    from exports.reports.pdf import DEFAULT_CHROMIUM
+    from foundation.mail import Mail, recipients, send
+
+    can_print = Path(os.environ.get("CSW_CHROMIUM") or DEFAULT_CHROMIUM).exists()
+    if not can_print:
+        progress("no Chromium installed: the pages are written without their PDFs")
+    internal = write_scorecard(settings, period, out, pdf=can_print, progress=progress)
+    shared = write_scorecard(settings, period, out, sharing=True, progress=progress)
+    text = (f"The scorecard and the corporate parenting panel report for {period} are in the outbox:\n\n"
+            f"  {internal.out_dir / 'index.html'}\n  {internal.out_dir / 'panel.html'}\n"
+            f"  {shared.out_dir / 'index.html'} (for sharing outside the council: small numbers withheld)\n\n"
+            "Open them in a browser; they need no server and no network.")
+    mail = Mail(subject=f"Performance scorecard {period}", text=text, to=recipients(settings.alert_to),
+                attachments=tuple(p for p in internal.pdfs if p.name == "panel.pdf"))
+    if send(mail, settings.smtp_conn_id, from_email=settings.smtp_from):
+        progress(f"emailed the performance team ({settings.alert_to})")
+    return [internal.out_dir, shared.out_dir]
