@@ -227,3 +227,26 @@ def test_no_page_carries_a_case_system_id(built_pages):
     ids = re.compile(r"\b(?:MS|CH|PER|REF)\d{5,}\b")
     for page in list(built_pages.internal.rglob("*.html")) + list(built_pages.sharing.rglob("*.html")):
         assert not ids.search(page.read_text(encoding="utf-8")), page
+
+
+def test_data_docs_render_offline_and_list_the_results(built_pages, browser):
+    index = built_pages.data_docs / "index.html"
+    visit = browser.visit(index)
+    assert visit.console_errors == [] and visit.remote_requests == []
+    # bootstrap-table draws the validation results from the page's data: rows appear only if its scripts ran
+    results = browser.page.locator("#section-1-content-block-2-1-body-table tbody tr")
+    assert results.count() == 10  # the first page of results
+    assert "of 66 rows" in browser.page.locator("body").inner_text()  # 66 suites validated in the run
+    page = next(built_pages.data_docs.glob("validations/*/*/*/*.html"))
+    visit = browser.visit(page)
+    assert visit.console_errors == [] and visit.remote_requests == []
+    assert browser.page.locator("link[href*='static/vendor/bootstrap/']").count() == 1
+
+
+def test_the_data_quality_page_links_each_check_to_its_data_docs(built_pages, browser):
+    browser.visit(built_pages.internal / "data-quality.html")
+    assert browser.page.locator("#dq-status").inner_text().startswith("Data quality: the newest check run")
+    links = [a.get_attribute("href") for a in browser.page.locator("a").all() if "Data Docs" in a.inner_text()]
+    assert links and all((built_pages.internal / href).resolve().is_file() for href in links)
+    text = browser.page.locator("#failing-checks").inner_text()
+    assert "e.g." not in text  # the check's sample of record ids stays in dq
