@@ -236,7 +236,8 @@ def test_data_docs_render_offline_and_list_the_results(built_pages, browser):
     # bootstrap-table draws the validation results from the page's data: rows appear only if its scripts ran
     results = browser.page.locator("#section-1-content-block-2-1-body-table tbody tr")
     assert results.count() == 10  # the first page of results
-    assert "of 66 rows" in browser.page.locator("body").inner_text()  # 66 suites validated in the run
+    suites = len(list((built_pages.data_docs / "validations").iterdir()))  # one validation per GX suite
+    assert suites > 10 and f"of {suites} rows" in browser.page.locator("body").inner_text()
     page = next(built_pages.data_docs.glob("validations/*/*/*/*.html"))
     visit = browser.visit(page)
     assert visit.console_errors == [] and visit.remote_requests == []
