@@ -32,7 +32,7 @@ def write_scorecard(settings: Settings, period: str, out: Path | None = None, *,
     built = pages.build(data, out_dir_for(out, data.quarter.label, sharing=sharing), sharing=sharing,
                         threshold=float(threshold), reports=reports, data_docs=data_docs if data_docs.exists() else None,
                         pdf=pdf)
-    progress(f"wrote {len(built.pages)} pages{f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "
+    progress(f"wrote {len(built.pages)} page(s){f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "
              f"into {built.out_dir} in {built.seconds:.1f} s{' (for sharing: small numbers withheld)' if sharing else ''}")
     return built
 

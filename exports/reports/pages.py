@@ -13,8 +13,6 @@ only. Without it, small numbers are shown with a caveat mark.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from exports.files import replacing_folder
 from exports.regional.read import shareable_observation
 from exports.regional.suppression import SUPPRESSED, must_suppress
 from exports.reports import charts
@@ -122,8 +121,9 @@ def dq_line(dq: DqPicture) -> str:
 
 
 class Builder:
-    def __init__(self, data: ScorecardData, view: View, built_at: datetime, data_docs: Path | None) -> None:
-        self.data, self.view, self.built_at, self.data_docs = data, view, built_at, data_docs
+    def __init__(self, data: ScorecardData, view: View, built_at: datetime, data_docs: Path | None,
+                 reports: tuple[str, ...] = REPORTS) -> None:
+        self.data, self.view, self.built_at, self.data_docs, self.reports = data, view, built_at, data_docs, reports
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["fmt"] = fmt
@@ -238,7 +238,7 @@ class Builder:
         return {"la_name": self.data.la_name, "quarter": q.label,
                 "quarter_words": f"{q.start:%B} to {q.end:%B %Y}", "built_at": f"{self.built_at:%d %B %Y %H:%M} UTC",
                 "dq_line": dq_line(self.data.dq), "sharing": self.view.sharing, "root": root,
-                "threshold": f"{self.view.threshold:g}", "rag_key": RAG_KEY}
+                "threshold": f"{self.view.threshold:g}", "rag_key": RAG_KEY, "reports": self.reports}
 
     def scorecard(self) -> str:
         groups = []
@@ -280,37 +280,27 @@ class Builder:
 
 def build(data: ScorecardData, out_dir: Path, *, sharing: bool = False, threshold: float = 10,
           reports: Iterable[str] = REPORTS, data_docs: Path | None = None, pdf: bool = False) -> Built:
-    """Write the pages into `out_dir` (replaced whole: built in a temporary folder beside it, then swapped in)."""
+    """Write the pages into `out_dir`, replaced whole (exports.files.replacing_folder: a reader sees the old
+    pages or the new ones, never half)."""
     started = time.perf_counter()
     reports = tuple(reports)
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    staging.chmod(0o755)  # mkdtemp's 0700 would hide the pages from the rest of the team
-    builder = Builder(data, View(sharing, threshold), datetime.now(timezone.utc), data_docs)
+    builder = Builder(data, View(sharing, threshold), datetime.now(timezone.utc), data_docs, reports)
     written: list[str] = []
-    try:
+    with replacing_folder(out_dir) as staging:
         def write(name: str, text: str) -> None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written.append(name)
 
+        for ind in data.indicators:  # the detail behind both reports
+            write(f"indicators/{ind.indicator_id}.html", builder.indicator(ind))
         if "scorecard" in reports:
             write("index.html", builder.scorecard())
-            for ind in data.indicators:
-                write(f"indicators/{ind.indicator_id}.html", builder.indicator(ind))
             write("data-quality.html", builder.data_quality(out_dir))
         if "panel" in reports:
             write("panel.html", builder.panel())
-        old = out_dir.with_name(out_dir.name + ".previous")
-        if out_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-        staging.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     built = Built(out_dir, [out_dir / name for name in written])
     if pdf:
         from exports.reports.pdf import print_pdf
