@@ -175,8 +175,9 @@ final as (
             else
                 case compared.better when 'low' then 'Lower is better. ' else 'Higher is better. ' end
                 || case compared.rag_compare_with
-                    when 'target' then
-                        'Compared with the target ' || cast(cast(compared.target as decimal(24, 1)) as varchar(32))
+                    when 'target'
+                        then
+                            'Compared with the target ' || cast(cast(compared.target as decimal(24, 1)) as varchar(32))
                     when 'last_year' then 'Compared with the same quarter last year'
                     else 'Compared with the statistical neighbours'' mean'
                 end
