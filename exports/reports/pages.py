@@ -165,14 +165,15 @@ class Builder:
             "england": fmt(ind.england_value, ind.unit) if ind.england_value is not None else None,
             "commentary": None if v.sharing else ind.commentary, "commentary_by": ind.commentary_by,
             "commentary_at": ind.commentary_at,
-            "months": [(label, value, SUPPRESSED if value is None and self._month_withheld(ind, label)
+            "months": [(label, value, SUPPRESSED if value is None and self._withheld_at(ind, ind.months, label)
                         else fmt(value, ind.unit)) for label, value in months],
             "sparkline": charts.sparkline(months, f"{ind.title}: the last {len(months)} months, one point a month")
             if any(value is not None for _, value in months) else None,
         }
 
-    def _month_withheld(self, ind: Indicator, label: str) -> bool:
-        point = next(p for p in ind.months if p.label == label)
+    def _withheld_at(self, ind: Indicator, points: list, label: str) -> bool:
+        """Whether the figure of `label` among `points` (months or quarters) is there but withheld."""
+        point = next(p for p in points if p.label == label)
         return point.value is not None and self.view.withheld(ind.unit, point.numerator, point.denominator, point.value)
 
     def detail(self, ind: Indicator) -> dict[str, Any]:
@@ -189,7 +190,7 @@ class Builder:
                 series[name] = points
         trend_table = {"headers": ["Quarter", *series],
                        "rows": [[label, *[self._cell(series[name][i][1], unit, name == "Us" and value is None
-                                                     and self._quarter_withheld(ind, label))
+                                                     and self._withheld_at(ind, ind.quarters, label))
                                           for name in series]]
                                 for i, (label, value) in enumerate(us)]}
         card["trend"] = {
@@ -223,10 +224,6 @@ class Builder:
                     "caption": f"{ind.title} by {title.lower()}, {self.data.quarter.label}"})
         card["definition"], card["statutory_reference"] = ind.definition, ind.statutory_reference
         return card
-
-    def _quarter_withheld(self, ind: Indicator, label: str) -> bool:
-        point = next(p for p in ind.quarters if p.label == label)
-        return point.value is not None and self.view.withheld(ind.unit, point.numerator, point.denominator, point.value)
 
     @staticmethod
     def _cell(value: float | None, unit: str, withheld: bool) -> str:
