@@ -21,7 +21,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # curl: the api-server healthcheck; libpq5: psycopg2 at run time; build-essential/libpq-dev only for wheels
 # that have to be compiled on this platform.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends build-essential libpq-dev libpq5 curl \
+    && apt-get install -y --no-install-recommends build-essential libpq-dev libpq5 curl npm \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/csw
@@ -31,6 +31,8 @@ COPY foundation ./foundation
 COPY csw ./csw
 COPY ingest ./ingest
 COPY expectations ./expectations
+# the Data Docs' scripts and styles, from npm with their lock (expectations/data_docs.py)
+RUN npm ci --prefix expectations/data_docs_assets --ignore-scripts --no-audit --no-fund --loglevel=error
 COPY exports ./exports
 COPY synthetic ./synthetic
 RUN pip install --upgrade pip uv && uv pip install --system -e '.[server,celery]'

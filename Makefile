@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export PYTHONPATH := $(CURDIR)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv validators-venv system-packages run test bench docs airflow-db dbt-manifest clean help
+.PHONY: venv validators-venv system-packages data-docs-assets run test bench docs airflow-db dbt-manifest clean help
 
 help:
 	@echo "make run    - demo end to end: generate data, the product's Airflow tasks in one demo DAG (ingest, dbt, checks, return), summary"
@@ -64,7 +64,16 @@ run bench: export CSW_DEMO := 1
 dbt-manifest: venv
 	$(BIN)/python -m csw.dbt_manifest --target postgres
 
-run: venv validators-venv airflow-db
+# The scripts and styles of the Great Expectations Data Docs (jQuery, Bootstrap, bootstrap-table, Font Awesome
+# at the versions GX's templates name) from npm with their lock: expectations/data_docs.py copies them into
+# each built site so it renders offline (docs/scorecard.md).
+DOCS_ASSETS := expectations/data_docs_assets
+$(DOCS_ASSETS)/node_modules/.package-lock.json: $(DOCS_ASSETS)/package-lock.json
+	npm ci --prefix $(DOCS_ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error
+
+data-docs-assets: $(DOCS_ASSETS)/node_modules/.package-lock.json
+
+run: venv validators-venv airflow-db data-docs-assets
 	@echo "make run: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret, never for real data"
 	$(BIN)/csw generate --out $(DEMO)/landing --seed 1 --benchmarks
 	CSW_LANDING=$(DEMO)/landing $(BIN)/airflow dags test csw_pipeline $(AS_OF) \
@@ -78,7 +87,7 @@ run: venv validators-venv airflow-db
 system-packages:
 	@bash .ci/system-packages.sh
 
-test: venv validators-venv system-packages dbt-manifest
+test: venv validators-venv system-packages data-docs-assets dbt-manifest
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 

@@ -2,8 +2,11 @@
 # Debian packages the test suite needs, installed only when missing (CI runs as root on a fresh machine).
 set -euo pipefail
 # postgresql: a real server for the Postgres tests; docker-compose: `docker-compose config` validates
-# docker-compose.yml offline (tests/deploy), no Docker engine needed.
-packages=(postgresql docker-compose)
+# docker-compose.yml offline (tests/deploy), no Docker engine needed; chromium: Playwright drives it for the
+# pages' browser tests and `csw report scorecard --pdf` (playwright install cannot download a browser here);
+# npm: installs the Data Docs' scripts and styles (make data-docs-assets).
+packages=(postgresql docker-compose chromium)
+command -v npm >/dev/null || packages+=(npm)  # a Node.js installed otherwise brings its own npm
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

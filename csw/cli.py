@@ -299,6 +299,43 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_scorecard(args: argparse.Namespace) -> int:
+    from exports.reports.job import write_scorecard
+
+    reports = ("scorecard", "panel") if args.report == "all" else (args.report,)
+    write_scorecard(get_settings(), args.period, Path(args.out) if args.out else None, reports=reports,
+                    sharing=args.sharing, pdf=args.pdf, progress=_say)
+    return 0
+
+
+def cmd_commentary_set(args: argparse.Namespace) -> int:
+    from exports.reports.commentary import set_line
+    from foundation.warehouse import connect
+
+    con = connect(get_settings())
+    try:
+        line = set_line(con, args.indicator, args.period, args.text, by=args.by)
+    finally:
+        con.close()
+    _say(f"commentary for {line.indicator_id} {line.period_label} by {line.written_by} recorded: "
+         "marts.rpt_scorecard (a view) and the next `csw report scorecard` show it")
+    return 0
+
+
+def cmd_commentary_list(args: argparse.Namespace) -> int:
+    from exports.reports.commentary import history
+    from foundation.warehouse import connect
+
+    con = connect(get_settings(), read_only=True)
+    try:
+        lines = history(con, args.indicator, args.period)
+    finally:
+        con.close()
+    _say(_table([(x.indicator_id, x.period_label, f"{x.written_at:%Y-%m-%d %H:%M}", x.written_by, x.commentary)
+                 for x in lines], ("indicator", "period", "at (UTC)", "by", "commentary")))
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from ingest.core.dbt_sources import write_all
 
@@ -412,6 +449,31 @@ def parser() -> argparse.ArgumentParser:
     acks.set_defaults(func=cmd_dq_acknowledgements)
     digest = dqsub.add_parser("digest", help="email CSW_ALERT_TO the new, unacknowledged warnings of the newest run")
     digest.set_defaults(func=cmd_dq_digest)
+
+    rep = sub.add_parser("report", help="pages people read (static HTML, no server, no network)")
+    repsub = rep.add_subparsers(dest="report_kind", required=True)
+    sc = repsub.add_parser("scorecard", help="the quarterly scorecard, a page per indicator, the corporate parenting "
+                           "panel report and the data-quality page")
+    sc.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
+    sc.add_argument("--out", help="folder (default CSW_OUTPUT); pages go to <out>/scorecard/<period>/")
+    sc.add_argument("--report", choices=("all", "scorecard", "panel"), default="all")
+    sc.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
+    sc.add_argument("--sharing", action="store_true",
+                    help="for readers outside the council: small numbers withheld, into <period>-sharing/")
+    sc.set_defaults(func=cmd_report_scorecard)
+
+    com = sub.add_parser("commentary", help="a performance officer's line per indicator and quarter")
+    comsub = com.add_subparsers(dest="commentary_command", required=True)
+    cset = comsub.add_parser("set", help="record the line (kept with its history; the newest line is shown)")
+    cset.add_argument("indicator", help="indicator id, e.g. REREF_12M_PCT")
+    cset.add_argument("period", help="financial quarter, e.g. 2024-25Q4")
+    cset.add_argument("text")
+    cset.add_argument("--by", required=True, help="who wrote it")
+    cset.set_defaults(func=cmd_commentary_set)
+    clist = comsub.add_parser("list", help="every line written, newest first")
+    clist.add_argument("--indicator")
+    clist.add_argument("--period")
+    clist.set_defaults(func=cmd_commentary_list)
 
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)

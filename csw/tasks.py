@@ -2,9 +2,10 @@
 
 - `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`
 - `transform__warehouse`: `transform_task()` (Cosmos, csw/transform.py)
-- `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`
 - `statutory_validation` (dags/statutory_validation.py): `validation_input_task()` → `dfe_validator_task(request)`
   (ExternalPythonOperator in the DfE validators' own venv) → `store_dfe_findings_task(request)`
+- `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`,
+  and `write_scorecard_task()` after the return (the quarter's pages into the outbox, the team emailed)
 - `csw_pipeline` (the demo `make run` drives): `load_feed_task(feed, every_file=True)` for every feed, then the
   same transform, marts_ready, quality_gate, write_return and deliver tasks.
 
@@ -190,6 +191,21 @@ def write_return_task():
         return [str(p) for p in files.paths]
 
     return write_return()
+
+
+def write_scorecard_task():
+    """The quarter's scorecard, panel report and data-quality page (exports.reports.job.publish) into the outbox
+    (`<out>/scorecard/<period>/` and `…-sharing/`), after the return passed its gate: the page states the
+    data-quality status of that check run. Emails the performance team (`CSW_ALERT_TO`) where they are."""
+
+    @task(task_id="write_scorecard", retries=0)
+    def write_scorecard() -> list[str]:
+        from exports.reports.job import publish
+
+        context, settings = _run()
+        return [str(p) for p in publish(settings, _period(context, settings), _out(context, settings), progress=print)]
+
+    return write_scorecard()
 
 
 def deliver_task(paths):

@@ -10,7 +10,8 @@ path as production —
 2. `transform`: the `transform__warehouse` dbt build through Cosmos (marks `marts.fct_indicator_values`);
 3. `marts_ready` → `quality_gate` → `write_return` → `deliver`: the `export__regional_return` tasks — every
    data-quality check (a blocking failure alerts the team and stops the run), then the one writer of the
-   return, which refuses a gate older than the last load or build.
+   return, which refuses a gate older than the last load or build; then `write_scorecard`: the quarter's
+   scorecard, panel report and data-quality page into the outbox (docs/scorecard.md).
 
 Not scheduled: trigger it (`make run`, `airflow dags test csw_pipeline 2025-03-31 --conf '{...}'`).
 Params: `landing` (default `CSW_LANDING`), `as_of` (default: the run's date), `out` (default `CSW_OUTPUT`),
@@ -26,7 +27,7 @@ from airflow.sdk import chain, dag
 
 from csw.dbt import MACROS
 from csw.tasks import (deliver_task, load_feed_task, marts_ready_task, quality_gate_task, transform_task,
-                       write_return_task)
+                       write_return_task, write_scorecard_task)
 from csw.transform import TARGET
 from ingest.contracts import FEEDS
 
@@ -49,6 +50,7 @@ def csw_pipeline():
     written = write_return_task()
     chain(*loads, transform_task(), marts_ready_task(), quality_gate_task(), written)
     deliver_task(written)
+    written >> write_scorecard_task()
 
 
 csw_pipeline()

@@ -19,6 +19,10 @@ calendar). `airflow dags test export__regional_return 2025-01-01` runs 2024-25Q4
    (foundation/state.py; otherwise it refuses and alerts the team): a re-run replaces the quarter's files, a
    failed run leaves them as they were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
 4. `deliver` emails the three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
+5. `write_scorecard` writes the quarter's pages after the return (`<out>/scorecard/<period>/`: the scorecard,
+   a page per indicator, the corporate parenting panel report, the data-quality page, A4 PDFs when Chromium
+   is installed; and `<period>-sharing/` with small numbers withheld) and emails the performance team
+   (`CSW_ALERT_TO`) where they are, with the panel PDF (docs/scorecard.md).
 
 The tasks are csw/tasks.py's (the demo `csw_pipeline` chains the same four after its build). Params:
 `period`, `out` (default `CSW_OUTPUT`). Small numbers are suppressed (`c`) unless
@@ -33,7 +37,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag
 
-from csw.tasks import deliver_task, marts_ready_task, quality_gate_task, write_return_task
+from csw.tasks import deliver_task, marts_ready_task, quality_gate_task, write_return_task, write_scorecard_task
 from exports.regional.schedule import QuarterlyReturnTimetable
 
 
@@ -53,6 +57,7 @@ def export__regional_return():
     written = write_return_task()
     marts_ready_task() >> quality_gate_task() >> written  # nothing is written before the gate passed
     deliver_task(written)
+    written >> write_scorecard_task()  # the pages of a quarter whose return passed the gate
 
 
 export__regional_return()

@@ -57,7 +57,7 @@ def test_the_demo_dag_chains_only_the_product_tasks(bag):
     upstream = {t.task_id: sorted(t.upstream_task_ids) for t in demo.tasks}
     assert upstream["transform"] == ["load__benchmarks"] and upstream["marts_ready"] == ["transform"]
     assert upstream["quality_gate"] == ["marts_ready"] and upstream["write_return"] == ["quality_gate"]
-    assert upstream["deliver"] == ["write_return"]
+    assert upstream["deliver"] == ["write_return"] and upstream["write_scorecard"] == ["write_return"]
     assert demo.get_task("write_return").outlets == bag.dags["export__regional_return"].get_task("write_return").outlets
 
 

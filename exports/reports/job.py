@@ -1,0 +1,61 @@
+"""`csw report scorecard` and the DAG's scorecard task: open the warehouse read-only, read one quarter,
+write the pages into `<out>/scorecard/<period>/` (`…-sharing/` for the version shared outside the
+council), with the GX Data Docs of the newest check run (`<output>/data-docs`) linked from the data-quality page."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from exports.reports import pages
+from exports.reports.read import read
+from foundation.settings import Settings
+from foundation.warehouse import connect
+
+
+def out_dir_for(out: Path, period: str, *, sharing: bool) -> Path:
+    return Path(out) / "scorecard" / (f"{period}-sharing" if sharing else period)
+
+
+def write_scorecard(settings: Settings, period: str, out: Path | None = None, *, reports: Iterable[str] = pages.REPORTS,
+                    sharing: bool = False, pdf: bool = False,
+                    progress: Callable[[str], None] = lambda _: None) -> pages.Built:
+    out = Path(out) if out else settings.output_dir
+    con = connect(settings, read_only=True)
+    try:
+        data = read(con, period)
+    finally:
+        con.close()
+    threshold = next((i.small_numbers_threshold for i in data.indicators if i.small_numbers_threshold is not None), 10)
+    data_docs = settings.output_dir / "data-docs"
+    built = pages.build(data, out_dir_for(out, data.quarter.label, sharing=sharing), sharing=sharing,
+                        threshold=float(threshold), reports=reports, data_docs=data_docs if data_docs.exists() else None,
+                        pdf=pdf)
+    progress(f"wrote {len(built.pages)} page(s){f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "
+             f"into {built.out_dir} in {built.seconds:.1f} s{' (for sharing: small numbers withheld)' if sharing else ''}")
+    return built
+
+
+def publish(settings: Settings, period: str, out: Path | None = None, *,
+            progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """The quarterly run's pages: the internal scorecard and panel report (with their A4 PDFs when Chromium is
+    installed) and the version for sharing, into the outbox; then email the performance team (`CSW_ALERT_TO`)
+    where they are, with the panel PDF attached. Returns the folders written."""
+    from exports.reports.pdf import DEFAULT_CHROMIUM
+    from foundation.mail import Mail, recipients, send
+
+    can_print = Path(os.environ.get("CSW_CHROMIUM") or DEFAULT_CHROMIUM).exists()
+    if not can_print:
+        progress("no Chromium installed: the pages are written without their PDFs")
+    internal = write_scorecard(settings, period, out, pdf=can_print, progress=progress)
+    shared = write_scorecard(settings, period, out, sharing=True, progress=progress)
+    text = (f"The scorecard and the corporate parenting panel report for {period} are in the outbox:\n\n"
+            f"  {internal.out_dir / 'index.html'}\n  {internal.out_dir / 'panel.html'}\n"
+            f"  {shared.out_dir / 'index.html'} (for sharing outside the council: small numbers withheld)\n\n"
+            "Open them in a browser; they need no server and no network.")
+    mail = Mail(subject=f"Performance scorecard {period}", text=text, to=recipients(settings.alert_to),
+                attachments=tuple(p for p in internal.pdfs if p.name == "panel.pdf"))
+    if send(mail, settings.smtp_conn_id, from_email=settings.smtp_from):
+        progress(f"emailed the performance team ({settings.alert_to})")
+    return [internal.out_dir, shared.out_dir]
