@@ -54,10 +54,11 @@ def test_dags_import_with_tags_retries_and_docs(airflow_home):
     assert dag["max_active_tasks"] == 1  # DuckDB: one writer at a time
     loads = [f"load__{feed}" for feed in FEEDS]  # the demo chains the product's tasks (tests/dags/test_one_path.py)
     assert dag["tasks"] == {**{load: 0 for load in loads}, "transform": 0, "marts_ready": 2, "quality_gate": 0,
-                            "write_return": 0, "deliver": 2}
+                            "write_return": 0, "deliver": 2, "write_scorecard": 0}
     assert dag["upstream"] == {**{load: loads[i - 1:i] for i, load in enumerate(loads)}, "transform": [loads[-1]],
                                "marts_ready": ["transform"], "quality_gate": ["marts_ready"],
-                               "write_return": ["quality_gate"], "deliver": ["write_return"]}
+                               "write_return": ["quality_gate"], "deliver": ["write_return"],
+                               "write_scorecard": ["write_return"]}  # the quarter's pages after the return
 
 
 def test_server_target_renders_one_task_per_model(airflow_home):
