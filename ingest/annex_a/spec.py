@@ -34,6 +34,7 @@ class Column:
 @dataclass(frozen=True)
 class AnnexList:
     number: int
+    table: str  # its raw table at ingest: raw.annex_a__<table>
     sheet: str
     title: str
     scope: str
@@ -68,7 +69,7 @@ def load_lists() -> tuple[AnnexList, ...]:
     for entry in raw["lists"]:
         columns = tuple(_column(c, entry["number"], codes, entry["query"] is not None) for c in _flat(entry["columns"]))
         lists.append(AnnexList(
-            number=entry["number"], sheet=entry["sheet"], title=entry["title"], scope=" ".join(entry["scope"].split()),
+            number=entry["number"], table=entry["table"], sheet=entry["sheet"], title=entry["title"], scope=" ".join(entry["scope"].split()),
             period_months=entry["period_months"], query=entry["query"], columns=columns,
             unfilled_reason=entry.get("unfilled_reason"),
         ))
