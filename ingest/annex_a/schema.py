@@ -43,7 +43,12 @@ def column_name(column: ListColumn) -> str:
     """The raw column of a list column: its field (`child_id` → `person_id`), else its heading in snake case."""
     if column.field:
         return RAW_NAMES.get(column.field, column.field)
-    return re.sub(r"[^a-z0-9]+", "_", column.heading.lower()).strip("_")[:63].rstrip("_")
+    return snake(column.heading)
+
+
+def snake(heading: str) -> str:
+    """A heading in snake case, at most 63 characters (Postgres' limit): `Placement postcode` → placement_postcode."""
+    return re.sub(r"[^a-z0-9]+", "_", heading.lower()).strip("_")[:63].rstrip("_")
 
 
 def column_type(column: ListColumn) -> str:

@@ -41,7 +41,7 @@ from typing import Any, Iterator
 import pandas as pd
 from openpyxl import load_workbook
 
-from ingest.annex_a.schema import DFE_CODES, TABLES, column_name, column_type
+from ingest.annex_a.schema import DFE_CODES, TABLES, column_name, column_type, snake
 from ingest.annex_a.spec import AnnexList, load_codes, load_lists
 from ingest.core.contract import TableContract
 from ingest.core.read import ContractError, open_landed, shown
@@ -69,9 +69,9 @@ def normal(text: Any) -> str:
 
 
 def read_workbook(path: Path, *, as_of: date | None = None, sha256: str | None = None,
-                  max_uncompressed: int = MAX_UNCOMPRESSED_BYTES) -> AnnexWorkbook:
+                  max_uncompressed: int | None = None) -> AnnexWorkbook:
     name = shown(path.name)
-    data = _checked_bytes(path, name, sha256, max_uncompressed)
+    data = _checked_bytes(path, name, sha256, max_uncompressed or MAX_UNCOMPRESSED_BYTES)
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data) else None
     try:
@@ -168,7 +168,7 @@ def _heading_row(rows: list[tuple], wanted: dict[AnnexList, list[str]]) -> tuple
         complete = [a for a, headings in wanted.items() if set(headings) <= cells]
         if complete:
             best = max(complete, key=lambda a: len(wanted[a]))
-            return best, number, [normal(v) for v in row]
+            return best, number, [" ".join(str(v).split()) if v is not None else "" for v in row]
     return None
 
 
@@ -286,14 +286,16 @@ def _frame(name: str, sheet: str, annex_list: AnnexList, headings: list[str],
     positions: dict[int, str] = {}  # cell index -> raw column name
     kinds: dict[str, tuple[str, str | None]] = {}  # raw column -> (contract type, code list)
     seen: set[str] = set()
-    for i, heading in enumerate(headings):
+    for i, heading in enumerate(map(normal, headings)):
         if not heading:
             continue
         if heading in seen:
-            raise ContractError(name, f"sheet '{shown(sheet, 60)}': heading '{shown(heading, 60)}' appears twice")
+            raise ContractError(name, f"sheet '{shown(sheet, 60)}': heading '{shown(headings[i], 60)}' appears twice")
         seen.add(heading)
         column = by_heading.get(heading)
-        raw = column_name(column) if column else heading  # an extra column: the loader makes its name safe
+        raw = column_name(column) if column else snake(heading)  # an extra column (the loader makes it safe)
+        if not column and (not raw or raw in kinds or raw in TABLES[annex_list.table].column_names):
+            raw = f"extra_{raw}"
         positions[i] = raw
         kinds[raw] = (column_type(column), column.codes if column and column.format == "code" else None) \
             if column else ("string", None)
