@@ -1,5 +1,5 @@
-{#- Annex A list 4 (Assessments) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 4, Assessments: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
@@ -11,18 +11,12 @@ source as (
 renamed as (
 
     select
-        as_of_date,
-        sheet_row,
-        {{ child_key('person_id') }} as child_key,
-        {{ to_code('gender') }} as sex_code,
-        {{ to_code('ethnicity') }} as ethnicity_code,
-        birth_date,
-        age,
+        {{ annex_a_child_columns() }},
         disability as disability_status,
         start_date,
-        case is_child_seen when 'true' then true when 'false' then false end as is_child_seen,
+        {{ annex_a_yes_no('is_child_seen') }} as is_child_seen,
         authorised_date,
-        case requires_support when 'true' then true when 'false' then false end as requires_support,
+        {{ annex_a_yes_no('requires_support') }} as requires_support,
         allocated_team,
         allocated_worker,
         _source_file as source_file

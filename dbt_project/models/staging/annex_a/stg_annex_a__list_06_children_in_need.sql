@@ -1,5 +1,5 @@
-{#- Annex A list 6 (Children in need) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 6, Children in need: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
@@ -11,13 +11,7 @@ source as (
 renamed as (
 
     select
-        as_of_date,
-        sheet_row,
-        {{ child_key('person_id') }} as child_key,
-        {{ to_code('gender') }} as sex_code,
-        {{ to_code('ethnicity') }} as ethnicity_code,
-        birth_date,
-        age,
+        {{ annex_a_child_columns() }},
         disability as disability_status,
         referral_date,
         {{ to_code('primary_need_code') }} as primary_need_code,

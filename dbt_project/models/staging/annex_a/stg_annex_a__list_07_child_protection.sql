@@ -1,5 +1,5 @@
-{#- Annex A list 7 (Child protection) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 7, Child protection: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
@@ -11,22 +11,16 @@ source as (
 renamed as (
 
     select
-        as_of_date,
-        sheet_row,
-        {{ child_key('person_id') }} as child_key,
-        {{ to_code('gender') }} as sex_code,
-        {{ to_code('ethnicity') }} as ethnicity_code,
-        birth_date,
-        age,
+        {{ annex_a_child_columns() }},
         disability as disability_status,
         start_date,
         {{ to_code('initial_category_code') }} as initial_category_code,
         {{ to_code('latest_category_code') }} as latest_category_code,
         last_visit_date,
-        case last_visit_seen_alone when 'true' then true when 'false' then false end as last_visit_seen_alone,
+        {{ annex_a_yes_no('last_visit_seen_alone') }} as last_visit_seen_alone,
         last_review_date,
         end_date,
-        case had_epo_or_police_protection when 'true' then true when 'false' then false end as had_epo_or_police_protection,
+        {{ annex_a_yes_no('had_epo_or_police_protection') }} as had_epo_or_police_protection,
         previous_plans,
         allocated_team,
         allocated_worker,

@@ -1,5 +1,5 @@
-{#- Annex A list 8 (Children in care) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 8, Children in care: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
@@ -11,18 +11,12 @@ source as (
 renamed as (
 
     select
-        as_of_date,
-        sheet_row,
-        {{ child_key('person_id') }} as child_key,
-        {{ to_code('gender') }} as sex_code,
-        {{ to_code('ethnicity') }} as ethnicity_code,
-        birth_date,
-        age,
-        case was_uasc_12m when 'true' then true when 'false' then false end as was_uasc_12m,
+        {{ annex_a_child_columns() }},
+        {{ annex_a_yes_no('was_uasc_12m') }} as was_uasc_12m,
         disability as disability_status,
         entered_care_date,
         {{ to_code('primary_need_code') }} as primary_need_code,
-        case is_repeat_period_12m when 'true' then true when 'false' then false end as is_repeat_period_12m,
+        {{ annex_a_yes_no('is_repeat_period_12m') }} as is_repeat_period_12m,
         legal_status_start_date,
         {{ to_code('legal_status_code') }} as legal_status_code,
         last_review_date,
@@ -42,8 +36,8 @@ renamed as (
         la_of_placement,
         missing_12m,
         absent_12m,
-        case last_missing_rhi_offered when 'true' then true when 'false' then false end as last_missing_rhi_offered,
-        case last_missing_rhi_accepted when 'true' then true when 'false' then false end as last_missing_rhi_accepted,
+        {{ annex_a_yes_no('last_missing_rhi_offered') }} as last_missing_rhi_offered,
+        {{ annex_a_yes_no('last_missing_rhi_accepted') }} as last_missing_rhi_accepted,
         allocated_team,
         allocated_worker,
         _source_file as source_file

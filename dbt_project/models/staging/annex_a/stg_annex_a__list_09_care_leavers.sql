@@ -1,5 +1,5 @@
-{#- Annex A list 9 (Care leavers) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 9, Care leavers: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
@@ -11,14 +11,8 @@ source as (
 renamed as (
 
     select
-        as_of_date,
-        sheet_row,
-        {{ child_key('person_id') }} as child_key,
-        {{ to_code('gender') }} as sex_code,
-        {{ to_code('ethnicity') }} as ethnicity_code,
-        birth_date,
-        age,
-        case was_ever_uasc when 'true' then true when 'false' then false end as was_ever_uasc,
+        {{ annex_a_child_columns() }},
+        {{ annex_a_yes_no('was_ever_uasc') }} as was_ever_uasc,
         disability as disability_status,
         allocated_team,
         allocated_worker,
@@ -28,7 +22,7 @@ renamed as (
         {{ to_code('in_touch_code') }} as in_touch_code,
         latest_contact_date,
         {{ to_code('accommodation_code') }} as accommodation_code,
-        case is_accommodation_suitable when 'true' then true when 'false' then false end as is_accommodation_suitable,
+        {{ annex_a_yes_no('is_accommodation_suitable') }} as is_accommodation_suitable,
         {{ to_code('activity_code') }} as activity_code,
         _source_file as source_file
 

@@ -1,5 +1,5 @@
-{#- Annex A list 10 (Adoption) as loaded from authorities' workbooks: every workbook's rows,
-    each with its as-of date (docs/statutory/sources.md "Annex A"). -#}
+{#- Annex A list 10, Adoption: the rows of every workbook loaded, each with its as-of date
+    (docs/statutory/sources.md "Annex A"). -#}
 with
 
 source as (
