@@ -173,23 +173,31 @@ def _heading_row(rows: list[tuple], wanted: dict[AnnexList, list[str]]) -> tuple
 
 
 def _refuse_near_miss(name: str, title: str, rows: list[tuple], wanted: dict[AnnexList, list[str]]) -> None:
-    """A sheet that looks like a list (its title names one, or a heading row holds a Child Unique ID) but lacks
-    some of its headings: refused, naming them."""
+    """A sheet that looks like a list but lacks some of its headings is refused, naming them: its title names a
+    list (its row nearest that list's headings is taken), or a row holds a Child Unique ID and at least half the
+    headings of a list."""
     by_title = _list_by_title(title, wanted)
-    for row in rows:
-        cells = {normal(v) for v in row}
+    candidates = [by_title] if by_title else list(wanted)
+    nearest: tuple[int, AnnexList, set[str]] | None = None
+    for cells in ({normal(v) for v in row} for row in rows):
         if by_title is None and "child unique id" not in cells:
             continue
-        candidates = [by_title] if by_title else list(wanted)
-        best = max(candidates, key=lambda a: len(set(wanted[a]) & cells))
-        missing = [c.heading for c in best.columns if normal(c.heading) not in cells]
-        if by_title is None and len(missing) > len(best.columns) // 2:
-            continue
-        raise ContractError(name, f"sheet '{shown(title, 60)}' looks like list {best.number} ({best.title}) but its "
-                                  f"heading row lacks {', '.join(repr(m) for m in missing)}")
-    if by_title is not None:
-        raise ContractError(name, f"sheet '{shown(title, 60)}' is named like list {by_title.number} "
-                                  f"({by_title.title}) but none of its first {HEADER_ROWS} rows is that list's headings")
+        for annex_list in candidates:
+            overlap = len(set(wanted[annex_list]) & cells)
+            if nearest is None or overlap > nearest[0]:
+                nearest = (overlap, annex_list, cells)
+    if nearest is None or not nearest[0]:
+        if by_title is not None:
+            raise ContractError(name, f"sheet '{shown(title, 60)}' is named like list {by_title.number} "
+                                      f"({by_title.title}) but none of its first {HEADER_ROWS} rows holds that "
+                                      "list's headings")
+        return
+    _, best, cells = nearest
+    missing = [c.heading for c in best.columns if normal(c.heading) not in cells]
+    if by_title is None and len(missing) > len(best.columns) // 2:
+        return
+    raise ContractError(name, f"sheet '{shown(title, 60)}' looks like list {best.number} ({best.title}) but its "
+                              f"heading row lacks {', '.join(repr(m) for m in missing)}")
 
 
 def _list_by_title(title: str, wanted: dict[AnnexList, list[str]]) -> AnnexList | None:

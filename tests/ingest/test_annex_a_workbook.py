@@ -191,7 +191,12 @@ def _bad_date(wb: Workbook) -> Workbook:
 
 
 def _missing_heading(wb: Workbook) -> Workbook:
-    add_list(wb, "List 2", 2, [], drop="Assessment completion date")
+    add_list(wb, "List 2", 2, [], drop="Assessment completion date", above=[["Early help assessments"]])
+    return wb
+
+
+def _nameless_missing_heading(wb: Workbook) -> Workbook:
+    add_list(wb, "Sheet7", 4, [], drop="Continuous Assessment Date of Authorisation")
     return wb
 
 
@@ -222,6 +227,9 @@ HOSTILE = [
      "sheet 'CONTACTS' row 2, column 'Date of Contact': not a date '31/02/2025' (an Excel date or dd/mm/yyyy)"),
     ("heading.xlsx", _missing_heading, None,
      "sheet 'List 2' looks like list 2 (Early help) but its heading row lacks 'Assessment completion date'"),
+    ("nameless.xlsx", _nameless_missing_heading, None,
+     "sheet 'Sheet7' looks like list 4 (Assessments) but its heading row lacks 'Continuous Assessment Date of "
+     "Authorisation'"),
     ("twice.xlsx", _two_sheets_one_list, None, "sheets 'CONTACTS' and 'Contacts again' both hold list 1 (Contacts)"),
     ("annex_a_2025-06-30.xlsx", None, None,
      "the as-of date on the cover sheet (2025-03-31) is not the one in the file name (2025-06-30)"),
