@@ -91,6 +91,13 @@ class FileOutcome:
     table: str | None = None
     reason: str = ""
     warning: str = ""  # a loaded file someone should look at (as in raw._loads.warning)
+    tables: dict[str, int] = field(default_factory=dict)  # rows per raw table of a file that fills several
+
+    def rows_by_table(self) -> dict[str, int]:
+        """Rows loaded into each raw table (an Annex A workbook fills one per list)."""
+        if self.outcome != "loaded":
+            return {}
+        return dict(self.tables) if self.tables else ({self.table: self.rows} if self.table else {})
 
     def line(self) -> str:
         """The one progress line of this file."""
@@ -333,7 +340,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
     """An Annex A workbook in one transaction: each list it holds into its own raw table (`ingest/annex_a`), one
     `raw._loads` row per list. Rows of a workbook loaded before with the same as-of date are replaced."""
     book = read_workbook(path, as_of=as_of, sha256=sha)
-    rows, warnings = 0, list(book.notes)
+    rows, warnings, tables = 0, list(book.notes), {}
     with transaction(con):
         for i, (contract, frame) in enumerate(book.frames):
             frame, renamed = _rename_extra_columns(frame, contract)
@@ -352,9 +359,9 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
                     sha256=sha, byte_size=size, row_count=len(frame), extract_date=book.as_of, loaded_at=loaded_at,
                     outcome="loaded", reason="", warning="; ".join((book.notes if i == 0 else []) + notes))
             rows += len(frame)
+            tables[contract.raw_table] = len(frame)
             warnings += notes
-    return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, table=f"{len(book.frames)} Annex A lists",
-                       warning="; ".join(warnings))
+    return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, warning="; ".join(warnings), tables=tables)
 
 
 def failure_reason(name: str, exc: BaseException) -> str:

@@ -105,6 +105,7 @@ def test_lists_are_found_by_their_headings_whatever_the_sheets_are_called(tmp_pa
     save(authority_workbook(), landing, "exampleshire_annex_a.xlsx")
     [outcome] = ingest(landing, settings).files
     assert (outcome.outcome, outcome.rows) == ("loaded", 5)
+    assert outcome.rows_by_table() == {"annex_a__list_01_contacts": 3, "annex_a__list_03_referrals": 2}
     assert "sheet 'Guidance' is not an Annex A list" in outcome.warning
     assert "Cover" not in outcome.warning  # the sheet the as-of date came from is not reported as ignored
     assert "no sheet holds list 2, 4, 5, 6, 7, 8, 9, 10, 11" in outcome.warning

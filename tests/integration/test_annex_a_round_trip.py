@@ -48,6 +48,7 @@ def test_the_exported_workbook_loads_back_with_the_manifests_rows_and_the_same_c
 
     assert (outcome.outcome, outcome.rows) == ("loaded", sum(entry["rows"] for entry in manifest["lists"]))
     assert counts == {entry["number"]: entry["rows"] for entry in manifest["lists"]}
+    assert outcome.rows_by_table() == {f"annex_a__{a.table}": counts[a.number] for a in load_lists()}
     assert counts[1] > 1000 and counts[11] == 0  # the demo has contacts, and the SSD no adopters
     assert as_of_dates == {date(2025, 3, 31)}  # from the workbook's Notes sheet
     with pipeline.connect() as original:
