@@ -275,3 +275,22 @@ def test_a_sheet_with_no_list_at_all_refuses_the_workbook_naming_its_sheets(tmp_
     [refused] = ingest(landing, settings).files
     assert refused.reason == ("summary.xlsx: no Annex A list recognised in sheets 'Summary' (a list is recognised by "
                               "its heading row, e.g. Child Unique ID, Gender, … Date of Contact)")
+
+
+def test_a_formula_is_read_as_the_value_excel_saved_never_evaluated(tmp_path, settings):
+    """Excel saves each formula's value with the file: that value is read (here 99, which `=E2+1` would never give:
+    the formula is not evaluated)."""
+    landing = tmp_path / "landing"
+    data = save(_formula(authority_workbook()), landing, "saved.xlsx")
+    buffer = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            payload = source.read(entry)
+            if b"<f>E2+1</f><v></v>" in payload:  # as Excel would have saved it
+                payload = payload.replace(b"<f>E2+1</f><v></v>", b"<f>E2+1</f><v>99</v>")
+            target.writestr(entry, payload)
+    (landing / "annex_a" / "saved.xlsx").write_bytes(buffer.getvalue())
+    [outcome] = ingest(landing, settings).files
+    assert outcome.outcome == "loaded", outcome.reason
+    assert query(settings, "select person_id, age from raw.annex_a__list_01_contacts order by sheet_row") == [
+        ("1001", 10), ("1002", 99), ("1003", 10)]
