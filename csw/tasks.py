@@ -112,8 +112,8 @@ def load_feed_task(feed: str, *, every_file: bool = False):
         print_load_report(report)
         rows: dict[str, int] = {}
         for f in report.files:
-            if f.outcome == "loaded" and f.table:
-                rows[f.table] = rows.get(f.table, 0) + f.rows
+            for table, count in f.rows_by_table().items():
+                rows[table] = rows.get(table, 0) + count
         events = context["outlet_events"][feed_alias(feed)]
         for table, count in rows.items():
             events.add(raw_asset(table), extra={"rows": count, "date": str(day)})

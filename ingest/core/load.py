@@ -34,6 +34,8 @@ import pandas as pd
 
 from foundation.settings import Settings
 from foundation.warehouse import Connection, first_row, quote_identifier, transaction, write_frame
+from ingest.annex_a.schema import FEED as WORKBOOK_FEED
+from ingest.annex_a.workbook import read_workbook
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
@@ -89,6 +91,13 @@ class FileOutcome:
     table: str | None = None
     reason: str = ""
     warning: str = ""  # a loaded file someone should look at (as in raw._loads.warning)
+    tables: dict[str, int] = field(default_factory=dict)  # rows per raw table of a file that fills several
+
+    def rows_by_table(self) -> dict[str, int]:
+        """Rows loaded into each raw table (an Annex A workbook fills one per list)."""
+        if self.outcome != "loaded":
+            return {}
+        return dict(self.tables) if self.tables else ({self.table: self.rows} if self.table else {})
 
     def line(self) -> str:
         """The one progress line of this file."""
@@ -300,6 +309,8 @@ def load_file(
         earlier = _already_loaded(con, sha, contract, path.name)
         if earlier is not None:
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
+        if contract.feed == WORKBOOK_FEED:
+            return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at)
         frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
                            sha256=sha)
         frame, renamed = _rename_extra_columns(frame, contract)
@@ -322,6 +333,35 @@ def load_file(
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
         return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size)
+
+
+def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str, size: int, as_of: date | None,
+                   loaded_at: datetime) -> FileOutcome:
+    """An Annex A workbook in one transaction: each list it holds into its own raw table (`ingest/annex_a`), one
+    `raw._loads` row per list. Rows of a workbook loaded before with the same as-of date are replaced."""
+    book = read_workbook(path, as_of=as_of, sha256=sha)
+    rows, warnings, tables = 0, list(book.notes), {}
+    with transaction(con):
+        for i, (contract, frame) in enumerate(book.frames):
+            frame, renamed = _rename_extra_columns(frame, contract)
+            frame["_source_file"] = path.name
+            replaced = int(con.execute(f"select count(*) from {_raw_table(con, contract)} where as_of_date = $1",
+                                       [book.as_of]).fetchall()[0][0])
+            con.execute(f"delete from {_raw_table(con, contract)} where as_of_date = $1", [book.as_of])
+            batch_id = _next_batch_id(con)
+            _write_batch(con, contract, frame, batch_id, loaded_at)
+            for column in pseudonymise.person_id_columns(contract):
+                pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+            notes = [renamed] if renamed else []
+            if replaced:
+                notes.append(f"replaced {replaced:,} rows of an earlier workbook as of {book.as_of}")
+            _record(con, batch_id=batch_id, feed=WORKBOOK_FEED, table_name=contract.raw_table, file_name=path.name,
+                    sha256=sha, byte_size=size, row_count=len(frame), extract_date=book.as_of, loaded_at=loaded_at,
+                    outcome="loaded", reason="", warning="; ".join((book.notes if i == 0 else []) + notes))
+            rows += len(frame)
+            tables[contract.raw_table] = len(frame)
+            warnings += notes
+    return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, warning="; ".join(warnings), tables=tables)
 
 
 def failure_reason(name: str, exc: BaseException) -> str:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from exports.errors import ExportRefused
 from exports.files import sha256_of
 from exports.statutory.annex_a import write_annex_a
-from exports.statutory.annex_a.spec import age_on, load_lists, window_start
+from ingest.annex_a.spec import age_on, load_lists, window_start
 
 AS_OF = date(2025, 3, 31)  # six-month period 2024-10-01 .. 2025-03-31; twelve months from 2024-04-01
 LA = "841"

@@ -10,7 +10,7 @@ import re
 from openpyxl import load_workbook
 
 from exports.files import sha256_of
-from exports.statutory.annex_a.spec import load_lists
+from ingest.annex_a.spec import load_lists
 from tests.integration.conftest import AS_OF, run_csw
 
 PERIOD_START = "2024-10-01"  # the six months to 2025-03-31, both ends included

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from foundation.warehouse import Connection, table_exists
 from exports.errors import ExportRefused
-from exports.statutory.annex_a.spec import AnnexList, window_start
+from ingest.annex_a.spec import AnnexList, window_start
 
 # Every list query reads these three dates as `params` (prepended here; the files start after it).
 PARAMS = (
@@ -21,6 +22,7 @@ PARAMS = (
     "    select cast($1 as date) as as_of, cast($2 as date) as period_start, cast($3 as date) as year_start\n"
     ")\n"
 )
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 REQUIRED = (("staging", "stg_case_system__persons"), ("raw", "_child_keys"))
 
 
@@ -36,9 +38,14 @@ class Child:
     family_id: str | None
 
 
+def list_sql(annex_list: AnnexList) -> str | None:
+    """The SQL of a list's rows (its `query` file in sql/), or None when the SSD has no source for it."""
+    return (SQL_DIR / annex_list.query).read_text(encoding="utf-8") if annex_list.query else None
+
+
 def read_rows(con: Connection, annex_list: AnnexList, as_of: date) -> list[dict[str, Any]]:
     """The list's rows as dicts (column name -> value), each with child_key, record_id and event_date."""
-    sql = annex_list.sql()
+    sql = list_sql(annex_list)
     if sql is None:
         return []
     params = [as_of, annex_list.period_start(as_of) or as_of, window_start(as_of, 12)]

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from exports.statutory.annex_a.spec import AnnexList
+from ingest.annex_a.spec import AnnexList
 from exports.xlsx import fit_columns, put, write_header
 
 DATE_FORMAT = "dd/mm/yyyy"  # as Ofsted's template shows dates

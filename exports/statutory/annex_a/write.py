@@ -20,7 +20,7 @@ from foundation.warehouse import Connection
 from exports.errors import ExportRefused
 from exports.files import replacing_folder, sha256_of
 from exports.statutory.annex_a.read import Child, read_children, read_rows
-from exports.statutory.annex_a.spec import AnnexList, Column, age_on, load_codes, load_lists
+from ingest.annex_a.spec import AnnexList, Column, age_on, load_codes, load_lists
 from exports.statutory.annex_a.workbook import Facts, build_workbook
 from exports.xlsx import workbook_bytes
 

@@ -1,5 +1,9 @@
 """Ofsted's Annex A lists as data: `lists.yaml` (sheets, scope, period, columns) and `codes.yaml` (answer labels).
 
+One definition for both directions: the export (`exports/statutory/annex_a`) writes the workbook from it and
+the ingest (`ingest/annex_a`) reads an authority's workbook by it. It sits on the ingest floor so both can
+import it (an export may import ingest, never the other way).
+
 The column definitions live in the YAML, not in code: a column is either filled from a named field of the
 list's rows (with a format) or left empty with the reason the SSD cannot fill it.
 """
@@ -30,19 +34,17 @@ class Column:
 @dataclass(frozen=True)
 class AnnexList:
     number: int
+    table: str  # its raw table at ingest: raw.annex_a__<table>
     sheet: str
     title: str
     scope: str
     period_months: int | None  # None: the list is the position on the as-of date only
-    query: str | None  # SQL file in sql/; None: the SSD has no source for the list
+    query: str | None  # the export's SQL file (exports/statutory/annex_a/sql/); None: the SSD has no source
     columns: tuple[Column, ...]
     unfilled_reason: str | None = None
 
     def period_start(self, as_of: date) -> date | None:
         return window_start(as_of, self.period_months) if self.period_months else None
-
-    def sql(self) -> str | None:
-        return (HERE / "sql" / self.query).read_text(encoding="utf-8") if self.query else None
 
     def unfilled(self) -> list[tuple[str, str]]:
         """(heading, why) of every column the SSD cannot fill."""
@@ -67,7 +69,7 @@ def load_lists() -> tuple[AnnexList, ...]:
     for entry in raw["lists"]:
         columns = tuple(_column(c, entry["number"], codes, entry["query"] is not None) for c in _flat(entry["columns"]))
         lists.append(AnnexList(
-            number=entry["number"], sheet=entry["sheet"], title=entry["title"], scope=" ".join(entry["scope"].split()),
+            number=entry["number"], table=entry["table"], sheet=entry["sheet"], title=entry["title"], scope=" ".join(entry["scope"].split()),
             period_months=entry["period_months"], query=entry["query"], columns=columns,
             unfilled_reason=entry.get("unfilled_reason"),
         ))
