@@ -137,7 +137,7 @@ def load(path: Path | None = None, *, known: Sequence[tuple[str, str]] | None = 
     names = catalogue_names() if known is None else list(known)
     for entry in entries:
         if not any(entry.matches(suite, check) for suite, check in names):
-            raise PolicyError(f"{where}: {entry.label} matches no check the project runs "
+            raise PolicyError(f"{where}: {entry.label}: matches no check the project runs "
                               "(suite and check are globs over the names `csw check` prints)")
     return Policy(entries, path)
 
