@@ -192,9 +192,13 @@ def cmd_dq_policy(args: argparse.Namespace) -> int:
 
     rules = policy.load(Path(args.file) if args.file else get_settings().dq_policy)
     checks = policy.catalogue()
-    covered = Counter(rules.entry_for(suite, check) for suite, check, _ in checks)
-    rows = [(e.number, e.suite, e.check, e.severity + (f" if {e.block_if.text}" + (f" of {e.of}" if e.of != "rows"
-             else "") if e.block_if else ""), covered.get(e, 0)) for e in rules.entries]
+    covered = Counter(rules.entry_for(suite, check, declared) for suite, check, declared in checks)
+    def decides(e) -> str:
+        threshold = f" if {e.block_if.text}" + (f" of {e.of}" if e.of != "rows" else "") if e.block_if else ""
+        return e.severity + threshold
+
+    rows = [(e.number, e.suite, e.check + (f" (declared {e.declared})" if e.declared else ""), decides(e),
+             covered.get(e, 0)) for e in rules.entries]
     _say(_table(rows, ("entry", "suite", "check", "severity", "checks decided")))
     _say(f"{rules.source}: valid; {len(checks)} checks, {covered.get(None, 0)} keep the severity their code declares")
     return 0

@@ -1,9 +1,9 @@
 """The severity policy: the one place that decides whether a failed check blocks the regional return or is a
 warning listed on its Data quality sheet (`expectations/policy.yml`, or the file `CSW_DQ_POLICY` names).
 
-Each entry names checks by `suite` and `check` (shell-style globs: `dfe_validation` / `CIN *`), says what
-they are (`blocking` or `warning`) and why, and may block only above a threshold, as dbt's `error_if` does:
-`block_if: "> 5%"` of the rows the check read (GX's `3 of 1,200 rows`), or of a named scope (`of:
+Each entry names checks by `suite` and `check` (shell-style globs: `dfe_validation` / `CIN *`), optionally
+only those whose code `declared` a severity (a DfE error, not a query), says what they are (`blocking` or
+`warning`) and why, and may block only above a threshold, as dbt's `error_if` does: `block_if: "> 5%"` of the rows the check read (GX's `3 of 1,200 rows`), or of a named scope (`of:
 children_in_need`, `children_looked_after`), or `block_if: "> 10"` failing rows. Below the threshold the
 failure is a warning whose message says the proportion and the threshold. The LAST entry that matches a
 check decides (general entries first, exceptions after, as in .gitignore); a check no entry matches keeps
@@ -34,7 +34,7 @@ BLOCKING = "blocking"
 WARNING = "warning"
 SEVERITIES = (BLOCKING, WARNING)
 _TOP_KEYS = ("checks",)
-_ENTRY_KEYS = ("suite", "check", "severity", "why", "block_if", "of")
+_ENTRY_KEYS = ("suite", "check", "declared", "severity", "why", "block_if", "of")
 _THRESHOLD = re.compile(r"\s*(?P<op>>=|>)\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<percent>%?)\s*")
 _OF_ROWS = re.compile(r"\d[\d,]* of (?P<total>\d[\d,]*) rows")
 
@@ -85,13 +85,16 @@ class Entry:
     block_if: Threshold | None = None
     of: str = ROWS
     number: int = 0  # 1-based position in the file, for messages
+    declared: str | None = None  # only checks whose code declares this severity (e.g. DfE errors, not queries)
 
-    def matches(self, suite: str, check_name: str) -> bool:
-        return fnmatchcase(suite, self.suite) and fnmatchcase(check_name, self.check)
+    def matches(self, suite: str, check_name: str, declared: str | None) -> bool:
+        return (fnmatchcase(suite, self.suite) and fnmatchcase(check_name, self.check)
+                and self.declared in (None, declared))
 
     @property
     def label(self) -> str:
-        return f"entry {self.number} ({self.suite} / {self.check})"
+        declared = f", declared {self.declared}" if self.declared else ""
+        return f"entry {self.number} ({self.suite} / {self.check}{declared})"
 
 
 @dataclass(frozen=True)
@@ -99,22 +102,22 @@ class Policy:
     entries: tuple[Entry, ...]
     source: Path
 
-    def entry_for(self, suite: str, check_name: str) -> Entry | None:
-        """The last entry that matches, or None (the check keeps its declared severity)."""
+    def entry_for(self, suite: str, check_name: str, declared: str) -> Entry | None:
+        """The last entry that matches the check and the severity its code declares, or None (it keeps that)."""
         for entry in reversed(self.entries):
-            if entry.matches(suite, check_name):
+            if entry.matches(suite, check_name, declared):
                 return entry
         return None
 
     def severity_of(self, suite: str, check_name: str, declared: str) -> str:
         """The severity of a failure of this check before any threshold is measured."""
-        entry = self.entry_for(suite, check_name)
+        entry = self.entry_for(suite, check_name, declared)
         return entry.severity if entry else declared
 
 
-def load(path: Path | None = None, *, known: Sequence[tuple[str, str]] | None = None) -> Policy:
-    """Read and validate the policy file (default: `expectations/policy.yml`). `known` are the (suite, check)
-    names a pattern must match at least one of (default: every check the project runs, `catalogue()`)."""
+def load(path: Path | None = None, *, known: Sequence[tuple[str, str, str]] | None = None) -> Policy:
+    """Read and validate the policy file (default: `expectations/policy.yml`). `known` are the (suite, check,
+    declared severity) an entry must match at least one of (default: every check the project runs)."""
     path = Path(path or POLICY_FILE)
     where = str(path)
     try:
@@ -134,9 +137,9 @@ def load(path: Path | None = None, *, known: Sequence[tuple[str, str]] | None = 
     if not isinstance(items, list):
         raise PolicyError(f"{where}: 'checks' must be a list of entries")
     entries = tuple(_entry(where, number, item) for number, item in enumerate(items, start=1))
-    names = catalogue_names() if known is None else list(known)
+    names = catalogue() if known is None else list(known)
     for entry in entries:
-        if not any(entry.matches(suite, check) for suite, check in names):
+        if not any(entry.matches(suite, check, declared) for suite, check, declared in names):
             raise PolicyError(f"{where}: {entry.label}: matches no check the project runs "
                               "(suite and check are globs over the names `csw check` prints)")
     return Policy(entries, path)
@@ -156,6 +159,9 @@ def _entry(where: str, number: int, item: object) -> Entry:
     severity = item.get("severity")
     if severity not in SEVERITIES:
         raise PolicyError(f"{at}: unknown severity {severity!r} (known: {', '.join(SEVERITIES)})")
+    declared = item.get("declared")
+    if declared is not None and declared not in SEVERITIES:
+        raise PolicyError(f"{at}: unknown declared severity {declared!r} (known: {', '.join(SEVERITIES)})")
     why = str(item.get("why") or "").strip()
     if not why:
         raise PolicyError(f"{at}: say why with 'why' (it is shown beside the decision)")
@@ -173,7 +179,7 @@ def _entry(where: str, number: int, item: object) -> Entry:
         raise PolicyError(f"{at}: unknown scope of: {of!r} (known: {', '.join(SCOPES)})")
     if "of" in item and (threshold is None or not threshold.percent):
         raise PolicyError(f"{at}: 'of' says what a percentage is of: it goes with a block_if like '> 5%'")
-    return Entry(suite, check, severity, why, threshold, of, number)
+    return Entry(suite, check, severity, why, threshold, of, number, declared)
 
 
 # --- the checks the project runs ------------------------------------------------------------------------
@@ -183,10 +189,6 @@ def catalogue() -> list[tuple[str, str, str]]:
     """(suite, check, declared severity) of every check `csw check` can store (raw suites for every contract,
     the marts' suites, the cross-table checks, the DfE rules and the checkpoint's own)."""
     return list(_catalogue())
-
-
-def catalogue_names() -> list[tuple[str, str]]:
-    return [(suite, check) for suite, check, _ in _catalogue()]
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +231,7 @@ def apply(con: Connection, results: Iterable[CheckResult], policy: Policy | None
     sizes: dict[str, int | None] = {}
     decided = []
     for result in results:
-        entry = policy.entry_for(result.suite, result.check_name)
+        entry = policy.entry_for(result.suite, result.check_name, result.severity)
         if entry is None:
             decided.append(result)
             continue

@@ -15,8 +15,9 @@ from expectations.policy import PolicyError, load
 from expectations.results import CheckResult
 from ingest.core.load import ensure_loads_table
 
-KNOWN = [("dfe_validation", "903 501"), ("dfe_validation", "CIN 1105"), ("raw_x", "expect_column_to_exist(a)"),
-         ("loads", "quarantined_files_are_resent")]
+KNOWN = [("dfe_validation", "903 501", "blocking"), ("dfe_validation", "CIN 1105", "blocking"),
+         ("dfe_validation", "903 L09", "warning"), ("raw_x", "expect_column_to_exist(a)", "blocking"),
+         ("loads", "quarantined_files_are_resent", "warning")]
 AT = datetime(2025, 4, 1, 9, 0)
 
 
@@ -48,12 +49,14 @@ def test_shipped_policy_blocks_what_makes_numbers_wrong_and_warns_on_the_rest():
                   "blocking") == "warning"
     assert decide("staging_relationships", "health__assessments_are_for_known_children", "blocking") == "warning"
     assert decide("reconciliation", "workforce_teams_are_known_to_the_case_system", "blocking") == "warning"
-    # DfE rules: blocking only above 5% of the children in scope
-    entry = shipped.entry_for("dfe_validation", "903 501")
+    # DfE errors: blocking only above 5% of the children in scope; DfE queries: always warnings
+    entry = shipped.entry_for("dfe_validation", "903 501", "blocking")
     assert (entry.severity, entry.block_if.text, entry.of) == ("blocking", "> 5%", "children_looked_after")
-    assert shipped.entry_for("dfe_validation", "CIN 8608").of == "children_in_need"
+    assert shipped.entry_for("dfe_validation", "CIN 8608", "blocking").of == "children_in_need"
+    query = shipped.entry_for("dfe_validation", "903 L09", "warning")
+    assert (query.severity, query.block_if) == ("warning", None)
     # a check no entry names keeps the severity its code declares
-    assert shipped.entry_for("marts_fct_referrals", "table_is_built") is None
+    assert shipped.entry_for("marts_fct_referrals", "table_is_built", "warning") is None
     assert decide("marts_fct_referrals", "table_is_built", "warning") == "warning"
 
 
@@ -72,13 +75,19 @@ def _looked_after(children: int) -> duckdb.DuckDBPyConnection:
 
 THRESHOLDS = """checks:
   - suite: dfe_validation
+    check: "*"
+    severity: warning
+    why: queries and errors alike, unless below
+  - suite: dfe_validation
     check: "903 *"
+    declared: blocking
     severity: blocking
     block_if: "> 5%"
     of: children_looked_after
     why: widespread means an extract fault
   - suite: dfe_validation
     check: "CIN *"
+    declared: blocking
     severity: blocking
     block_if: "> 5%"
     of: children_in_need
@@ -99,14 +108,16 @@ THRESHOLDS = """checks:
 def test_a_percentage_of_children_in_scope_blocks_only_above_the_threshold(tmp_path):
     rules = _policy(tmp_path, THRESHOLDS)
     con = _looked_after(40)  # 40 children in the current batch: 2 records = 5.0% (not above), 3 = 7.5%
-    at_five, above = policy.apply(con, [_result("dfe_validation", "903 501", "warning", failing=2),
-                                        _result("dfe_validation", "903 501", "warning", failing=3)], rules)
+    at_five, above, query = policy.apply(con, [_result("dfe_validation", "903 501", failing=2),
+                                               _result("dfe_validation", "903 501", failing=3),
+                                               _result("dfe_validation", "903 L09", "warning", failing=30)], rules)
     assert at_five.severity == "warning"
     assert at_five.message == "m [policy: 2 = 5.0% of 40 children looked after; a warning (blocks if > 5%)]"
     assert above.severity == "blocking"
     assert above.message == "m [policy: 3 = 7.5% of 40 children looked after; blocks (blocks if > 5%)]"
+    assert (query.severity, query.message) == ("warning", "m")  # a DfE query (declared warning) never blocks
     # no CIN episodes table: nothing to measure against, so the rule keeps blocking and says why
-    [unmeasured] = policy.apply(con, [_result("dfe_validation", "CIN 1105", "warning", failing=1)], rules)
+    [unmeasured] = policy.apply(con, [_result("dfe_validation", "CIN 1105", failing=1)], rules)
     assert unmeasured.severity == "blocking"
     assert unmeasured.message == "m [policy: blocks, no children in need to measure against for block_if > 5%]"
 
@@ -133,7 +144,11 @@ def test_a_percentage_of_rows_read_and_a_count_threshold(tmp_path):
     ("checks:\n  - {suite: loads, check: '*', severity: fatal, why: x}\n",
      "entry 1 (loads / *): unknown severity 'fatal' (known: blocking, warning)"),
     ("checks:\n  - {suite: loads, check: '*', severity: warning, why: x, warn_if: '>0'}\n",
-     "entry 1: unknown key 'warn_if' (known: suite, check, severity, why, block_if, of)"),
+     "entry 1: unknown key 'warn_if' (known: suite, check, declared, severity, why, block_if, of)"),
+    ("checks:\n  - {suite: loads, check: '*', declared: error, severity: warning, why: x}\n",
+     "entry 1 (loads / *): unknown declared severity 'error' (known: blocking, warning)"),
+    ("checks:\n  - {suite: dfe_validation, check: '903 L*', declared: blocking, severity: warning, why: x}\n",
+     "entry 1 (dfe_validation / 903 L*, declared blocking): matches no check the project runs"),
     ("checks:\n  - {suite: loads, severity: warning, why: x}\n  - {suite: 'dfe_*', check: '904 *', severity: "
      "warning, why: y}\n", "entry 2 (dfe_* / 904 *): matches no check the project runs"),
     ("checks:\n  - {suite: loads, check: '*', severity: warning}\n",

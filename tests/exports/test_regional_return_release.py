@@ -44,7 +44,8 @@ def test_a_release_lets_the_blocked_quarter_out_named_on_the_cover_and_in_the_ma
     code, err = _export(tmp_path, capsys)
     assert code == 1 and err == (
         "csw: latest data quality run run-3 is FAILED: 1 blocking check(s) failed: dfe_validation.903 501 "
-        f"(dfe_validation) (fix them, or release the quarter: csw dq release --period {PERIOD} --by NAME --reason TEXT)\n")
+        f"(dfe_validation) (fix them, or release the quarter: csw dq release --period {PERIOD} --by NAME "
+        "--reason TEXT)\n")
 
     assert main(["dq", "release", "--period", PERIOD, "--by", BY, "--reason", WHY]) == 0
     out = capsys.readouterr().out
