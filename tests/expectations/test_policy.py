@@ -182,3 +182,25 @@ def test_csw_dq_policy_validates_a_file_and_exits_1_naming_the_fault(tmp_path, c
     out = capsys.readouterr().out
     assert "dfe_validation" in out and "blocking if > 5% of children_looked_after" in out
     assert out.rstrip().endswith("keep the severity their code declares")
+
+
+def test_a_check_the_policy_now_makes_a_warning_can_be_acknowledged():
+    """Acknowledgement goes by the severity of the newest run of the check, not by runs under an older policy."""
+    from expectations import store
+    from expectations.acknowledgements import AcknowledgementRefused, acknowledge
+
+    con = duckdb.connect()
+    store.ensure_tables(con)
+    for run_id, day, severity in (("old", 1, "blocking"), ("new", 2, "warning")):
+        con.execute("insert into dq.runs (run_id, started_at, status) values ($1, $2, 'PASSED')",
+                    [run_id, datetime(2025, 4, day)])
+        con.execute("insert into dq.check_results (run_id, suite, check_name, severity, status) "
+                    "values ($1, 'dfe_validation', 'CIN 1105', $2, 'failed')", [run_id, severity])
+    ack = acknowledge(con, "CIN 1105", by="A. Officer", reason="one plan, corrected next week")
+    assert (ack.suite, ack.check_name) == ("dfe_validation", "CIN 1105")
+    con.execute("insert into dq.runs (run_id, started_at, status) values ('newest', $1, 'FAILED')",
+                [datetime(2025, 4, 3)])
+    con.execute("insert into dq.check_results (run_id, suite, check_name, severity, status) "
+                "values ('newest', 'dfe_validation', 'CIN 1105', 'blocking', 'failed')")  # now over the threshold
+    with pytest.raises(AcknowledgementRefused, match="dfe_validation / CIN 1105 is a blocking check"):
+        acknowledge(con, "CIN 1105", by="A. Officer", reason="again")
