@@ -161,6 +161,49 @@ def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dq_release(args: argparse.Namespace) -> int:
+    from expectations.releases import release_quarter
+
+    made, alerted = release_quarter(get_settings(), period=args.period, by=args.by, reason=args.reason)
+    _say(f"regional return {made.period} {made.summary()}")
+    _say(alerted)
+    return 0
+
+
+def cmd_dq_releases(args: argparse.Namespace) -> int:
+    from expectations.releases import releases
+    from foundation.warehouse import connect
+
+    con = connect(get_settings())
+    try:
+        made = releases(con, args.period)
+    finally:
+        con.close()
+    _say(_table([(r.period, r.released_by, f"{r.released_at:%Y-%m-%d %H:%M}", r.run_id, len(r.blocking_checks),
+                  r.reason) for r in made], ("period", "by", "at (UTC)", "check run", "checks", "reason")))
+    _say(f"{len(made)} release(s)")
+    return 0
+
+
+def cmd_dq_policy(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from expectations import policy
+
+    rules = policy.load(Path(args.file) if args.file else get_settings().dq_policy)
+    checks = policy.catalogue()
+    covered = Counter(rules.entry_for(suite, check, declared) for suite, check, declared in checks)
+    def decides(e) -> str:
+        threshold = f" if {e.block_if.text}" + (f" of {e.of}" if e.of != "rows" else "") if e.block_if else ""
+        return e.severity + threshold
+
+    rows = [(e.number, e.suite, e.check + (f" (declared {e.declared})" if e.declared else ""), decides(e),
+             covered.get(e, 0)) for e in rules.entries]
+    _say(_table(rows, ("entry", "suite", "check", "severity", "checks decided")))
+    _say(f"{rules.source}: valid; {len(checks)} checks, {covered.get(None, 0)} keep the severity their code declares")
+    return 0
+
+
 def print_return_files(files) -> None:
     for path in files.paths:
         _say(f"wrote {path}")
@@ -435,7 +478,7 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--as-of", type=_date, help="as-of date of the rebuild (default: the newest case_system extract date)")
     k.set_defaults(func=cmd_rekey)
 
-    dq = sub.add_parser("dq", help="data quality: acknowledge known warnings")
+    dq = sub.add_parser("dq", help="data quality: acknowledge known warnings, release a blocked quarter, the policy")
     dqsub = dq.add_subparsers(dest="dq_command", required=True)
     ack = dqsub.add_parser("acknowledge", help="acknowledge a warning: it stays in the results but stops alerting "
                            "(blocking checks cannot be acknowledged)")
@@ -449,6 +492,18 @@ def parser() -> argparse.ArgumentParser:
     acks.set_defaults(func=cmd_dq_acknowledgements)
     digest = dqsub.add_parser("digest", help="email CSW_ALERT_TO the new, unacknowledged warnings of the newest run")
     digest.set_defaults(func=cmd_dq_digest)
+    rel = dqsub.add_parser("release", help="let a blocked quarter's return out: named, with a reason, alerted to the "
+                           "team, printed on the return (holds for the data the newest check run saw)")
+    rel.add_argument("--period", required=True, help="the quarter, e.g. 2024-25Q4")
+    rel.add_argument("--by", required=True, help="who releases it")
+    rel.add_argument("--reason", required=True, help="why the return may go out despite its blocking failures")
+    rel.set_defaults(func=cmd_dq_release)
+    rels = dqsub.add_parser("releases", help="list the releases of blocked quarters")
+    rels.add_argument("--period", help="only this quarter")
+    rels.set_defaults(func=cmd_dq_releases)
+    pol = dqsub.add_parser("policy", help="validate the severity policy (expectations/policy.yml) and show its entries")
+    pol.add_argument("--file", help="a policy file to validate (default: CSW_DQ_POLICY, else the shipped one)")
+    pol.set_defaults(func=cmd_dq_policy)
 
     rep = sub.add_parser("report", help="pages people read (static HTML, no server, no network)")
     repsub = rep.add_subparsers(dest="report_kind", required=True)
@@ -493,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("CSW_DEBUG"):
             raise
         expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
-                                            "UnknownDefect", "SecretRefused", "NoAsOfDate") or isinstance(exc, OSError)
+                                            "UnknownDefect", "SecretRefused", "NoAsOfDate", "ReleaseRefused",
+                                            "PolicyError") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

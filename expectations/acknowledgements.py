@@ -47,13 +47,17 @@ def acknowledge(
         raise AcknowledgementRefused(f"the expiry date {expires_on} is in the past")
     store.ensure_tables(con)
     params: list[object] = [check_name]
-    where = "check_name = $1"
+    where = "r.check_name = $1"
     if suite:
-        where += " and suite = $2"
+        where += " and r.suite = $2"
         params.append(suite)
+    # the severity the newest run that ran the check gave it (the policy may have changed since older runs)
     known = con.execute(
-        f"select suite, string_agg(distinct severity, ',') from {store.RESULTS_TABLE} where {where} group by suite "
-        "order by suite", params).fetchall()
+        f"select r.suite, string_agg(distinct r.severity, ',') from {store.RESULTS_TABLE} as r "
+        f"join {store.RUNS_TABLE} as n on n.run_id = r.run_id where {where} and n.started_at = ("
+        f"select max(m.started_at) from {store.RUNS_TABLE} as m join {store.RESULTS_TABLE} as o "
+        f"on o.run_id = m.run_id where o.check_name = r.check_name and o.suite = r.suite) "
+        "group by r.suite order by r.suite", params).fetchall()
     if not known:
         raise AcknowledgementRefused(
             f"no check {check_name!r}{f' in suite {suite!r}' if suite else ''} in dq.check_results: "

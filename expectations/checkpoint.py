@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from expectations import acknowledgements, store
+from expectations import acknowledgements, policy, store
 from expectations.results import CheckResult, CheckRun
 from foundation.state import read_state
 from foundation.warehouse import Connection
@@ -97,6 +97,7 @@ def run_checks(
     results += _check_cross_tables(con, say)
     results += _check_dfe_rules(con, say)
 
+    results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
     # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
     results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
     run = CheckRun.from_results(run_id, as_of, started_at, _now(), results, state=state)

@@ -110,6 +110,8 @@ class Settings:
     # Small-number suppression of what leaves the authority: on unless `off` with a recorded reason.
     suppression: str = "on"
     suppression_off_reason: str = ""
+    # The data-quality severity policy file (None: the shipped expectations/policy.yml).
+    dq_policy: Path | None = None
     # Postgres warehouse (target postgres): the loader, checks and export connect with these; dbt's
     # profile reads the same CSW_PG_* variables.
     pg_host: str = "127.0.0.1"
@@ -167,6 +169,7 @@ def get_settings() -> Settings:
         alliance_to=os.environ.get("CSW_ALLIANCE_TO", ""),
         suppression=os.environ.get("CSW_SUPPRESSION", "on"),
         suppression_off_reason=os.environ.get("CSW_SUPPRESSION_OFF_REASON", ""),
+        dq_policy=Path(os.environ["CSW_DQ_POLICY"]).resolve() if os.environ.get("CSW_DQ_POLICY") else None,
         pg_host=os.environ.get("CSW_PG_HOST", "127.0.0.1"),
         pg_port=int(os.environ.get("CSW_PG_PORT", "5432")),
         pg_user=os.environ.get("CSW_PG_USER", "etl"),

@@ -26,7 +26,7 @@ class Defect:
     description: str
     suite: str  # the check that catches it
     check_name: str
-    severity: str  # of that check: blocking stops the return, warning is reported
+    severity: str  # of that check under the shipped policy (expectations/policy.yml): blocking stops the return
     plant: Callable[[Frames, np.random.Generator, date], str]  # returns the id of the record it broke
 
     @property
@@ -154,11 +154,11 @@ def _workforce_team_unknown(frames: Frames, rng: np.random.Generator, extract: d
 
 DEFECTS: dict[str, Defect] = {d.name: d for d in (
     Defect("cp_plan_before_referral", "a CP plan starting two weeks before its referral",
-           "dfe_validation", "CIN 1105", "blocking", _cp_plan_before_referral),
+           "dfe_validation", "CIN 1105", "warning", _cp_plan_before_referral),
     Defect("assessment_authorised_before_start", "an assessment authorised three days before it started",
-           "dfe_validation", "CIN 8608", "blocking", _assessment_authorised_before_start),
+           "dfe_validation", "CIN 8608", "warning", _assessment_authorised_before_start),
     Defect("overlapping_cla_episodes", "a CLA episode ceasing ten days after the child's next episode started",
-           "dfe_validation", "903 501", "blocking", _overlapping_cla_episodes),
+           "dfe_validation", "903 501", "warning", _overlapping_cla_episodes),
     Defect("orphan_placement", "a placement recorded against a period of care not in the extract",
            "staging_relationships", "cla_placements_start_within_an_episode", "blocking", _orphan_placement),
     Defect("unknown_placement_type", "a placement type outside the SSDA903 code list",
@@ -168,7 +168,7 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in (
            "raw_case_system__ssd_contacts", "expect_column_values_to_be_between(cont_contact_date)", "warning",
            _future_contact_date),
     Defect("duplicate_health_key", "the newest health file repeats an assessment_id, so the file is quarantined",
-           "loads", "quarantined_files_are_resent", "warning", _duplicate_health_key),
+           "loads", "quarantined_files_are_resent", "blocking", _duplicate_health_key),
     Defect("health_for_unknown_child", "a health assessment for a person id the case system does not know",
            "staging_relationships", "health__assessments_are_for_known_children", "warning",
            _health_for_unknown_child),

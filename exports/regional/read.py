@@ -15,6 +15,7 @@ from typing import Any
 from foundation.warehouse import Connection
 from foundation.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
+from expectations.releases import Release, covering
 
 REQUIRED_TABLES = (
     ("dq", "runs"),
@@ -99,6 +100,7 @@ class RegionalInputs:
     rows_in_period: int  # quarterly rows of any indicator for this authority and the first label
     checked: CheckedState | None  # the loads and build the latest dq run checked (None: no run)
     state: WarehouseState  # the loads and build in the warehouse now
+    release: Release | None = None  # a named release of the quarter covering the latest run's blocking failures
 
 
 def read_regional_inputs(
@@ -166,4 +168,5 @@ def read_regional_inputs(
         rows_in_period=int(rows_in_period),
         checked=checked_state(con, latest_run.run_id, latest_run.started_at) if latest_run else None,
         state=read_state(con),
+        release=covering(con, period_labels[0], latest_run.run_id) if latest_run else None,
     )

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from expectations.releases import Release
 from exports.regional.read import CheckResult, DqRun, LocalAuthority
 from exports.regional.rows import Figure, ReturnRow
 from exports.regional.suppression import SUPPRESSED, Suppression
@@ -44,6 +45,7 @@ class CoverFacts:
     run: DqRun
     catalogue_version: str
     suppression: Suppression
+    release: Release | None = None  # a blocked quarter let out by a named person (expectations/releases.py)
 
 
 def build_workbook(
@@ -78,6 +80,14 @@ def _cover_sheet(ws: Worksheet, cover: CoverFacts) -> None:
         ("catalogue version", cover.catalogue_version),
         ("small-number suppression", cover.suppression.description),
     ]
+    if cover.release is not None:  # never silent: who released the blocked quarter, when, why, against what
+        made = cover.release
+        facts += [
+            ("released despite blocking checks", f"by {made.released_by} at {made.released_at:%Y-%m-%d %H:%M} UTC"),
+            ("release reason", made.reason),
+            ("released against run", made.run_id),
+            ("checks released", "; ".join(made.blocking_checks)),
+        ]
     write_header(ws, ("field", "value"))
     for row, (field, value) in enumerate(facts, start=2):
         put(ws, row, 1, field)

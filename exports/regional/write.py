@@ -18,6 +18,7 @@ import foundation
 from foundation.state import stale_reason
 from foundation.warehouse import Connection
 from exports.errors import ExportRefused
+from expectations.releases import Release
 from exports.files import replacing_folder, sha256_of
 from foundation.periods import Quarter, parse_quarter, previous_quarters
 from exports.regional.read import RegionalInputs, read_regional_inputs
@@ -84,6 +85,7 @@ def write_regional_return(
         run=inputs.latest_run,
         catalogue_version=catalogue_version,
         suppression=suppression,
+        release=inputs.release,
     )
     workbook = workbook_bytes(build_workbook(cover, rows, labels, inputs.check_results), timestamp=stamp)
     csv_text = _csv_text(rows, la_code=la_code, period=quarter.label)
@@ -120,13 +122,16 @@ def _refuse_unless_ready(inputs: RegionalInputs, *, la_code: str, period: str) -
     if run is None:
         raise ExportRefused("no data quality run recorded in dq.runs: run `csw check` first")
     failed = [c for c in inputs.check_results if c.severity.lower() == "blocking" and c.status.lower() != "passed"]
-    if run.status.upper() != "PASSED" or failed:
+    released = inputs.release is not None and bool(failed)  # a named person released these failures (dq.releases)
+    if (run.status.upper() != "PASSED" or failed) and not released:
         names = ", ".join(
             f"{c.suite}.{c.check_name}" + (f" ({c.table_name})" if c.table_name else "") for c in failed
         )
         raise ExportRefused(
             f"latest data quality run {run.run_id} is {run.status}: "
             + (f"{len(failed)} blocking check(s) failed: {names}" if failed else "no blocking failure recorded")
+            + (f" (fix them, or release the quarter: csw dq release --period {period} --by NAME --reason TEXT)"
+               if failed else "")
         )
     assert inputs.checked is not None  # read with the latest run
     stale = stale_reason(inputs.checked, inputs.state)
@@ -138,6 +143,14 @@ def _refuse_unless_ready(inputs: RegionalInputs, *, la_code: str, period: str) -
         raise ExportRefused(f"LA {la_code} is not in marts.dim_local_authorities")
     if not inputs.indicators:
         raise ExportRefused("no indicator in marts.dim_indicators is flagged in_regional_return")
+
+
+def _release(made: Release | None) -> dict | None:
+    """The named release that let a blocked quarter out (expectations/releases.py), or None."""
+    if made is None:
+        return None
+    return {"released_by": made.released_by, "reason": made.reason, "released_at": made.released_at.isoformat() + "Z",
+            "run_id": made.run_id, "blocking_checks": list(made.blocking_checks)}
 
 
 def _iso(day: date | None) -> str | None:
@@ -213,5 +226,6 @@ def _manifest(folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow],
             "blocking_failures": run.blocking_failures,
             "warnings": run.warnings,
         },
+        "release": _release(cover.release),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

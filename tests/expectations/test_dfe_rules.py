@@ -329,7 +329,7 @@ def test_sql_error_is_reported_not_raised(tmp_path):
 
 def test_run_checks_stores_dfe_results(tmp_path):
     rows = _clean()
-    _set(rows, "ssd_cin_assessments", "A1", cina_assessment_auth_date=d(2024, 4, 4))  # CIN 8608, blocking
+    _set(rows, "ssd_cin_assessments", "A1", cina_assessment_auth_date=d(2024, 4, 4))  # CIN 8608: 1 of 2 children, over 5%
     con = _warehouse(tmp_path / "w.duckdb", rows)
     build_marts(con)
     run = run_checks(con, as_of=AS_OF)
@@ -340,5 +340,6 @@ def test_run_checks_stores_dfe_results(tmp_path):
     by_name = {r[0]: r for r in stored}
     assert len(by_name) == len(RULES)
     assert by_name["CIN 8608"][1:5] == ("blocking", "failed", 1, "A1")
-    assert by_name["CIN 8608"][5] == "Assessment Start Date cannot be later than its End Date — 1 records, e.g. A1"
+    assert by_name["CIN 8608"][5] == ("Assessment Start Date cannot be later than its End Date — 1 records, e.g. A1 "
+                                      "[policy: 1 = 50.0% of 2 children in need; blocks (blocks if > 5%)]")
     assert by_name["CIN 1103"][2] == "passed"

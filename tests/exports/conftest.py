@@ -154,7 +154,8 @@ def add_run(
     )
     for suite, check_name, severity, check_status, observed in checks:
         con.execute(
-            "insert into dq.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?)",
+            "insert into dq.check_results (run_id, suite, check_name, feed, table_name, severity, status, "
+            "observed_value, failing_rows, checked_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # dq may add columns
             [
                 run_id, suite, check_name, suite.removeprefix("raw_").split("__")[0],
                 suite.split("__")[-1], severity, check_status, observed,

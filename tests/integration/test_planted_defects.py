@@ -61,3 +61,39 @@ def test_csw_check_exits_1_naming_each_defect(planted):
         assert failures[key][0] == defect.severity
         assert defect.check_name in checked.stdout  # the command's table names each failing check
     assert (output / "data-docs" / "index.html").exists()
+
+
+def test_planted_blocking_defects_stop_the_return_until_a_named_release(planted, smtp_server, monkeypatch):
+    """Under the shipped policy (expectations/policy.yml) the planted DfE findings are warnings (one record each,
+    far under 5% of the children in scope), the broken key and the quarantined file block; a named release
+    lets the quarter out, alerted to the team and printed in the manifest."""
+    import json
+
+    _, _, warehouse, output = planted
+    monkeypatch.setenv("CSW_ALERT_TO", "performance@example.org")
+    env = pipeline_env(warehouse.parent.parent)  # the planted run's settings, with the test SMTP server
+    failures = _latest_failures(warehouse)
+    blocking = sorted(f"{suite} / {check}" for (suite, check), (severity, _) in failures.items()
+                      if severity == "blocking")
+    assert blocking == ["loads / quarantined_files_are_resent",
+                        "staging_relationships / cla_placements_start_within_an_episode"]
+    overlap = failures[("dfe_validation", "903 501")]
+    assert overlap[0] == "warning" and "children looked after; a warning (blocks if > 5%)]" in overlap[1]
+
+    refused = run_csw(["export", "regional", "--period", "2024-25Q4"], env, check=False)
+    assert refused.returncode == 1
+    assert "2 blocking check(s) failed: loads.quarantined_files_are_resent (_loads), " \
+           "staging_relationships.cla_placements_start_within_an_episode" in refused.stderr
+    assert not (output / "regional").exists()
+
+    released = run_csw(["dq", "release", "--period", "2024-25Q4", "--by", "A. Head of Service",
+                        "--reason", "placement corrected at source; health file resent next week"], env)
+    assert "released by A. Head of Service" in released.stdout
+    [alert] = smtp_server
+    assert alert["Subject"] == "[csw] Regional return 841 2024-25Q4 released by A. Head of Service despite " \
+                               "2 blocking failures"
+
+    run_csw(["export", "regional", "--period", "2024-25Q4"], env)
+    manifest = json.loads((output / "regional" / "841" / "2024-25Q4" / "manifest.json").read_text())
+    assert manifest["release"]["blocking_checks"] == blocking
+    assert manifest["data_quality"]["status"] == "FAILED"
