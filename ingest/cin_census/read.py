@@ -112,17 +112,17 @@ class _Census:
             raise self.fail(f"{where}: {exc}") from None
 
     def _child_rows(self, year: CensusYear, element: etree._Element, ids: etree._Element, person_id: str) -> None:
-        y, add = year.year, self.rows
+        y, add, child, ids = year.year, self.rows, _fields(element), _fields(ids)
         sex = _code(year, ids, year.sex_element)
         ssd_sex = next((ssd for ssd, census in year.sex_codes.items() if census == sex), None)
-        chars = element.find("ChildCharacteristics")
+        chars = _fields(next(iter(child.get("ChildCharacteristics", ())), None))
         add["children"].append((
-            y, person_id, _text(ids.find("UPN")), _text(ids.find("FormerUPN")), _code(year, ids, "UPNunknown"),
+            y, person_id, _value(ids, "UPN"), _value(ids, "FormerUPN"), _code(year, ids, "UPNunknown"),
             _date(ids, "PersonBirthDate"), _date(ids, "ExpectedPersonBirthDate"), sex, ssd_sex,
             _date(ids, "PersonDeathDate"), _code(year, chars, "Ethnicity")))
         for n, code in enumerate(_list(year, chars, "Disabilities"), start=1):
             add["disabilities"].append((y, person_id, n, code))
-        for r, details in enumerate(element.findall("CINdetails"), start=1):
+        for r, details in enumerate(map(_fields, child.get("CINdetails", ())), start=1):
             at = f"CINdetails {r}"
             with _within(at):
                 add["referrals"].append((
@@ -130,7 +130,7 @@ class _Census:
                     _code(year, details, "ReferralSource"), _code(year, details, "PrimaryNeedCode"),
                     _date(details, "CINclosureDate"), _code(year, details, "ReasonForClosure"),
                     _date(details, "DateOfInitialCPC"), _flag(year, details, "ReferralNFA")))
-            for a, assessment in enumerate(details.findall("Assessments"), start=1):
+            for a, assessment in enumerate(map(_fields, details.get("Assessments", ())), start=1):
                 with _within(f"{at}, Assessments {a}"):
                     add["assessments"].append((
                         y, person_id, r, a, _date(assessment, "AssessmentActualStartDate", required=True),
@@ -138,17 +138,17 @@ class _Census:
                         _date(assessment, "AssessmentAuthorisationDate")))
                     for f, code in enumerate(_list(year, assessment, "FactorsIdentifiedAtAssessment"), start=1):
                         add["assessment_factors"].append((y, person_id, r, a, f, code))
-            for p, plan in enumerate(details.findall("CINPlanDates"), start=1):
+            for p, plan in enumerate(map(_fields, details.get("CINPlanDates", ())), start=1):
                 with _within(f"{at}, CINPlanDates {p}"):
                     add["cin_plans"].append((y, person_id, r, p, _date(plan, "CINPlanStartDate", required=True),
                                              _date(plan, "CINPlanEndDate")))
-            for s, enquiry in enumerate(details.findall("Section47"), start=1):
+            for s, enquiry in enumerate(map(_fields, details.get("Section47", ())), start=1):
                 with _within(f"{at}, Section47 {s}"):
                     add["section47"].append((
                         y, person_id, r, s, _date(enquiry, "S47ActualStartDate", required=True),
                         _date(enquiry, "InitialCPCtarget"), _date(enquiry, "DateOfInitialCPC"),
                         _flag(year, enquiry, "ICPCnotRequired")))
-            for c, plan in enumerate(details.findall("ChildProtectionPlans"), start=1):
+            for c, plan in enumerate(map(_fields, details.get("ChildProtectionPlans", ())), start=1):
                 with _within(f"{at}, ChildProtectionPlans {c}"):
                     add["cp_plans"].append((
                         y, person_id, r, c, _date(plan, "CPPstartDate", required=True), _date(plan, "CPPendDate"),
@@ -191,17 +191,26 @@ def _text(element: etree._Element | None) -> str | None:
     return element.text.strip() or None
 
 
-def _value(parent: etree._Element | None, name: str) -> str | None:
-    if parent is None:
-        return None
-    found = parent.findall(name)
+def _fields(element: etree._Element | None) -> dict[str, list[etree._Element]]:
+    """A group's sub-elements by tag, gathered in one pass (lxml's `find` parses its path on every call)."""
+    out: dict[str, list[etree._Element]] = {}
+    for sub in () if element is None else element:
+        out.setdefault(sub.tag, []).append(sub)
+    return out
+
+
+Fields = dict[str, list[etree._Element]]
+
+
+def _value(fields: Fields, name: str) -> str | None:
+    found = fields.get(name, ())
     if len(found) > 1:
         raise _Refused(f"<{name}> appears {len(found)} times (once at most)")
     return _text(found[0]) if found else None
 
 
-def _date(parent: etree._Element | None, name: str, *, required: bool = False) -> date | None:
-    return _as_date(name, _value(parent, name), required=required)
+def _date(fields: Fields, name: str, *, required: bool = False) -> date | None:
+    return _as_date(name, _value(fields, name), required=required)
 
 
 def _as_date(name: str, text: str | None, *, required: bool = False) -> date | None:
@@ -225,13 +234,13 @@ def _as_code(year: CensusYear, name: str, text: str | None) -> str | None:
     return text
 
 
-def _code(year: CensusYear, parent: etree._Element | None, name: str) -> str | None:
-    return _as_code(year, name, _value(parent, name))
+def _code(year: CensusYear, fields: Fields, name: str) -> str | None:
+    return _as_code(year, name, _value(fields, name))
 
 
-def _flag(year: CensusYear, parent: etree._Element | None, name: str) -> str | None:
+def _flag(year: CensusYear, fields: Fields, name: str) -> str | None:
     """The year's true/false word (xs:boolean's 1 and 0 read as them), or None when absent."""
-    text = _value(parent, name)
+    text = _value(fields, name)
     if text is None:
         return None
     if text in (year.true, year.false):
@@ -241,8 +250,8 @@ def _flag(year: CensusYear, parent: etree._Element | None, name: str) -> str | N
     raise _Refused(f"<{name}>: {text!r} is not a boolean ({year.true} or {year.false})")
 
 
-def _count(parent: etree._Element | None, name: str) -> int | None:
-    text = _value(parent, name)
+def _count(fields: Fields, name: str) -> int | None:
+    text = _value(fields, name)
     if text is None:
         return None
     if not text.isascii() or not text.isdigit():
@@ -250,15 +259,13 @@ def _count(parent: etree._Element | None, name: str) -> int | None:
     return int(text)
 
 
-def _list(year: CensusYear, parent: etree._Element | None, wrapper: str) -> list:
+def _list(year: CensusYear, fields: Fields, wrapper: str) -> list:
     """The values of a list wrapper (<Disabilities><Disability>…): a coded item checked, any other (review dates)
     parsed as a date."""
-    if parent is None:
-        return []
     item = year.lists[wrapper]
     out: list = []
-    for holder in parent.findall(wrapper):
-        for element in holder.findall(item):
+    for holder in fields.get(wrapper, ()):
+        for element in holder:  # _check_shape let only `item` elements into the wrapper
             text = _text(element)
             if text is None:
                 raise _Refused(f"<{wrapper}><{item}> is blank")

@@ -7,6 +7,7 @@ XML writer on the exports floor (`exports/statutory/cin/`). Adding a year is add
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def available_years() -> list[str]:
     return sorted(p.stem for p in YEARS_DIR.glob("*.yaml"))
 
 
+@cache
 def load_year(year: str) -> CensusYear:
     """The specification of collection year `year` (e.g. "2024-25"), or UnknownCensusYear naming the years we have."""
     path = YEARS_DIR / f"{year}.yaml"
