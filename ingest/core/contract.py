@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Callable, Literal
 
 ColumnType = Literal["id", "string", "code", "flag", "date", "int", "decimal", "figure", "json_list"]
 # A published figure: a decimal, or a marker standing for a value withheld (DfE's `c`: suppressed small number).
@@ -79,6 +79,12 @@ class FeedContract:
     feed: str
     description: str
     tables: tuple[TableContract, ...] = field(default_factory=tuple)
+    # A feed whose one file fills several tables (the CIN census XML): (path, shown name, sha256) -> the rows of
+    # each table, by `TableContract.table`. None: each file is one table's CSV (`ingest.core.read.read_table`).
+    read_document: Callable[[Any, str, str | None], dict[str, Any]] | None = None
+
+    def table(self, name: str) -> TableContract:
+        return next(t for t in self.tables if t.table == name)
 
     def table_for(self, file_name: str) -> TableContract | None:
         for t in self.tables:

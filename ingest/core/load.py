@@ -311,24 +311,28 @@ def load_file(
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
         if contract.feed == WORKBOOK_FEED:
             return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at)
-        frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
-                           sha256=sha)
-        frame, renamed = _rename_extra_columns(frame, contract)
-        frame["_source_file"] = path.name
-        phases.say(f"{len(frame):,} rows parsed and checked")
+        frames = _read_file(path, name, feed, contract, settings, sha)
+        rows = sum(len(frame) for _, frame, _ in frames)
+        phases.say(f"{rows:,} rows parsed and checked")
         with transaction(con):  # any failure, the commit's included, rolls it all back: the file is refused below
-            batch_id = _next_batch_id(con)
-            warning = "; ".join(w for w in (_shrink_warning(con, contract, len(frame)), renamed) if w)
-            _write_batch(con, contract, frame, batch_id, loaded_at)
-            phases.say(f"{len(frame):,} rows written to raw.{contract.raw_table}")
-            for column in pseudonymise.person_id_columns(contract):
-                pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+            batch_id = _next_batch_id(con)  # a file that fills several tables is one batch in each
+            warnings, tables = [], {}
+            for table, frame, renamed in frames:
+                tables[table.raw_table] = len(frame)
+                frame["_source_file"] = path.name
+                warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame)), renamed) if w)
+                warnings += [warning] if warning else []
+                _write_batch(con, table, frame, batch_id, loaded_at)
+                phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
+                for column in pseudonymise.person_id_columns(table):
+                    pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+                _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=path.name,
+                        sha256=sha, byte_size=size, row_count=len(frame),
+                        extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
+                        warning=warning)
             phases.say("child keys added")
-            _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
-                    sha256=sha, byte_size=size, row_count=len(frame),
-                    extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
-                    warning=warning)
-        return FileOutcome(feed, path.name, "loaded", rows=len(frame), table=contract.raw_table, warning=warning)
+        return FileOutcome(feed, path.name, "loaded", rows=rows, table=contract.raw_table, warning="; ".join(warnings),
+                           tables=tables if len(tables) > 1 else {})
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
@@ -362,6 +366,18 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
             tables[contract.raw_table] = len(frame)
             warnings += notes
     return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, warning="; ".join(warnings), tables=tables)
+
+
+def _read_file(path: Path, name: str, feed: str, contract: TableContract, settings: Settings,
+               sha: str) -> list[tuple[TableContract, pd.DataFrame, str]]:
+    """The checked rows of one landed file: (table, rows, note of extra columns renamed) for each table it fills.
+    A CSV fills its one contract; a document feed's file (the CIN census XML) fills each of the feed's tables."""
+    read_document = FEEDS[feed].read_document
+    if read_document is not None:
+        return [(FEEDS[feed].table(table), frame, "") for table, frame in read_document(path, name, sha).items()]
+    frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
+                       sha256=sha)
+    return [(contract, *_rename_extra_columns(frame, contract))]
 
 
 def failure_reason(name: str, exc: BaseException) -> str:

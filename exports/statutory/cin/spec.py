@@ -1,88 +1,18 @@
-"""A CIN census collection year as data: `years/<year>.yaml` (element names, their order, code sets, dates).
-
-Adding a year is adding its file; the reader and the XML builder take everything year-specific from here.
-"""
+"""The CIN census year files, read from the ingest floor (`ingest/cin_census/spec.py`: one definition for the
+writer here and the census reader), with an unknown year refused as an export refusal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-
-import yaml
-
 from exports.errors import ExportRefused
+from ingest.cin_census.spec import CensusYear, UnknownCensusYear, available_years
+from ingest.cin_census.spec import load_year as _load_year
 
-YEARS_DIR = Path(__file__).parent / "years"
-_KEYS = ("year", "collection", "header_year", "period_start", "reference_date", "validator_ruleset", "booleans",
-         "sex", "lists", "order")
-
-
-@dataclass(frozen=True)
-class CensusYear:
-    year: str  # "2024-25"
-    collection: str  # <Collection>
-    header_year: str  # <Year>
-    period_start: date  # 1 April: the first day of the collection year
-    reference_date: date  # <ReferenceDate>, 31 March: the last day
-    validator_ruleset: str  # Data to Insight's ruleset name for the year (cin_validator.rules.<name>)
-    true: str
-    false: str
-    sex_element: str  # <Sex> from 2024-25, <GenderCurrent> before
-    sex_codes: dict[str, str]  # SSD pers_sex code -> the year's census code
-    lists: dict[str, str]  # wrapper element -> the simple element it repeats
-    order: dict[str, tuple[str, ...]]  # group element -> its children in the specification's order
-
-    def flag(self, value: bool) -> str:
-        return self.true if value else self.false
-
-
-def available_years() -> list[str]:
-    return sorted(p.stem for p in YEARS_DIR.glob("*.yaml"))
+__all__ = ["CensusYear", "available_years", "load_year"]
 
 
 def load_year(year: str) -> CensusYear:
     """The specification of collection year `year` (e.g. "2024-25"), or ExportRefused naming the years we have."""
-    path = YEARS_DIR / f"{year}.yaml"
-    if not path.is_file() or path.parent != YEARS_DIR:
-        raise ExportRefused(f"no CIN census specification for year {year!r}: have {', '.join(available_years())}")
-    return parse_year(yaml.safe_load(path.read_text(encoding="utf-8")), source=path.name)
-
-
-def parse_year(document: dict, *, source: str) -> CensusYear:
-    missing = [k for k in _KEYS if k not in (document or {})]
-    if missing:
-        raise ValueError(f"{source}: missing {', '.join(missing)}")
-    order = {group: tuple(children) for group, children in document["order"].items()}
-    sex = document["sex"]
-    if sex["element"] not in order.get("ChildIdentifiers", ()):
-        raise ValueError(f"{source}: sex element {sex['element']} is not in order.ChildIdentifiers")
-    for wrapper in document["lists"]:
-        if not any(wrapper in children for children in order.values()):
-            raise ValueError(f"{source}: list {wrapper} is placed in no group of order")
-    year = CensusYear(
-        year=str(document["year"]),
-        collection=str(document["collection"]),
-        header_year=str(document["header_year"]),
-        period_start=_date(document["period_start"], "period_start", source),
-        reference_date=_date(document["reference_date"], "reference_date", source),
-        validator_ruleset=str(document["validator_ruleset"]),
-        true=str(document["booleans"][True]),
-        false=str(document["booleans"][False]),
-        sex_element=str(sex["element"]),
-        sex_codes={str(k): str(v) for k, v in sex["codes"].items()},
-        lists={str(k): str(v) for k, v in document["lists"].items()},
-        order=order,
-    )
-    if year.period_start >= year.reference_date:
-        raise ValueError(f"{source}: period_start {year.period_start} is not before reference_date")
-    return year
-
-
-def _date(value, key: str, source: str) -> date:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{source}: {key} is not a date: {value!r}") from None
+        return _load_year(year)
+    except UnknownCensusYear as exc:
+        raise ExportRefused(str(exc)) from None

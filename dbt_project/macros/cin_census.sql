@@ -1,0 +1,41 @@
+{#- The current rows of a CIN census raw table: for each collection year, those of the newest census file loaded
+    for that year (a resent census supersedes the earlier one; other years stay). Every table of one file shares
+    the file's batch id, so the year's newest batch is read from `children`, which every census has rows in. -#}
+{% macro census_current(table_name, alias='census_rows') -%}
+    (
+        select rows.*
+        from {{ source('cin_census', table_name) }} as rows
+        where rows._batch_id = (
+            select max(newest._batch_id)
+            from {{ source('cin_census', 'cin_census__children') }} as newest
+            where newest.collection_year = rows.collection_year
+        )
+    ) as {{ alias }}
+{%- endmacro %}
+
+{#- The current rows of a module under <CINdetails> (assessments, plans, S47s), each with its referral's date,
+    and with `parent` (another module's table and the index column naming its row, e.g. the CP plan of a review)
+    that row's start date as `parent_start_date`. -#}
+{% macro census_module(table_name, parent=none) -%}
+    (
+        select module.*, referral.referral_date
+        {%- if parent %}, parent.start_date as parent_start_date{% endif %}
+        from {{ census_current(table_name, 'module') }}
+        inner join {{ census_current('cin_census__referrals', 'referral') }}
+            on referral.collection_year = module.collection_year and referral.person_id = module.person_id
+            and referral.referral_index = module.referral_index
+        {%- if parent %}
+        inner join {{ census_current(parent[0], 'parent') }}
+            on parent.collection_year = module.collection_year and parent.person_id = module.person_id
+            and parent.referral_index = module.referral_index and parent.{{ parent[1] }} = module.{{ parent[1] }}
+        {%- endif %}
+    ) as census_module_rows
+{%- endmacro %}
+
+{#- A census record's id: the child and the referral date (one CINdetails per child and date), then `parts`
+    (a module's letter and start date), so the same record has the same id in every collection year that
+    returns it. -#}
+{% macro census_id(parts=[]) -%}
+    {{ child_key('person_id') }} || '/' || cast(referral_date as varchar)
+    {%- for part in parts %} || '/' || cast({{ part }} as varchar){% endfor %}
+{%- endmacro %}
