@@ -1,4 +1,5 @@
-"""DfE CIN census and SSDA903 validation rules, evaluated on the current batch of the raw SSD tables.
+"""DfE CIN census and SSDA903 validation rules, evaluated on the current rows of the raw SSD tables (dbt's
+`current_rows`, what staging reads: expectations/current_rows.py).
 
 Each rule is data: the DfE's code and wording, a severity, and ONE portable SELECT (DuckDB and Postgres:
 no dialect-only functions, every derived table aliased, date arithmetic with `interval`) returning the
@@ -27,9 +28,10 @@ import re
 from dataclasses import dataclass
 
 from foundation.warehouse import Connection
+from expectations.current_rows import current_rows_sql
 from ingest.core import codes
-from ingest.core.load import current_batch_sql
 
+SUITE = "dfe_validation"
 SAMPLE_SIZE = 5
 
 
@@ -68,8 +70,9 @@ class RuleResult:
 
 
 def _t(obj: str) -> str:
-    """The current batch of raw.case_system__<obj>, as a derived table (alias it at the call site)."""
-    return current_batch_sql(f"case_system__{obj}")
+    """The current rows of raw.case_system__<obj> (what staging reads: dbt's `current_rows`), as a derived table
+    (alias it at the call site)."""
+    return f"(select * from {current_rows_sql(f'case_system__{obj}')})"
 
 
 def _yes(column: str) -> str:
