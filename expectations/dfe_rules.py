@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from foundation.warehouse import Connection
 from expectations.current_rows import current_rows_sql
-from ingest.core import codes
 
 SUITE = "dfe_validation"
 SAMPLE_SIZE = 5

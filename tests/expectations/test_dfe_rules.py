@@ -8,7 +8,8 @@ from typing import Any, Callable
 import duckdb
 import pytest
 
-from expectations.checkpoint import DFE_SUITE, run_checks
+from expectations import run_checks
+from expectations.dfe_rules import SUITE as DFE_SUITE
 from expectations.dfe_rules import RULES, evaluate_rules
 from ingest.contracts import all_tables
 from tests.expectations.conftest import AS_OF, build_marts, create_raw_table, insert_rows
