@@ -44,25 +44,34 @@ def _sources() -> dict[tuple[str, str], _Relation]:
     return relations
 
 
-def _source(source_name: str, table_name: str) -> _Relation:
+def dbt_source(source_name: str, table_name: str) -> _Relation:
     return _sources()[(source_name, table_name)]
 
 
 @cache
 def _macro() -> Any:
     text = MACRO.read_text(encoding="utf-8")
-    return jinja2.Environment().from_string(text, globals={"source": _source}).module.current_rows
+    return jinja2.Environment().from_string(text, globals={"source": dbt_source}).module.current_rows
 
 
 @cache
-def staging_calls() -> dict[str, tuple[Any, ...]]:
-    """raw table → the arguments its staging model passes to `current_rows` (source, table[, key columns])."""
-    calls = {}
+def _staging_reads() -> dict[str, tuple[Any, ...]]:
+    """staging model → the arguments it passes to `current_rows` (source, raw table[, key columns])."""
+    reads = {}
     for path in sorted(STAGING.rglob("stg_*.sql")):
         for match in _CALL.finditer(path.read_text(encoding="utf-8")):
-            args = ast.literal_eval(f"({match.group('args')},)")
-            calls[args[1]] = args
-    return calls
+            reads[path.stem] = ast.literal_eval(f"({match.group('args')},)")
+    return reads
+
+
+def staging_calls() -> dict[str, tuple[Any, ...]]:
+    """raw table → the arguments its staging model passes to `current_rows` (source, table[, key columns])."""
+    return {args[1]: args for args in _staging_reads().values()}
+
+
+def raw_table_of(model: str) -> str:
+    """The raw table a staging model reads (`stg_case_system__referrals` → `case_system__ssd_cin_episodes`)."""
+    return _staging_reads()[model][1]
 
 
 def current_rows_sql(raw_table: str) -> str:

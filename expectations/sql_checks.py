@@ -33,6 +33,6 @@ def check_dfe_rules(con: Connection) -> list[CheckResult]:
             suite=SUITE, check_name=o.rule.check_name, feed="case_system",
             table_name=(o.rule.tables[0] if o.rule.tables else None), severity=o.rule.severity,
             message=o.rule.message, failing_rows=o.failing_rows, sample_keys=o.sample_keys, error=o.error,
-            checked_at=checked_at)
+            checked_at=checked_at, missing=o.missing)
         for o in evaluate_rules(con)
     ]
