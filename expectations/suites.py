@@ -156,27 +156,16 @@ def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
     return suite
 
 
-def _unit_ranges(suite: gx.ExpectationSuite, *, non_negative: tuple[str, ...]) -> None:
-    """The range a value's unit allows (`indicator_unit`, from marts.dim_indicators): a percentage 0-100, the
-    other units 0 or more."""
+def _percentages(suite: gx.ExpectationSuite, description: str, outside: str, **bounds: float) -> None:
+    """A value whose unit is a percentage (`indicator_unit`) is at most 100 (and within `bounds`)."""
     _add(
         suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)",
-              "Every percentage is between 0 and 100",
-              "{rows} {has} a percentage value outside 0-100", show_values=True),
+        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)", description,
+              f"{{rows}} {{has}} a percentage value {outside}", show_values=True),
         column="value",
-        min_value=0,
         max_value=100,
         row_condition=Col(UNIT_COLUMN).is_in(list(PERCENT_UNITS)),
-    )
-    _add(
-        suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(non_negative)})",
-              f"Every {', '.join(non_negative)} value is 0 or more",
-              f"{{rows}} {{has}} a negative value for a {', '.join(non_negative)} indicator", show_values=True),
-        column="value",
-        min_value=0,
-        row_condition=Col(UNIT_COLUMN).is_in(list(non_negative)),
+        **bounds,
     )
 
 
@@ -202,16 +191,17 @@ def mart_suite() -> gx.ExpectationSuite:
               "the table has no rows: no indicator was computed"),
         min_value=1,
     )
-    _unit_ranges(suite, non_negative=NON_NEGATIVE_UNITS)
-    _add(
-        suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(OTHER_UNITS)})",
-              f"Every {', '.join(OTHER_UNITS)} value is 0 or more",
-              f"{{rows}} {{has}} a negative value for a {', '.join(OTHER_UNITS)} indicator", show_values=True),
-        column="value",
-        min_value=0,
-        row_condition=Col(UNIT_COLUMN).is_in(list(OTHER_UNITS)),
-    )
+    _percentages(suite, "Every percentage is between 0 and 100", "outside 0-100", min_value=0)
+    for units in (NON_NEGATIVE_UNITS, OTHER_UNITS):  # two checks, so the first keeps the name the team knows
+        _add(
+            suite, gxe.ExpectColumnValuesToBeBetween,
+            _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(units)})",
+                  f"Every {', '.join(units)} value is 0 or more",
+                  f"{{rows}} {{has}} a negative value for a {', '.join(units)} indicator", show_values=True),
+            column="value",
+            min_value=0,
+            row_condition=Col(UNIT_COLUMN).is_in(list(units)),
+        )
     return suite
 
 
@@ -230,13 +220,5 @@ def breakdown_suite() -> gx.ExpectationSuite:
         column="value",
         min_value=0,
     )
-    _add(
-        suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)",
-              "Every breakdown percentage is at most 100",
-              "{rows} {has} a percentage value over 100", show_values=True),
-        column="value",
-        max_value=100,
-        row_condition=Col(UNIT_COLUMN).is_in(list(PERCENT_UNITS)),
-    )
+    _percentages(suite, "Every breakdown percentage is at most 100", "over 100")
     return suite
