@@ -74,10 +74,10 @@ def raw_table_of(model: str) -> str:
     return _staging_reads()[model][1]
 
 
-def current_rows_sql(raw_table: str) -> str:
-    """The current rows of `raw.<raw_table>` as a derived table aliased `current_rows` (the staging model's own
+def current_rows_sql(raw_table: str, alias: str = "current_rows") -> str:
+    """The current rows of `raw.<raw_table>` as a derived table aliased `alias` (the staging model's own
     `current_rows` call); a raw table no staging model reads is read whole."""
     args = staging_calls().get(raw_table)
     if args is None:
-        return f"(select * from raw.{raw_table}) as current_rows"
-    return " ".join(str(_macro()(*args)).split())
+        return f"(select * from raw.{raw_table}) as {alias}"
+    return " ".join(str(_macro()(*args, relation_alias=alias)).split())

@@ -4,8 +4,9 @@
       file, read from raw._loads too, so a header-only snapshot is current and empties the object;
     - with key_columns (incremental feeds that restate a row in a later file: health, education, partners,
       workforce, benchmarks): per key, the row of the newest batch (then the last row of that file).
-    Portable SQL (row_number(), no dispatch); a relation for a FROM clause, aliased (Postgres requires it). -#}
-{% macro current_rows(source_name, table_name, key_columns=none) -%}
+    Portable SQL (row_number(), no dispatch); a relation for a FROM clause, aliased `relation_alias` (Postgres requires
+    an alias). -#}
+{% macro current_rows(source_name, table_name, key_columns=none, relation_alias='current_rows') -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- if key_columns -%}
     (
@@ -20,7 +21,7 @@
             from {{ relation }} as keyed
         ) as ranked
         where ranked.key_rank = 1
-    ) as current_rows
+    ) as {{ relation_alias }}
     {%- else -%}
     (
         select *
@@ -34,6 +35,6 @@
                 where table_name = '{{ relation.identifier }}' and outcome = 'loaded'
             ) as batches
         )
-    ) as current_rows
+    ) as {{ relation_alias }}
     {%- endif -%}
 {%- endmacro %}
