@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from expectations.checkpoint import run_checks
+from expectations.run import run_checks
 from expectations.results import CheckFailure, CheckResult, CheckRun
 from foundation.settings import Settings
 

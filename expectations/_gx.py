@@ -1,7 +1,7 @@
 """Great Expectations, imported with telemetry off: the only module that imports it.
 
 Importing GX takes several seconds, so `expectations/__init__.py` does not import this module; the
-suites and the checkpoint import it when they run.
+suites and the validators import it when they run.
 """
 
 from __future__ import annotations

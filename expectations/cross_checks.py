@@ -7,7 +7,8 @@ SELECT per check returning the failing rows with a `failing_key` column, run on 
 
 - `staging_relationships`: orphans in what staging serves (an assessment without its referral, a
   placement outside every episode of its period of care, rows for children not in the person table).
-  Within the case-system extract they are `blocking` (the return's inputs); a partner feed naming a child
+  Within the case-system extract they are `blocking` (the return's inputs), except the SEND records
+  (EHCP requests, assessments, plans, SEN needs: in no return), which warn; a partner feed naming a child
   the case system does not know is a `warning`. `failing_key` is the record's own id (as in the raw suites).
 - `reconciliation`: feeds that should agree and do not (police missing reports with no case-system
   missing episode within a day, health assessments for children never looked after, attendance weeks of
@@ -100,15 +101,30 @@ _CHILD_ROWS = (
 _PERSONS = _stg("case_system__persons")
 
 
-def _parent_check(model: str, record_id: str, parent: str, parent_id: str, column: str, what: str) -> SqlCheck:
+# SEND records (not in any return): an orphan warns, and a blank link is not an orphan
+_SEND_PARENTS = (
+    ("case_system__sen_needs", "sen_need_id", "case_system__ehcp_active_plans", "active_ehcp_id", "active_ehcp_id",
+     "SEN need"),
+    ("case_system__ehcp_requests", "ehcp_request_id", "case_system__send_children", "send_id", "send_id",
+     "EHCP request"),
+    ("case_system__ehcp_assessments", "ehcp_assessment_id", "case_system__ehcp_requests", "ehcp_request_id",
+     "ehcp_request_id", "EHC needs assessment"),
+    ("case_system__ehcp_named_plans", "named_plan_id", "case_system__ehcp_assessments", "ehcp_assessment_id",
+     "ehcp_assessment_id", "EHC plan"),
+)
+
+
+def _parent_check(model: str, record_id: str, parent: str, parent_id: str, column: str, what: str,
+                  severity: str = BLOCKING) -> SqlCheck:
+    """A blocking orphan check requires the link; a warning one (SEND) lets a blank link pass."""
     parent_what = parent.split("__", 1)[1].rstrip("s").replace("_", " ")
+    blank = f"c.{column} is null or " if severity == BLOCKING else f"c.{column} is not null and "
     return SqlCheck(
         suite=RELATIONSHIPS_SUITE, check_name=f"{model.split('__', 1)[1]}_have_their_{column}",
-        feed="case_system", table_name=f"stg_{model}", severity=BLOCKING,
+        feed="case_system", table_name=f"stg_{model}", severity=severity,
         message=f"{what} names a {column} that is not in the extract's {parent_what}s",
         sql=f"""select c.{record_id} as failing_key from {_stg(model)} as c
-                where c.{column} is null
-                   or not exists (select 1 from {_stg(parent)} as p where p.{parent_id} = c.{column})""",
+                where {blank}not exists (select 1 from {_stg(parent)} as p where p.{parent_id} = c.{column})""",
         relations=(_stg(model), _stg(parent)),
     )
 
@@ -234,6 +250,7 @@ SHRUNKEN_SNAPSHOTS = SqlCheck(
 
 RELATIONSHIPS = (
     tuple(_parent_check(*spec) for spec in _PARENTS)
+    + tuple(_parent_check(*spec, severity=WARNING) for spec in _SEND_PARENTS)
     + (_PLACEMENT_IN_EPISODE,)
     + tuple(_child_known_check(*spec) for spec in _CHILD_ROWS)
 )

@@ -3,7 +3,7 @@
 GX's SQL datasource (`add_postgres`) validates a query asset — the current batch of a raw table, or the
 mart with its units joined on — so no table is pulled into pandas. Failing rows come back as their key
 columns plus `_source_file` / `_row_number` (`unexpected_index_column_names`); `validate` turns those
-into a small sample frame per expectation, the shape `expectations.checkpoint` already describes failing
+into a small sample frame per expectation, the shape `expectations.verdicts` describes failing
 rows from. DuckDB keeps the pandas path (GX over duckdb-engine returned empty metrics).
 """
 

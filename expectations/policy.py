@@ -45,12 +45,12 @@ SCOPES = {
     "children_in_need": ("case_system__ssd_cin_episodes", "cine_person_id"),
     "children_looked_after": ("case_system__ssd_cla_episodes", "clae_person_id"),
 }
-# Checks the checkpoint itself names (expectations/checkpoint.py), beside those of the suites and SQL checks:
-# of every raw suite, of the indicator mart's, of every other mart's.
-_CHECKPOINT_CHECKS = {
+# Checks a table's run names itself (expectations/table_checks.py, verdicts.py), beside those of the suites and
+# SQL checks: of every raw suite, of the indicator mart's, of the breakdowns'.
+_TABLE_RUN_CHECKS = {
     "raw": (("table_is_loaded", WARNING), ("suite_could_run", BLOCKING)),
     "mart": (("marts_are_built", BLOCKING), ("suite_could_run", BLOCKING)),
-    "mart_keys": (("table_is_built", WARNING), ("suite_could_run", BLOCKING)),
+    "breakdowns": (("table_is_built", WARNING), ("suite_could_run", BLOCKING)),
 }
 
 
@@ -187,7 +187,7 @@ def _entry(where: str, number: int, item: object) -> Entry:
 
 def catalogue() -> list[tuple[str, str, str]]:
     """(suite, check, declared severity) of every check `csw check` can store (raw suites for every contract,
-    the marts' suites, the cross-table checks, the DfE rules and the checkpoint's own)."""
+    the marts' suites, the cross-table checks, the DfE rules and the table runs' own)."""
     return list(_catalogue())
 
 
@@ -199,29 +199,29 @@ def _catalogue() -> tuple[tuple[str, str, str], ...]:
     from expectations._gx import gx
     from ingest.contracts import all_tables
 
-    gx.get_context(mode="ephemeral")  # GX builds suites only inside a context (the checkpoint has its own)
+    gx.get_context(mode="ephemeral")  # GX builds suites only inside a context (the run has its own)
     kinds = [("raw", suites.raw_suite(contract, date(2000, 1, 1))) for contract in all_tables()]
-    kinds += [("mart", suites.mart_suite(())), *(("mart_keys", suites.mart_key_suite(t)) for t in suites.MART_KEYS)]
+    kinds += [("mart", suites.mart_suite()), ("breakdowns", suites.breakdown_suite())]
     rows = []
     for kind, suite in kinds:
         rows += [(suite.name, e.meta["check_name"], e.meta["severity"]) for e in suite.expectations]
-        rows += [(suite.name, check, severity) for check, severity in _CHECKPOINT_CHECKS[kind]]
+        rows += [(suite.name, check, severity) for check, severity in _TABLE_RUN_CHECKS[kind]]
     rows += [(c.suite, c.check_name, c.severity) for c in cross_checks.CHECKS]
     rows += [(dfe_rules_suite(), r.check_name, r.severity) for r in dfe_rules.RULES]
     return tuple(dict.fromkeys(rows))
 
 
 def dfe_rules_suite() -> str:
-    from expectations.checkpoint import DFE_SUITE
+    from expectations.dfe_rules import SUITE
 
-    return DFE_SUITE
+    return SUITE
 
 
 # --- deciding -------------------------------------------------------------------------------------------
 
 
 def apply(con: Connection, results: Iterable[CheckResult], policy: Policy | None = None) -> list[CheckResult]:
-    """Each result with the severity the policy decides (the checkpoint's one call, before results are
+    """Each result with the severity the policy decides (the run's one call, before results are
     stored). A failure under an entry's threshold becomes a warning and its message says by how much."""
     if policy is None:
         from foundation.settings import get_settings
@@ -275,10 +275,10 @@ def _scope_size(con: Connection, scope: str) -> int | None:
     if spec is None:
         return None
     from foundation.warehouse import first_row, table_exists
-    from ingest.core.load import current_batch_sql
+    from expectations.current_rows import current_rows_sql
 
     table, person = spec
     if not (table_exists(con, "raw", table) and table_exists(con, "raw", "_loads")):
         return None  # not loaded: no denominator, so the check keeps blocking
-    row = first_row(con, f'select count(distinct "{person}") from {current_batch_sql(table)} as scope')
+    row = first_row(con, f'select count(distinct "{person}") from {current_rows_sql(table, alias="scope")}')
     return int(row[0]) if row and row[0] else None

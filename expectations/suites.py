@@ -4,14 +4,13 @@ Every expectation carries in `meta`:
 - `severity`: `blocking` (a failure stops exports) or `warning` (reported, nothing stops);
 - `description`: what the check asserts, in plain English;
 - `check_name`: the stable, human-readable name stored in `dq.check_results.check_name`;
-- `message`: the failure wording, with `{rows}` ("3 rows") and `{has}` ("have") filled in by the checkpoint;
+- `message`: the failure wording, with `{rows}` ("3 rows") and `{has}` ("have") filled in by `verdicts.from_expectation`;
 - `show_values`: whether failing values may be quoted (codes and numbers only: never ids or dates of birth).
 GX's own `severity` field mirrors ours (blocking = critical).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from expectations._gx import Column as Col
@@ -34,10 +33,10 @@ MART_COLUMNS = (
     "numerator", "denominator", "value",
 )
 MART_KEY = ("indicator_id", "la_code", "period_type", "period_label")
-PERIOD_TYPES = ("month", "quarter", "year")
 PERCENT_UNITS = ("percent",)
 NON_NEGATIVE_UNITS = ("rate", "count", "days")
-UNIT_COLUMN = "indicator_unit"  # marts.dim_indicators.unit, joined onto the mart rows by the checkpoint
+OTHER_UNITS = ("score", "ratio")  # 0 or more too (the range dbt's values_within_unit_range test held)
+UNIT_COLUMN = "indicator_unit"  # marts.dim_indicators.unit, joined onto the mart rows by `table_checks`
 
 _GX_SEVERITY = {BLOCKING: FailureSeverity.CRITICAL, WARNING: FailureSeverity.WARNING}
 
@@ -62,7 +61,7 @@ def _add(suite: gx.ExpectationSuite, expectation_cls: type, meta: dict, **kwargs
 
 
 def _as_bound(d: date) -> datetime:
-    # The checkpoint hands date columns to GX as datetime64[ns]; a datetime bound keeps GX's vectorised path.
+    # `table_checks` hands date columns to GX as datetime64[ns]; a datetime bound keeps GX's vectorised path.
     return datetime(d.year, d.month, d.day)
 
 
@@ -157,12 +156,25 @@ def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
     return suite
 
 
-def mart_suite(known_indicator_ids: Iterable[str]) -> gx.ExpectationSuite:
+def _percentages(suite: gx.ExpectationSuite, description: str, outside: str, **bounds: float) -> None:
+    """A value whose unit is a percentage (`indicator_unit`) is at most 100 (and within `bounds`)."""
+    _add(
+        suite, gxe.ExpectColumnValuesToBeBetween,
+        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)", description,
+              f"{{rows}} {{has}} a percentage value {outside}", show_values=True),
+        column="value",
+        max_value=100,
+        row_condition=Col(UNIT_COLUMN).is_in(list(PERCENT_UNITS)),
+        **bounds,
+    )
+
+
+def mart_suite() -> gx.ExpectationSuite:
     """The suite of `marts.fct_indicator_values`, validated with `marts.dim_indicators.unit` joined on as
-    `indicator_unit`; every check is blocking. Units other than these (e.g. a score) get no value check."""
-    known = sorted({str(i) for i in known_indicator_ids})
+    `indicator_unit`; every check is blocking. Its columns, that it has rows, and the range each unit
+    allows. Its grain (the key unique and never blank), its indicator_id in the catalogue and its
+    period_type are the model's contract: dbt tests (models/marts/_marts__models.yml) fail the build."""
     suite = gx.ExpectationSuite(name=suite_name("marts", MART_TABLE))
-    what = "indicator value"
 
     for name in MART_COLUMNS:
         _add(
@@ -179,93 +191,34 @@ def mart_suite(known_indicator_ids: Iterable[str]) -> gx.ExpectationSuite:
               "the table has no rows: no indicator was computed"),
         min_value=1,
     )
-    for name in MART_KEY:
+    _percentages(suite, "Every percentage is between 0 and 100", "outside 0-100", min_value=0)
+    for units in (NON_NEGATIVE_UNITS, OTHER_UNITS):  # two checks, so the first keeps the name the team knows
         _add(
-            suite, gxe.ExpectColumnValuesToNotBeNull,
-            _meta(BLOCKING, f"expect_column_values_to_not_be_null({name})",
-                  f"Every indicator value has a {name}",
-                  f"{{rows}} {{has}} a blank {name}"),
-            column=name,
+            suite, gxe.ExpectColumnValuesToBeBetween,
+            _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(units)})",
+                  f"Every {', '.join(units)} value is 0 or more",
+                  f"{{rows}} {{has}} a negative value for a {', '.join(units)} indicator", show_values=True),
+            column="value",
+            min_value=0,
+            row_condition=Col(UNIT_COLUMN).is_in(list(units)),
         )
-    _key_expectations(suite, MART_KEY, what)
-    _add(
-        suite, gxe.ExpectColumnValuesToBeInSet,
-        _meta(BLOCKING, "expect_column_values_to_be_in_set(indicator_id)",
-              "Every indicator_id is in the catalogue (marts.dim_indicators)",
-              "{rows} {has} an indicator_id that is not in marts.dim_indicators", show_values=True),
-        column="indicator_id",
-        value_set=known,
-    )
-    _add(
-        suite, gxe.ExpectColumnValuesToBeInSet,
-        _meta(BLOCKING, "expect_column_values_to_be_in_set(period_type)",
-              f"Every period_type is one of {', '.join(PERIOD_TYPES)}",
-              f"{{rows}} {{has}} a period_type other than {', '.join(PERIOD_TYPES)}", show_values=True),
-        column="period_type",
-        value_set=list(PERIOD_TYPES),
-    )
-    _add(
-        suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, "expect_column_values_to_be_between(value, where unit is percent)",
-              "Every percentage is between 0 and 100",
-              "{rows} {has} a percentage value outside 0-100", show_values=True),
-        column="value",
-        min_value=0,
-        max_value=100,
-        row_condition=Col(UNIT_COLUMN).is_in(list(PERCENT_UNITS)),
-    )
-    _add(
-        suite, gxe.ExpectColumnValuesToBeBetween,
-        _meta(BLOCKING, f"expect_column_values_to_be_between(value, where unit is {'/'.join(NON_NEGATIVE_UNITS)})",
-              f"Every {', '.join(NON_NEGATIVE_UNITS)} value is 0 or more",
-              f"{{rows}} {{has}} a negative value for a {', '.join(NON_NEGATIVE_UNITS)} indicator", show_values=True),
-        column="value",
-        min_value=0,
-        row_condition=Col(UNIT_COLUMN).is_in(list(NON_NEGATIVE_UNITS)),
-    )
     return suite
 
 
-# Every other mart: its key (dbt's `unique` / `unique_combination` tests say the same; GX records it in dq).
-MART_KEYS: dict[str, tuple[str, ...]] = {
-    "dim_indicators": ("indicator_id",),
-    "dim_local_authorities": ("la_code",),
-    "fct_referrals": ("referral_key",),
-    "fct_assessments": ("assessment_key",),
-    "fct_cp_plans": ("cp_plan_key",),
-    "fct_cla_episodes": ("cla_episode_key",),
-    "fct_indicator_breakdowns": (
-        "indicator_id", "la_code", "period_type", "period_label", "dimension", "dimension_value",
-    ),
-}
+BREAKDOWN_TABLE = "fct_indicator_breakdowns"
+BREAKDOWN_KEY = ("indicator_id", "la_code", "period_type", "period_label", "dimension", "dimension_value")
 
 
-def mart_key_suite(table: str) -> gx.ExpectationSuite:
-    """The suite of one mart other than the indicator values: its key is present, never blank and unique
-    (blocking); a breakdown's value is never negative (every breakdown counts children or is a percentage)."""
-    key = MART_KEYS[table]
-    suite = gx.ExpectationSuite(name=suite_name("marts", table))
-    what = table.removeprefix("fct_").removeprefix("dim_").replace("_", " ")
-    for name in key:
-        _add(
-            suite, gxe.ExpectColumnToExist,
-            _meta(BLOCKING, f"expect_column_to_exist({name})", f"marts.{table} has the column {name}",
-                  f"the column {name} is missing"),
-            column=name,
-        )
-        _add(
-            suite, gxe.ExpectColumnValuesToNotBeNull,
-            _meta(BLOCKING, f"expect_column_values_to_not_be_null({name})", f"Every {what} row has a {name}",
-                  f"{{rows}} {{has}} a blank {name}"),
-            column=name,
-        )
-    _key_expectations(suite, key, what)
-    if table == "fct_indicator_breakdowns":
-        _add(
-            suite, gxe.ExpectColumnValuesToBeBetween,
-            _meta(BLOCKING, "expect_column_values_to_be_between(value, min 0)", "Every breakdown value is 0 or more",
-                  "{rows} {has} a negative breakdown value", show_values=True),
-            column="value",
-            min_value=0,
-        )
+def breakdown_suite() -> gx.ExpectationSuite:
+    """The suite of `marts.fct_indicator_breakdowns` (its key is dbt's contract): a value is never negative
+    (every breakdown counts children or is a percentage) and a percentage is at most 100."""
+    suite = gx.ExpectationSuite(name=suite_name("marts", BREAKDOWN_TABLE))
+    _add(
+        suite, gxe.ExpectColumnValuesToBeBetween,
+        _meta(BLOCKING, "expect_column_values_to_be_between(value, min 0)", "Every breakdown value is 0 or more",
+              "{rows} {has} a negative breakdown value", show_values=True),
+        column="value",
+        min_value=0,
+    )
+    _percentages(suite, "Every breakdown percentage is at most 100", "over 100")
     return suite

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from expectations.dfe_rules import RULES, DfeRule
 from foundation.warehouse import Connection
 from ingest.contracts import all_tables
-from ingest.core.load import current_batch_sql
+from expectations.current_rows import current_rows_sql
 
 SOURCES = {"ssda903": "903", "cin": "CIN"}
 _KEY = re.compile(r"select\s+(?:distinct\s+)?\w+\.(\w+)\s+as\s+failing_key", re.IGNORECASE)
@@ -65,13 +65,13 @@ def _person_of(key_column: str) -> tuple[str, str]:
             names = contract.column_names if not callable(contract.column_names) else contract.column_names()
             prefix = key_column.split("_", 1)[0]
             person = f"{prefix}_person_id"
-            table = current_batch_sql(contract.raw_table)
+            table = current_rows_sql(contract.raw_table, alias="t")
             if person in names:
-                return f"(select {key_column} as k, {person} as person_id from {table} as t)", "person_id"
+                return f"(select {key_column} as k, {person} as person_id from {table})", "person_id"
             if f"{prefix}_cla_id" in names:  # a CLA review: its period of care's child
-                episodes = current_batch_sql("case_system__ssd_cla_episodes")
-                return (f"(select distinct t.{key_column} as k, e.clae_person_id as person_id from {table} as t "
-                        f"join {episodes} as e on e.clae_cla_id = t.{prefix}_cla_id)", "person_id")
+                episodes = current_rows_sql("case_system__ssd_cla_episodes", alias="e")
+                return (f"(select distinct t.{key_column} as k, e.clae_person_id as person_id from {table} "
+                        f"join {episodes} on e.clae_cla_id = t.{prefix}_cla_id)", "person_id")
     raise ValueError(f"no SSD table keyed by {key_column}: cannot tell whose record a failing key is")
 
 

@@ -2,7 +2,7 @@
 
 Semantics per contract:
 - snapshot (case_system): a new batch is appended; the newest batch of a table is the current snapshot,
-  earlier batches stay for audit (staging reads the newest through the `current_batch` macro).
+  earlier batches stay for audit (staging reads the newest through the `current_rows` macro).
 - replace (reference): the new batch replaces every earlier row.
 - incremental (health, education, partners): batches are appended; staging keeps the newest row per key.
 A file that breaks its contract, or fails for any other reason while it is read or written, is moved to
@@ -144,7 +144,7 @@ def _create_table(con: Connection, contract: TableContract) -> None:
 
 
 def ensure_loads_table(con: Connection) -> None:
-    """The audit table `raw._loads` (staging's `current_batch` reads it too), its `warning` column added to
+    """The audit table `raw._loads` (staging's `current_rows` reads it too), its `warning` column added to
     a warehouse made before it."""
     con.execute(_LOADS_DDL)
     con.execute(f"alter table {LOADS_TABLE} add column if not exists warning varchar")
@@ -250,17 +250,6 @@ def _shrink_warning(con: Connection, contract: TableContract, rows: int) -> str:
         return ""
     return (f"snapshot has {rows:,} rows, {rows / previous[0]:.0%} of the {previous[0]:,} of the previous file "
             f"({previous[1]}): check the extract is complete")
-
-
-def current_batch_sql(raw_table: str) -> str:
-    """The current batch of a snapshot or replaced raw table, as a derived table (alias it at the call site):
-    the rows of its newest loaded file, which is empty after a header-only file. The dbt macro `current_batch`
-    is the same SQL."""
-    table = f"raw.{raw_table}"
-    return (f"(select * from {table} where _batch_id = (select max(batch_id) from ("
-            f"select max(_batch_id) as batch_id from {table} union all "
-            f"select max(batch_id) from {LOADS_TABLE} where table_name = '{raw_table}' and outcome = 'loaded'"
-            ") as batches))")
 
 
 def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: str) -> Path:

@@ -1,7 +1,7 @@
 """Contract of the health feed (docs/specs/FEEDS.md): one row per health assessment event, monthly extracts.
 
 Incremental: a later extract may restate an earlier `assessment_id`; the loader appends every file as a
-batch and staging keeps the newest row per key (`latest_per_key`).
+batch and staging keeps the newest row per key (dbt macro `current_rows`).
 """
 
 from __future__ import annotations

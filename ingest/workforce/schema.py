@@ -1,7 +1,7 @@
 """Contract of the workforce feed (docs/specs/FEEDS.md): HR's monthly snapshot of social worker teams.
 
 Each file is one month's snapshot, appended as a batch; the key spans months (snapshot_date, team_id), so
-staging keeps every month and, where a month is re-sent, its newest row (`latest_per_key`).
+staging keeps every month and, where a month is re-sent, its newest row (dbt macro `current_rows`).
 """
 
 from __future__ import annotations

@@ -60,12 +60,3 @@ def test_without_the_packaged_assets_cdn_tags_are_stripped_and_a_local_styleshee
     assert remote_resources(tmp_path) == []
     assert 'href="../../static/styles/csw-offline.css"' in text and 'src="../../static/images/logo-long.png"' in text
     assert '<a href="https://greatexpectations.io">' in text  # a link the reader may click is kept
-
-
-def test_duplicate_key_in_a_mart_is_a_blocking_failure(warehouse, as_of):
-    warehouse.execute("insert into marts.fct_referrals values ('RK1', 'K1'), ('RK1', 'K2'), ('RK2', 'K3')")
-    run = run_checks(warehouse, as_of=as_of)
-    failures = [f for f in run.failures if f.suite == "marts_fct_referrals"]
-    assert [(f.check_name, f.severity, f.failing_rows) for f in failures] == [
-        ("expect_column_values_to_be_unique(referral_key)", "blocking", 2)]
-    assert "marts.fct_referrals: 2 rows have the same referral_key" in failures[0].message

@@ -1,4 +1,5 @@
-"""DfE CIN / SSDA903 rules: a clean journey passes every rule; one mutation per rule makes it fail on its key."""
+"""DfE CIN / SSDA903 rules: a clean journey passes every rule; one mutation per rule makes it fail on its key.
+The rules read the staging models, made here as views from the dbt SQL itself (tests/expectations/staging_views.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any, Callable
 import duckdb
 import pytest
 
-from expectations.checkpoint import DFE_SUITE, run_checks
+from expectations import run_checks
+from expectations.dfe_rules import SUITE as DFE_SUITE
 from expectations.dfe_rules import RULES, evaluate_rules
 from ingest.contracts import all_tables
 from tests.expectations.conftest import AS_OF, build_marts, create_raw_table, insert_rows
+from tests.expectations.staging_views import child_key, create_staging_views
 
 T = "case_system__"
 KEYS = {c.raw_table: c.key[0] for c in all_tables()}
@@ -161,8 +164,9 @@ MUTATIONS: dict[str, tuple[Callable[[Rows], None], str]] = {
     "CIN 4011": (lambda r: _set(r, "ssd_cin_plans", "CN1", cinp_cin_plan_end_date=d(2024, 12, 1),
                                 cinp_cin_plan_start_date=d(2024, 12, 10)), "CN1"),
     "CIN 4015": (lambda r: _set(r, "ssd_cin_plans", "CN1", cinp_referral_id="R2"), "CN1"),
-    "CIN 8525Q": (lambda r: _set(r, "ssd_person", "P1", pers_expected_dob=d(2012, 5, 1)), "P1"),
-    "CIN 8535Q": (lambda r: _set(r, "ssd_person", "P4", pers_death_date=d(2019, 1, 1)), "P4"),
+    # a rule about a person names its pseudonymous child_key (staging holds no case-system person id)
+    "CIN 8525Q": (lambda r: _set(r, "ssd_person", "P1", pers_expected_dob=d(2012, 5, 1)), child_key("P1")),
+    "CIN 8535Q": (lambda r: _set(r, "ssd_person", "P4", pers_death_date=d(2019, 1, 1)), child_key("P4")),
     "CIN 8555Q": (lambda r: _set(r, "ssd_person", "P1", pers_death_date=d(2025, 1, 1)), "R2"),
     "CIN 8565": (lambda r: _set(r, "ssd_cin_assessments", "A1", cina_assessment_start_date=d(2024, 12, 21),
                                 cina_assessment_auth_date=d(2024, 12, 22)), "A1"),
@@ -271,6 +275,7 @@ def _warehouse(path, rows: Rows) -> duckdb.DuckDBPyConnection:
         create_raw_table(con, table)
     for obj, table_rows in rows.items():
         insert_rows(con, T + obj, table_rows)
+    create_staging_views(con)
     return con
 
 
@@ -295,11 +300,16 @@ def test_clean_journey_passes_every_rule(tmp_path):
     assert _failing(con) == {}
 
 
+@pytest.fixture(scope="module")
+def clean_failing(tmp_path_factory) -> dict[str, list[str]]:
+    """What fails on the clean journey (nothing): built once for every mutation below."""
+    return _failing(_warehouse(tmp_path_factory.mktemp("clean") / "clean.duckdb", _clean()))
+
+
 @pytest.mark.parametrize("check_name", sorted(MUTATIONS))
-def test_rule_fails_on_its_mutation_and_passes_without(tmp_path, check_name):
+def test_rule_fails_on_its_mutation_and_passes_without(tmp_path, check_name, clean_failing):
     mutate, key = MUTATIONS[check_name]
-    passing = _warehouse(tmp_path / "clean.duckdb", _clean())
-    assert check_name not in _failing(passing)
+    assert check_name not in clean_failing
     rows = _clean()
     mutate(rows)
     failing = _failing(_warehouse(tmp_path / "bad.duckdb", rows))
@@ -307,21 +317,24 @@ def test_rule_fails_on_its_mutation_and_passes_without(tmp_path, check_name):
     assert set(failing) - {check_name} <= ALSO_FAILS.get(check_name, set()), failing
 
 
-def test_only_current_batch_and_absent_tables_pass(tmp_path):
+def test_only_current_rows_are_read_and_unbuilt_or_empty_models_pass(tmp_path):
     rows = _clean()
     con = _warehouse(tmp_path / "w.duckdb", rows)
     insert_rows(con, T + "ssd_cin_assessments", [dict(rows["ssd_cin_assessments"][0],
                                                      cina_assessment_auth_date=d(2000, 1, 1))], batch_id=0)
     assert _failing(con) == {}
-    con.execute("drop table raw.case_system__ssd_cp_plans")
-    con.execute("delete from raw.case_system__ssd_s47_enquiry")
+    con.execute("drop view staging.stg_case_system__cp_plans")  # not built
+    con.execute("delete from raw.case_system__ssd_s47_enquiry")  # not delivered
     results = {r.rule.check_name: r for r in evaluate_rules(con)}
-    assert results["CIN 8925"].passed and results["CIN L04"].passed
+    assert results["CIN 8925"].passed and results["CIN 8925"].missing == ("staging.stg_case_system__cp_plans",)
+    assert results["CIN L04"].passed and not results["CIN L04"].missing
+    assert results["CIN 8925"].rule.tables == ("case_system__ssd_cp_plans",)  # results name the raw table
 
 
 def test_sql_error_is_reported_not_raised(tmp_path):
     con = _warehouse(tmp_path / "w.duckdb", _clean())
-    con.execute("alter table raw.case_system__ssd_cin_plans drop column cinp_cin_plan_end_date")
+    con.execute("create or replace view staging.stg_case_system__cin_plans as "
+                "select cinp_cin_plan_id as cin_plan_id from raw.case_system__ssd_cin_plans")
     results = {r.rule.check_name: r for r in evaluate_rules(con)}
     assert results["CIN 4011"].error and not results["CIN 4011"].passed
     assert results["CIN 1103"].passed

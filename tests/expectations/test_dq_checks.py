@@ -162,36 +162,54 @@ def test_percentage_over_100_fails(warehouse, add_values, as_of):
     )
 
 
-def test_negative_count_fails_but_a_score_has_no_range(warehouse, add_values, as_of):
+def test_negative_count_and_negative_score_fail(warehouse, add_values, as_of):
     add_values([
         ("REF_COUNT", "month", "2025-01", date(2025, 1, 1), date(2025, 1, 31), -1, None, -1),
         ("SDQ_AVG", "month", "2025-01", date(2025, 1, 1), date(2025, 1, 31), -5, 1, -5),
     ])
     run = run_checks(warehouse, as_of=as_of)
 
-    failure = _failure(run, "expect_column_values_to_be_between(value, where unit is rate/count/days)")
-    assert failure.failing_rows == 1 and "REF_COUNT" in failure.message and run.blocking_failures == 1
+    count = _failure(run, "expect_column_values_to_be_between(value, where unit is rate/count/days)")
+    assert count.failing_rows == 1 and "REF_COUNT" in count.message
+    score = _failure(run, "expect_column_values_to_be_between(value, where unit is score/ratio)")
+    assert score.failing_rows == 1 and score.message == (
+        "marts.fct_indicator_values: 1 row has a negative value for a score, ratio indicator "
+        "(found -5; key SDQ_AVG | 841 | month | 2025-01)")
+    assert run.blocking_failures == 2
 
 
-def test_duplicate_mart_key_fails(warehouse, add_values, as_of):
-    add_values([("REF_COUNT", "year", "2024-25", date(2024, 4, 1), date(2025, 3, 31), 4, None, 4)])
+def test_breakdown_percentage_over_100_and_negative_breakdown_fail(warehouse, as_of):
+    warehouse.execute(
+        "insert into marts.fct_indicator_breakdowns values "
+        "('REREF_12M_PCT', '841', 'year', '2024-25', 'sex', 'F', 100), "  # the boundary passes
+        "('REREF_12M_PCT', '841', 'year', '2024-25', 'sex', 'M', 100.5), "
+        "('REF_COUNT', '841', 'year', '2024-25', 'sex', 'F', 120), "  # a count over 100 is fine
+        "('REF_COUNT', '841', 'year', '2024-25', 'sex', 'M', -1)")
     run = run_checks(warehouse, as_of=as_of)
 
-    assert run.status == "FAILED"
-    failure = _failure(run, "expect_compound_columns_to_be_unique(indicator_id, la_code, period_type, period_label)")
-    assert failure.failing_rows == 2 and "REF_COUNT | 841 | year | 2024-25" in failure.message
+    over = _failure(run, "expect_column_values_to_be_between(value, where unit is percent)",
+                    suite="marts_fct_indicator_breakdowns")
+    assert over.failing_rows == 1 and "found 100.5" in over.message and "sex | M" in over.message
+    negative = _failure(run, "expect_column_values_to_be_between(value, min 0)", suite="marts_fct_indicator_breakdowns")
+    assert negative.failing_rows == 1 and "REF_COUNT | 841 | year | 2024-25 | sex | M" in negative.message
+    assert run.blocking_failures == 2
 
 
-def test_unknown_indicator_and_period_type_fail(warehouse, add_values, as_of):
-    add_values([("NOT_IN_CATALOGUE", "week", "2025-W01", date(2025, 1, 6), date(2025, 1, 12), 1, None, 1)])
+def test_mart_grain_catalogue_and_period_type_are_left_to_dbt(warehouse, add_values, as_of):
+    """A duplicated key, an indicator not in the catalogue and an unknown period type fail dbt's tests (the
+    build, models/marts/_marts__models.yml); the check run does not repeat them. A new period still leaves
+    every other indicator without a row for it: period completeness is a check-run verdict."""
+    add_values([("REF_COUNT", "year", "2024-25", date(2024, 4, 1), date(2025, 3, 31), 4, None, 4),
+                ("NOT_IN_CATALOGUE", "week", "2025-W01", date(2025, 1, 6), date(2025, 1, 12), 1, None, 1)])
     run = run_checks(warehouse, as_of=as_of)
 
-    assert run.blocking_failures == 3
-    assert "found NOT_IN_CATALOGUE" in _failure(run, "expect_column_values_to_be_in_set(indicator_id)").message
-    assert "found week" in _failure(run, "expect_column_values_to_be_in_set(period_type)").message
-    # the new period is missing for every catalogue indicator
+    assert [f.check_name for f in run.failures if f.severity == "blocking"] == ["every_indicator_has_every_period"]
     incomplete = _failure(run, "every_indicator_has_every_period", suite="marts_fct_indicator_values")
     assert incomplete.failing_rows == 5 and "REF_COUNT 2025-W01" in incomplete.message
+    names = {r[0] for r in warehouse.execute(
+        "select check_name from dq.check_results where run_id = $1 and suite = 'marts_fct_indicator_values'",
+        [run.run_id]).fetchall()}
+    assert not {n for n in names if "_unique(" in n or "_not_be_null(" in n or "_in_set(" in n}
 
 
 def test_marts_not_built_is_a_blocking_failure(warehouse, as_of):
@@ -238,16 +256,16 @@ def test_runs_accumulate(warehouse, add_values, as_of):
 
 
 def test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on(warehouse, as_of, monkeypatch):
-    from expectations import checkpoint
+    from expectations.gx_pandas import PandasValidator
 
-    real_validate = checkpoint._Validator.validate
+    real_validate = PandasValidator.validate
 
     def validate(self, suite, frame):
         if suite.name == "raw_reference__population":
             raise RuntimeError("boom")
         return real_validate(self, suite, frame)
 
-    monkeypatch.setattr(checkpoint._Validator, "validate", validate)
+    monkeypatch.setattr(PandasValidator, "validate", validate)
     run = run_checks(warehouse, as_of=as_of)
 
     assert run.status == "FAILED" and run.blocking_failures == 1

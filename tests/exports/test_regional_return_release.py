@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from csw.cli import main
 from exports.regional import job
-from expectations.checkpoint import _now
+from expectations.verdicts import now as _now
 from expectations.releases import ReleaseRefused, covering, release, releases
 from expectations.results import CheckRun
 from ingest.core.load import ensure_loads_table

@@ -201,5 +201,5 @@ def test_a_later_incremental_file_appends_a_batch_restating_a_key(loaded, settin
     con = connect(settings, read_only=True)
     rows = con.execute("select assessment_id, outcome, _batch_id from raw.health__assessments order by _batch_id").fetchall()
     con.close()
-    assert [r[:2] for r in rows] == [("H1", "DNA"), ("H1", "COMPLETED")]  # staging keeps the newest (latest_per_key)
+    assert [r[:2] for r in rows] == [("H1", "DNA"), ("H1", "COMPLETED")]  # staging keeps the newest (current_rows)
     assert rows[0][2] < rows[1][2]

@@ -16,14 +16,14 @@ import time
 from datetime import date
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from csw.cli import main
-from foundation.settings import DBT_PROJECT_DIR, get_settings
+from expectations.current_rows import current_rows_sql
+from foundation.settings import get_settings
 from foundation.warehouse import WarehouseBusy, connect, is_postgres
 from ingest.core import load as load_module
-from ingest.core.load import current_batch_sql, safe_column_name
+from ingest.core.load import safe_column_name
 from ingest.core.read import LINK_REASON, NOT_A_FILE_REASON
 from ingest.core.runs import files_for_day, load_feed_day
 from tests.ingest.test_bad_files import HEALTH, ingest, loaded, snapshot, write  # noqa: F401 - `loaded` is a fixture
@@ -312,20 +312,6 @@ def test_a_file_name_with_control_characters_prints_on_one_line(loaded, settings
     assert snapshot(settings) == before
 
 
-def _current_batch_macro(relation: str) -> str:
-    """The dbt macro `current_batch` rendered with `source()` resolving to raw tables (as dbt resolves it)."""
-
-    class Source(str):
-        identifier = property(lambda self: self.split(".")[1])
-
-    def source(source_name: str, table_name: str) -> Source:
-        return Source("raw._loads" if source_name == "loads" else f"raw.{table_name}")
-
-    text = (DBT_PROJECT_DIR / "macros" / "sources.sql").read_text(encoding="utf-8")
-    module = jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(text, globals={"source": source}).module
-    return str(module.current_batch("case_system", relation))
-
-
 def test_a_header_only_snapshot_becomes_the_current_empty_batch(tmp_path, settings):
     landing = tmp_path / "landing"
     path = write(landing, "case_system", "ssd_person.csv", persons(3))
@@ -333,13 +319,11 @@ def test_a_header_only_snapshot_becomes_the_current_empty_batch(tmp_path, settin
     path.write_text(PERSON)
     report = ingest(landing, settings)
     assert [(f.outcome, f.rows) for f in report.files if f.file_name == "ssd_person.csv"] == [("loaded", 0)]
-    current = current_batch_sql("case_system__ssd_person")
-    assert query(settings, f"select count(*) from {current} as current_rows") == [(0,)]
-    assert query(settings, f"select count(*) from {_current_batch_macro('case_system__ssd_person')}") == [(0,)]
+    current = current_rows_sql("case_system__ssd_person")  # dbt's `current_rows`, as staging calls it
+    assert query(settings, f"select count(*) from {current}") == [(0,)]
     path.write_text(persons(2))  # a later full snapshot is current again
     ingest(landing, settings)
-    assert query(settings, f"select count(*) from {current} as current_rows") == [(2,)]
-    assert query(settings, f"select count(*) from {_current_batch_macro('case_system__ssd_person')}") == [(2,)]
+    assert query(settings, f"select count(*) from {current}") == [(2,)]
 
 
 def test_staging_is_empty_after_a_header_only_snapshot(tmp_path, settings):
@@ -488,7 +472,7 @@ def test_an_earlier_snapshot_sent_again_becomes_current_and_the_current_one_is_a
     assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "loaded"
     path.write_text(persons(10))  # yesterday's whole extract again: it is the current snapshot once more
     assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "loaded"
-    assert query(settings, f"select count(*) from {current_batch_sql('case_system__ssd_person')} as c") == [(10,)]
+    assert query(settings, f"select count(*) from {current_rows_sql('case_system__ssd_person')}") == [(10,)]
     assert outcome_of(ingest(landing, settings), "ssd_person.csv").outcome == "duplicate"
 
 

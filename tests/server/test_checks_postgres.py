@@ -30,7 +30,7 @@ def warehouse(pg_settings):
 
 
 def test_checks_on_postgres_run_through_the_gx_postgres_datasource(warehouse, as_of, monkeypatch):  # noqa: F811
-    from expectations import checkpoint, gx_postgres, run_checks
+    from expectations import gx_pandas, gx_postgres, run_checks
 
     validated: list[str] = []
     real = gx_postgres.PostgresValidator.validate_query
@@ -42,9 +42,9 @@ def test_checks_on_postgres_run_through_the_gx_postgres_datasource(warehouse, as
         return real(self, suite, query, index_columns)
 
     monkeypatch.setattr(gx_postgres.PostgresValidator, "validate_query", spy)
-    monkeypatch.setattr(checkpoint._Validator, "validate", lambda *a: pytest.fail("pandas path used on Postgres"))
+    monkeypatch.setattr(gx_pandas.PandasValidator, "validate", lambda *a: pytest.fail("pandas path used on Postgres"))
     run = run_checks(warehouse, as_of=as_of)
-    assert "marts_fct_indicator_values" in validated and "raw_case_system__ssd_person" in validated
+    assert "marts_fct_indicator_values" in validated and "marts_fct_indicator_breakdowns" in validated and "raw_case_system__ssd_person" in validated
     assert run.status == "FAILED" and run.blocking_failures == 1
     [failure] = [f for f in run.failures if f.check_name == "suite_could_run"]
     assert failure.message == "raw.reference__population: the checks could not run: RuntimeError: boom"

@@ -21,7 +21,7 @@ from datetime import date
 from foundation.warehouse import Connection, table_exists
 from exports.errors import ExportRefused
 from exports.statutory.cin.spec import CensusYear
-from ingest.core.load import current_batch_sql
+from expectations.current_rows import current_rows_sql
 from ingest.core.pseudonymise import CHILD_KEYS_TABLE
 
 # SSD link_identifier_type values (trimmed, upper-cased) that hold a child's UPN or a former UPN.
@@ -256,7 +256,7 @@ def _read_children(con: Connection, child_keys: list[str], la_code: str, referen
             disabilities[key].append(code)
     upn_unknown = dict(con.execute(
         f"select pers_person_id, nullif(upper(trim(pers_upn_unknown)), '') "
-        f"from {current_batch_sql('case_system__ssd_person')} as persons"
+        f"from {current_rows_sql('case_system__ssd_person', alias='persons')}"
     ).fetchall())
     upns = _identifiers(con, UPN_TYPES, valid_on=reference_date)
     former = _identifiers(con, FORMER_UPN_TYPES, valid_on=None)
@@ -278,7 +278,7 @@ def _identifiers(con: Connection, types: tuple[str, ...], *, valid_on: date | No
     placeholders = ", ".join(f"${n}" for n in range(2, len(types) + 2))
     rows = con.execute(
         "select link_person_id, trim(link_identifier_value) "
-        f"from {current_batch_sql('case_system__ssd_linked_identifiers')} as links "
+        f"from {current_rows_sql('case_system__ssd_linked_identifiers', alias='links')} "
         f"where upper(trim(link_identifier_type)) in ({placeholders}) "
         "and nullif(trim(link_identifier_value), '') is not null "
         "and (cast($1 as date) is null or ((link_valid_from_date is null or link_valid_from_date <= cast($1 as date)) "

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('benchmarks', 'benchmarks__published', ['indicator_id', 'area_code', 'period']) }}
+    select * from {{ current_rows('benchmarks', 'benchmarks__published', ['indicator_id', 'area_code', 'period']) }}
 
 ),
 

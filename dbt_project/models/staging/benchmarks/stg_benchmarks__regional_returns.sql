@@ -3,7 +3,7 @@ with
 source as (
 
     select *
-    from {{ latest_per_key('benchmarks', 'benchmarks__regional_return', ['la_code', 'period', 'indicator_id']) }}
+    from {{ current_rows('benchmarks', 'benchmarks__regional_return', ['la_code', 'period', 'indicator_id']) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ current_batch('case_system', 'case_system__ssd_person') }}
+    select * from {{ current_rows('case_system', 'case_system__ssd_person') }}
 
 ),
 

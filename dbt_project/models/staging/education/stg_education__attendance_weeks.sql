@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('education', 'education__vs_attendance', ['person_id', 'week_start']) }}
+    select * from {{ current_rows('education', 'education__vs_attendance', ['person_id', 'week_start']) }}
 
 ),
 

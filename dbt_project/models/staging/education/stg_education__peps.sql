@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('education', 'education__vs_pep', ['pep_id']) }}
+    select * from {{ current_rows('education', 'education__vs_pep', ['pep_id']) }}
 
 ),
 

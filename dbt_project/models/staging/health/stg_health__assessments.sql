@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('health', 'health__assessments', ['assessment_id']) }}
+    select * from {{ current_rows('health', 'health__assessments', ['assessment_id']) }}
 
 ),
 

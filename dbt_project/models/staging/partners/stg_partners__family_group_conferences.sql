@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('partners', 'partners__fgc', ['fgc_id']) }}
+    select * from {{ current_rows('partners', 'partners__fgc', ['fgc_id']) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('partners', 'partners__police_missing', ['incident_ref']) }}
+    select * from {{ current_rows('partners', 'partners__police_missing', ['incident_ref']) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('partners', 'partners__rhi', ['rhi_id']) }}
+    select * from {{ current_rows('partners', 'partners__rhi', ['rhi_id']) }}
 
 ),
 

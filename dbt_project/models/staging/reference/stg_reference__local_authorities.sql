@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ current_batch('reference', 'reference__local_authorities') }}
+    select * from {{ current_rows('reference', 'reference__local_authorities') }}
 
 ),
 

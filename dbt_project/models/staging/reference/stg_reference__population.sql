@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ current_batch('reference', 'reference__population') }}
+    select * from {{ current_rows('reference', 'reference__population') }}
 
 ),
 

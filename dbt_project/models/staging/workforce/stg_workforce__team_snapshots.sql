@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ latest_per_key('workforce', 'workforce__team_snapshots', ['snapshot_date', 'team_id']) }}
+    select * from {{ current_rows('workforce', 'workforce__team_snapshots', ['snapshot_date', 'team_id']) }}
 
 ),
 

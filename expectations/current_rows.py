@@ -1,0 +1,83 @@
+"""The current rows of a raw table, exactly as staging reads them.
+
+"Current rows" is defined once, in dbt: the macro `current_rows` (dbt_project/macros/current_rows.sql), which
+every staging model calls on its raw table (the newest file of a snapshot feed, or the newest row of each
+key of an incremental one). The raw suites check what staging will read, so this module renders that same
+macro with each staging model's own arguments, `source()` resolving through the dbt sources YAML as dbt
+resolves it. Nothing here restates the SQL or which feeds are incremental.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from typing import Any
+
+import jinja2
+import yaml
+
+from foundation.settings import DBT_PROJECT_DIR
+
+MACRO = DBT_PROJECT_DIR / "macros" / "current_rows.sql"
+STAGING = DBT_PROJECT_DIR / "models" / "staging"
+_CALL = re.compile(r"\{\{\s*current_rows\((?P<args>[^)]*)\)\s*\}\}")
+
+
+class _Relation(str):
+    """What dbt's `source()` returns, as far as the macro uses it: the relation and its identifier."""
+
+    @property
+    def identifier(self) -> str:
+        return self.split(".", 1)[1]
+
+
+@cache
+def _sources() -> dict[tuple[str, str], _Relation]:
+    """(source name, table name) → schema.identifier, from every dbt sources YAML under models/staging."""
+    relations = {}
+    for path in sorted(STAGING.rglob("_*sources.yml")):
+        for source in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("sources", []):
+            for table in source.get("tables", []):
+                identifier = table.get("identifier", table["name"])
+                relations[(source["name"], table["name"])] = _Relation(f"{source['schema']}.{identifier}")
+    return relations
+
+
+def dbt_source(source_name: str, table_name: str) -> _Relation:
+    return _sources()[(source_name, table_name)]
+
+
+@cache
+def _macro() -> Any:
+    text = MACRO.read_text(encoding="utf-8")
+    return jinja2.Environment().from_string(text, globals={"source": dbt_source}).module.current_rows
+
+
+@cache
+def _staging_reads() -> dict[str, tuple[Any, ...]]:
+    """staging model → the arguments it passes to `current_rows` (source, raw table[, key columns])."""
+    reads = {}
+    for path in sorted(STAGING.rglob("stg_*.sql")):
+        for match in _CALL.finditer(path.read_text(encoding="utf-8")):
+            reads[path.stem] = ast.literal_eval(f"({match.group('args')},)")
+    return reads
+
+
+def staging_calls() -> dict[str, tuple[Any, ...]]:
+    """raw table → the arguments its staging model passes to `current_rows` (source, table[, key columns])."""
+    return {args[1]: args for args in _staging_reads().values()}
+
+
+def raw_table_of(model: str) -> str:
+    """The raw table a staging model reads (`stg_case_system__referrals` → `case_system__ssd_cin_episodes`)."""
+    return _staging_reads()[model][1]
+
+
+def current_rows_sql(raw_table: str, alias: str = "current_rows") -> str:
+    """The current rows of `raw.<raw_table>` as a derived table aliased `alias` (the staging model's own
+    `current_rows` call); a raw table no staging model reads is read whole."""
+    args = staging_calls().get(raw_table)
+    if args is None:
+        return f"(select * from raw.{raw_table}) as {alias}"
+    return " ".join(str(_macro()(*args, relation_alias=alias)).split())

@@ -1,0 +1,72 @@
+"""`csw check`: the run loop. Every check over the warehouse — the raw suites on the current rows of every
+raw table (what staging reads), the marts' suites, the cross-table checks and the DfE rules — one result
+each, stored in `dq.runs` / `dq.check_results`, with the run's Data Docs when asked.
+
+Where each part lives: the GX suites (`suites`) run on their tables in `table_checks` (through `gx_pandas`
+on DuckDB, `gx_postgres` on Postgres); the SQL checks in `sql_checks`; every result is made in `verdicts`
+(whose `severity_of` decides blocking or warning). The GX context is ephemeral: nothing is written to disk
+except the `dq` tables and the Data Docs (expectations/data_docs.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from expectations import acknowledgements, policy, store
+from expectations.results import CheckResult, CheckRun
+from expectations.verdicts import now
+from foundation.state import read_state
+from foundation.warehouse import Connection
+from ingest.contracts import all_tables
+
+Progress = Callable[[str], None]
+
+
+def run_checks(
+    con: Connection, *, as_of: date, progress: Progress | None = None, data_docs: Path | None = None
+) -> CheckRun:
+    """Validate every raw table in the contracts (the rows staging reads), the marts, the staging
+    relationships, the cross-feed reconciliations and the DfE rules; write the run to `dq.runs` /
+    `dq.check_results` and, given `data_docs` (a folder), build the GX Data Docs there. `status` is FAILED if
+    a blocking check failed."""
+    from expectations import sql_checks, table_checks  # imports GX (slow): only when checks actually run
+
+    say = progress or (lambda _message: None)
+    started_at = now()
+    state = read_state(con)  # what this run checks: a load or build after this point makes it stale for exports
+    run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    validator = table_checks.validator_for(con, run_id, started_at)
+    results: list[CheckResult] = []
+
+    def add(what: str, checked: list[CheckResult]) -> None:
+        results.extend(checked)
+        failed = [r for r in checked if r.failed]
+        blocking = sum(1 for r in failed if r.severity == "blocking")
+        say(f"checked {what}: {len(checked)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
+
+    for contract in all_tables():
+        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of))
+    indicator_values = table_checks.check_indicator_values(con, validator)
+    add(f"marts.{indicator_values[0].table_name}", indicator_values)
+    breakdowns = table_checks.check_breakdowns(con, validator)
+    add(f"marts.{breakdowns[0].table_name}", breakdowns)
+    cross = sql_checks.check_cross_tables(con)
+    for suite in dict.fromkeys(r.suite for r in cross):
+        add(suite, [r for r in cross if r.suite == suite])
+    add("DfE validation rules", sql_checks.check_dfe_rules(con))
+
+    results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
+    # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
+    results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
+    run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
+    store.write_run(con, run, results)
+    if data_docs is not None:
+        from expectations import data_docs as docs
+
+        docs_started = now()
+        run.data_docs = docs.build(validator.context, data_docs)
+        say(f"built Data Docs {run.data_docs} in {(now() - docs_started).total_seconds():.1f} s")
+    return run

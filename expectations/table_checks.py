@@ -1,0 +1,222 @@
+"""The Great Expectations suites run on their tables: each raw table's current rows (what staging reads,
+`expectations.current_rows`) and the indicator marts. One validation per table, through pandas on DuckDB
+(`gx_pandas`) or as SQL in the server on Postgres (`gx_postgres`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from expectations import verdicts
+from expectations.current_rows import current_rows_sql
+from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
+from expectations.results import CheckResult
+from expectations.verdicts import BLOCKING, META_COLUMNS, WARNING, Target
+from foundation.warehouse import Connection
+from ingest.core.contract import TableContract
+
+# SUMMARY returns the unexpected count plus the first N failing row indices and values: enough for
+# a sample without materialising every failing row of a large table.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+def validator_for(con: Connection, run_name: str, run_time: datetime) -> Any:
+    """pandas on DuckDB; GX's Postgres datasource on Postgres."""
+    from foundation.warehouse import is_postgres
+
+    if is_postgres(con):
+        from expectations.gx_postgres import PostgresValidator
+
+        return PostgresValidator(con, RESULT_FORMAT, run_name=run_name, run_time=run_time)
+    from expectations.gx_pandas import PandasValidator
+
+    return PandasValidator(RESULT_FORMAT, run_name=run_name, run_time=run_time)
+
+
+def reads_sql(validator: Any) -> bool:
+    return hasattr(validator, "validate_query")
+
+
+def _validate(
+    validator: Any, suite: Any, target: Target, frame: pd.DataFrame | None, checked_at: datetime,
+    *, query: str | None = None, index_columns: Sequence[str] = (), row_count: int | None = None,
+) -> list[CheckResult]:
+    """One validation of the whole suite — of `frame` (pandas), or of `query` in the warehouse (Postgres) —
+    and if GX itself fails, one blocking result says so (the run goes on)."""
+    try:
+        if query is not None:
+            pairs = validator.validate_query(suite, query, index_columns)
+        else:
+            pairs = [(v, frame) for v in validator.validate(suite, frame)]
+    except Exception as exc:  # noqa: BLE001 - recorded as a blocking failure, never swallowed
+        return [verdicts.could_not_run(target, checked_at, exc)]
+    rows = row_count if row_count is not None else len(frame)
+    return [verdicts.from_expectation(v, target, sample, checked_at, rows) for v, sample in pairs]
+
+
+def table_columns(con: Connection, schema: str, table: str) -> list[str] | None:
+    """Column names of schema.table in the current database, or None if the table does not exist."""
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = $1 and table_name = $2 order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows] or None
+
+
+# --- raw tables --------------------------------------------------------------------------------------
+
+
+def raw_target(contract: TableContract) -> Target:
+    from expectations import suites
+
+    return Target(suite=suites.suite_name("raw", contract.raw_table), feed=contract.feed,
+                  table_name=contract.raw_table, relation=f"raw.{contract.raw_table}", key=contract.key)
+
+
+def check_raw_table(con: Connection, validator: Any, contract: TableContract, as_of: date) -> list[CheckResult]:
+    """The raw suite of one table on its current rows, after `table_is_loaded` (a warning when it has none)."""
+    from expectations import suites
+
+    target = raw_target(contract)
+    checked_at = verdicts.now()
+    columns = table_columns(con, "raw", contract.raw_table)
+    frame = query = rows = None
+    if columns is not None and reads_sql(validator):  # Postgres: the suite runs as SQL
+        query = _current_rows_query(contract, columns)
+        rows = con.execute(f"select count(*) from ({query}) as current_rows").fetchone()[0]
+    elif columns is not None:
+        frame = _read_current_rows(con, contract, columns)
+        rows = len(frame)
+    if not rows:
+        why = "the table does not exist" if rows is None else "no rows"
+        return [verdicts.table_check(
+            target, "table_is_loaded", WARNING, checked_at, passed=False,
+            observed="table absent" if rows is None else "0 rows",
+            message=f"{target.relation}: table not loaded ({why}): no {contract.table} file has been "
+                    "loaded, so its checks did not run")]
+    loaded = verdicts.table_check(target, "table_is_loaded", WARNING, checked_at, passed=True,
+                                  observed=f"{rows:,} rows", message=f"{target.relation}: {rows:,} current rows",
+                                  failing_rows=0)
+    index_columns = [c for c in (*contract.key, *META_COLUMNS) if c in columns]
+    return [loaded] + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at,
+                                query=query, index_columns=index_columns, row_count=rows)
+
+
+def _current_relation(contract: TableContract, columns: Sequence[str]) -> str:
+    """The current rows (staging's own `current_rows`); a table without batches (not loaded by us) whole."""
+    if "_batch_id" not in columns:
+        return f"raw.{contract.raw_table} as current_rows"
+    return current_rows_sql(contract.raw_table)
+
+
+def _wanted(contract: TableContract, columns: Sequence[str]) -> list[str]:
+    return [c.name for c in contract.columns if c.name in columns] + [c for c in META_COLUMNS if c in columns]
+
+
+def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
+    """The contract's columns of the current rows, as one SELECT (GX's query asset), absent optional columns null."""
+    select = [f'"{c}"' for c in _wanted(contract, columns)]
+    select += [f'cast(null as {c.sql_type}) as "{c.name}"' for c in contract.columns
+               if c.name not in columns and not c.required]  # docs/specs/FEEDS.md: an absent optional column is nulls
+    return f"select {', '.join(select)} from {_current_relation(contract, columns)}"
+
+
+def _read_current_rows(con: Connection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
+    """The contract's columns of the current rows plus the file and row, in file order (so the example rows
+    quoted in messages are the first failing rows of the file)."""
+    select = ", ".join(f'"{c}"' for c in _wanted(contract, columns))
+    order = " order by _source_file, _row_number" if all(c in columns for c in META_COLUMNS) else ""
+    frame = con.execute(f"select {select} from {_current_relation(contract, columns)}{order}").df()
+    for column in contract.columns:
+        if column.name not in frame.columns:
+            if column.required:
+                continue  # left absent: expect_column_to_exist reports it
+            # docs/specs/FEEDS.md: an absent optional column becomes nulls
+            frame[column.name] = pd.Series(
+                pd.NaT if column.type == "date" else None, index=frame.index,
+                dtype="datetime64[ns]" if column.type == "date" else object,
+            )
+        elif column.type == "date":
+            frame[column.name] = as_nanoseconds(frame[column.name])
+    return frame
+
+
+# --- marts -------------------------------------------------------------------------------------------
+
+
+def _mart_target(table: str, key: tuple[str, ...]) -> Target:
+    from expectations import suites
+
+    return Target(suite=suites.suite_name("marts", table), feed=None, table_name=table, relation=f"marts.{table}",
+                  key=key)
+
+
+def check_indicator_values(con: Connection, validator: Any) -> list[CheckResult]:
+    """The indicator values' suite, after `marts_are_built` (blocking: it and the catalogue must exist)."""
+    from expectations import suites
+
+    target = _mart_target(suites.MART_TABLE, suites.MART_KEY)
+    checked_at = verdicts.now()
+    fact_columns = table_columns(con, "marts", suites.MART_TABLE)
+    dim_columns = table_columns(con, "marts", "dim_indicators")
+    if fact_columns is None or dim_columns is None:
+        absent = [name for name, cols in ((f"marts.{suites.MART_TABLE}", fact_columns),
+                                          ("marts.dim_indicators", dim_columns)) if cols is None]
+        return [verdicts.table_check(
+            target, "marts_are_built", BLOCKING, checked_at, passed=False, observed="absent: " + ", ".join(absent),
+            message=f"marts not built: {' and '.join(absent)} {'does' if len(absent) == 1 else 'do'} not exist "
+                    "(run `csw build` before `csw check`)")]
+    rows = con.execute(f"select count(*) from marts.{suites.MART_TABLE}").fetchone()[0]
+    built = verdicts.table_check(target, "marts_are_built", BLOCKING, checked_at, passed=True,
+                                 observed=f"{rows:,} rows", failing_rows=0,
+                                 message=f"{target.relation} and marts.dim_indicators exist")
+    return [built] + _validate_with_units(con, validator, suites.mart_suite(), target, ["*"], fact_columns,
+                                          dim_columns, checked_at, rows)
+
+
+def check_breakdowns(con: Connection, validator: Any) -> list[CheckResult]:
+    """The breakdowns' suite, after `table_is_built` (a warning: not every build makes them)."""
+    from expectations import suites
+
+    target = _mart_target(suites.BREAKDOWN_TABLE, suites.BREAKDOWN_KEY)
+    checked_at = verdicts.now()
+    columns = table_columns(con, "marts", target.table_name)
+    built = verdicts.table_check(
+        target, "table_is_built", WARNING, checked_at, passed=bool(columns),
+        observed="built" if columns else "table absent", failing_rows=0 if columns else None,
+        message=f"{target.relation} exists" if columns else f"{target.relation} is not built (run `csw build`)")
+    if columns is None:
+        return [built]
+    rows = con.execute(f"select count(*) from {target.relation}").fetchone()[0]
+    wanted = [c for c in (*target.key, "value") if c in columns]
+    return [built] + _validate_with_units(con, validator, suites.breakdown_suite(), target, wanted, columns,
+                                          table_columns(con, "marts", "dim_indicators"), checked_at, rows)
+
+
+def _validate_with_units(
+    con: Connection, validator: Any, suite: Any, target: Target, wanted: list[str], columns: list[str],
+    dim_columns: list[str] | None, checked_at: datetime, rows: int,
+) -> list[CheckResult]:
+    """Validate a mart's `wanted` columns with its indicator's unit (`marts.dim_indicators.unit`) joined on as
+    `indicator_unit`; one unit per indicator, so a duplicated catalogue row cannot duplicate mart rows."""
+    from expectations import suites
+
+    select = ", ".join("f.*" if c == "*" else f'f."{c}"' for c in wanted)
+    if "indicator_id" in columns and dim_columns is not None and "unit" in dim_columns:
+        query = (f"select {select}, units.unit as {suites.UNIT_COLUMN} from {target.relation} as f left join "
+                 "(select indicator_id, max(unit) as unit from marts.dim_indicators group by indicator_id) as units "
+                 "on units.indicator_id = f.indicator_id")  # GX's query asset must start with SELECT
+    else:
+        query = f"select {select}, cast(null as varchar) as {suites.UNIT_COLUMN} from {target.relation} as f"
+    index_columns = [k for k in target.key if k in columns]
+    if reads_sql(validator):  # Postgres: the suite runs as SQL
+        return _validate(validator, suite, target, None, checked_at, query=query, index_columns=index_columns,
+                         row_count=rows)
+    order = " order by " + ", ".join(f'"{k}"' for k in target.key) if set(target.key) <= set(columns) else ""
+    frame = decimals_as_numbers(con.execute(f"select * from ({query}) as mart{order}").df())
+    frame[suites.UNIT_COLUMN] = frame[suites.UNIT_COLUMN].astype(object)
+    return _validate(validator, suite, target, frame, checked_at)

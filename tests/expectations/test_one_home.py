@@ -1,0 +1,98 @@
+"""One home for each kind of check (docs/data-quality.md): dbt tests hold the models' contracts, Great
+Expectations the data-quality verdicts, and no check is in both; "current rows" is dbt's `current_rows` only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from expectations.current_rows import current_rows_sql, staging_calls
+from foundation.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from ingest.contracts import all_tables
+from ingest.core import codes
+
+STAGING = DBT_PROJECT_DIR / "models" / "staging"
+MARTS_YAML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
+
+
+def _tests(yaml_path: Path) -> list[tuple[str, str | None, str, object]]:
+    """(model, column or None, test name, its arguments) of every dbt data test in a models YAML."""
+    found = []
+    for model in (yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or {}).get("models", []):
+        entries = [(None, t) for t in model.get("data_tests") or []]
+        entries += [(c["name"], t) for c in model.get("columns") or [] for t in c.get("data_tests") or []]
+        for column, test in entries:
+            name, args = (test, None) if isinstance(test, str) else next(iter(test.items()))
+            found.append((model["name"], column, name, args))
+    return found
+
+
+def test_staging_yaml_repeats_no_verdict_of_the_raw_suites_or_the_staging_relationships():
+    tests = [t for path in sorted(STAGING.rglob("_*__models.yml")) for t in _tests(path)]
+    kinds = {name for _, _, name, _ in tests}
+    assert not kinds & {"accepted_values", "relationships", "unique", "unique_combination"}, kinds
+    # what is left: the pseudonymisation lookup found a child_key (a warning on our staging code)
+    assert {(column, name) for _, column, name, _ in tests} == {("child_key", "not_null")}
+
+
+def test_code_lists_come_only_from_the_contracts():
+    """No dbt YAML retypes a code list of ingest/core/codes.py (the raw suites check those, from the contracts)."""
+    lists = {frozenset(v) for v in vars(codes).values() if isinstance(v, tuple)}
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.yml")):
+        for model, column, name, args in _tests(path):
+            if name == "accepted_values":
+                values = frozenset(str(v) for v in args["arguments"]["values"])
+                assert values not in lists, f"{path.name}: {model}.{column} retypes a code list"
+
+
+@pytest.fixture(scope="module")
+def suites():
+    from expectations import suites
+    from expectations._gx import gx
+
+    gx.get_context(mode="ephemeral")  # building an expectation needs an active context (a run makes its own)
+    return suites
+
+
+def test_mart_contracts_are_dbt_tests_and_no_gx_suite_repeats_them(suites):
+    dbt = {(model, column, name) for model, column, name, _ in _tests(MARTS_YAML)}
+    # the grain, the catalogue link and the period types of the indicator values fail the build in dbt
+    values = {(c, n) for m, c, n in dbt if m == "fct_indicator_values"}
+    assert {(None, "unique_combination"), ("indicator_id", "relationships"), ("period_type", "accepted_values")
+            } | {(k, "not_null") for k in suites.MART_KEY} <= values
+    breakdowns = {(c, n) for m, c, n in dbt if m == "fct_indicator_breakdowns"}
+    assert {(None, "unique_combination")} | {(k, "not_null") for k in suites.BREAKDOWN_KEY} <= breakdowns
+    assert not any(name == "values_within_unit_range" for _, _, name in dbt)  # ranges are GX's
+    for suite in (suites.mart_suite(), suites.breakdown_suite()):
+        kinds = {type(e).__name__ for e in suite.expectations}
+        assert kinds <= {"ExpectColumnToExist", "ExpectTableRowCountToBeBetween", "ExpectColumnValuesToBeBetween"}
+    assert not hasattr(suites, "MART_KEYS")
+
+
+def test_every_raw_table_is_read_through_its_staging_models_current_rows_call():
+    calls = staging_calls()
+    assert {c.raw_table for c in all_tables()} <= set(calls)
+    for contract in all_tables():
+        source, table, *keys = calls[contract.raw_table]
+        assert (source, table) == (contract.feed, contract.raw_table)
+        # an incremental feed names its contract's key; a snapshot feed takes the newest file
+        assert keys in ([], [list(contract.key)]), contract.raw_table
+    assert current_rows_sql("health__assessments").endswith("where ranked.key_rank = 1 ) as current_rows")
+    assert "raw._loads where table_name = 'case_system__ssd_person'" in current_rows_sql("case_system__ssd_person")
+
+
+def test_current_rows_are_written_only_in_dbt():
+    """The SQL of "the newest batch" / "the newest row per key" is in no Python module of the product."""
+    pattern = re.compile(r"max\(_batch_id\)|_batch_id desc", re.IGNORECASE)
+    found = [
+        str(path.relative_to(PROJECT_ROOT))
+        for package in ("foundation", "ingest", "expectations", "exports", "csw", "dags")
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py"))
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    macros = [p.name for p in sorted((DBT_PROJECT_DIR / "macros").glob("*.sql")) if pattern.search(p.read_text())]
+    assert macros == ["current_rows.sql"]
