@@ -1,10 +1,11 @@
-"""Do our native DfE rules (expectations/dfe_rules.py, SQL over the raw SSD tables) flag the same children as
+"""Do our native DfE rules (expectations/dfe_rules.py, SQL over the SSD staging models) flag the same children as
 Data to Insight's published validators on the return made from the same data? (issue 14 point 5)
 
 The unit compared is the (rule code, child) pair:
-- native: each rule's failing records (`failing_key`, a record id) mapped to their child — the person id column
-  of the record's own table (`<prefix>_person_id`; a CLA review through its period of care's episodes) —
-  i.e. the authority's case-system person id, the id the statutory returns carry (CHILD, LAchildID);
+- native: each rule's failing records (`failing_key`, the id of a staging record) mapped to their child — the
+  `child_key` of the staging model the key comes from (a CLA review through its period of care's episodes),
+  turned back into the authority's case-system person id (raw._child_keys), the id the statutory returns carry
+  (CHILD, LAchildID);
 - validator: the (rule_code, child_id) of its findings (dq.dfe_findings or a ValidationRun).
 
 Which codes map: a native rule carrying a DfE code maps to the validator's rule of the same code (both
@@ -25,11 +26,8 @@ from dataclasses import dataclass, field
 
 from expectations.dfe_rules import RULES, DfeRule
 from foundation.warehouse import Connection
-from ingest.contracts import all_tables
-from expectations.current_rows import current_rows_sql
 
 SOURCES = {"ssda903": "903", "cin": "CIN"}
-_KEY = re.compile(r"select\s+(?:distinct\s+)?\w+\.(\w+)\s+as\s+failing_key", re.IGNORECASE)
 _LOCAL = re.compile(r"^L\d+$")
 
 
@@ -58,36 +56,37 @@ def coverage(return_name: str, validator_codes: Iterable[str], rules: Iterable[D
     return len({v for v in rule_map(return_name, rules).values() if v in codes}), len(codes)
 
 
-def _person_of(key_column: str) -> tuple[str, str]:
-    """(derived table, person column expression) that maps a rule's failing_key column to the child."""
-    for contract in all_tables():
-        if contract.key and contract.key[0] == key_column and contract.raw_table.startswith("case_system__"):
-            names = contract.column_names if not callable(contract.column_names) else contract.column_names()
-            prefix = key_column.split("_", 1)[0]
-            person = f"{prefix}_person_id"
-            table = current_rows_sql(contract.raw_table, alias="t")
-            if person in names:
-                return f"(select {key_column} as k, {person} as person_id from {table})", "person_id"
-            if f"{prefix}_cla_id" in names:  # a CLA review: its period of care's child
-                episodes = current_rows_sql("case_system__ssd_cla_episodes", alias="e")
-                return (f"(select distinct t.{key_column} as k, e.clae_person_id as person_id from {table} "
-                        f"join {episodes} on e.clae_cla_id = t.{prefix}_cla_id)", "person_id")
-    raise ValueError(f"no SSD table keyed by {key_column}: cannot tell whose record a failing key is")
+# The first SELECT of a rule's branch: `select <alias>.<column> as failing_key from staging.<model> as <alias>`.
+_OWNER = re.compile(r"select\s+(?:distinct\s+)?(\w+)\.(\w+)\s+as\s+failing_key\s+from\s+(staging\.\w+)\s+as\s+(\w+)",
+                    re.IGNORECASE)
+
+
+def _owner_of(branch: str) -> str:
+    """A derived table (k, child_key) mapping the branch's failing keys to their child: the staging model the key
+    is taken from carries `child_key` (a CLA review through its period of care's episodes)."""
+    match = _OWNER.search(branch)
+    if match is None or match.group(1) != match.group(4):
+        raise ValueError(f"cannot tell whose record a failing key is: {' '.join(branch.split())[:120]}")
+    _, column, model, _ = match.groups()
+    if model.endswith("__cla_reviews"):  # reviews carry the period of care, not the child
+        return (f"(select distinct r.{column} as k, e.child_key from {model} as r "
+                "join staging.stg_case_system__cla_episodes as e on e.cla_id = r.cla_id)")
+    return f"(select {column} as k, child_key from {model})"
 
 
 def native_pairs(con: Connection, return_name: str, rules: Iterable[DfeRule] = RULES) -> set[tuple[str, str]]:
-    """(rule code, person id) for every child a native rule of the return flags on the current batch."""
+    """(rule code, person id) for every child a native rule of the return flags on staging (the current rows):
+    each failing record's child_key, turned back into the authority's id through raw._child_keys."""
     mapped = rule_map(return_name, rules)
+    ids = dict(con.execute("select child_key, person_id from raw._child_keys").fetchall())
     pairs: set[tuple[str, str]] = set()
     for rule in rules:
         if rule.code not in mapped or rule.source != SOURCES[return_name]:
             continue
         for branch in _top_level_branches(rule.sql):
-            key_column = _KEY.search(branch).group(1)
-            owner, person = _person_of(key_column)
-            sql = (f"select distinct o.{person} from ({branch}) as f join {owner} as o "
+            sql = (f"select distinct o.child_key from ({branch}) as f join {_owner_of(branch)} as o "
                    "on cast(o.k as varchar) = cast(f.failing_key as varchar)")
-            pairs |= {(rule.code, str(row[0])) for row in con.execute(sql).fetchall() if row[0] is not None}
+            pairs |= {(rule.code, ids.get(row[0], row[0])) for row in con.execute(sql).fetchall() if row[0] is not None}
     return pairs
 
 
