@@ -17,7 +17,7 @@ from expectations.dfe_validators.runner import (
     prepare_request,
     run_validator,
 )
-from expectations.dfe_validators.compare import RuleAgreement, compare, native_pairs, rule_map, validator_pairs
+from expectations.dfe_validators.compare import RuleAgreement, compare_run
 from expectations.dfe_validators.store import read_findings, write_validation
 from exports.dfe_error_report import ReportFacts, allocations_for, report_rows, write_error_report, year_end
 from exports.files import record_in_manifest
@@ -90,10 +90,9 @@ def compare_with_native(run: ValidationRun, settings: Settings) -> list[RuleAgre
     code, for the children the return holds (expectations/dfe_validators/compare.py)."""
     con = connect(settings, read_only=True)
     try:
-        native = native_pairs(con, run.return_name)
+        return compare_run(con, run)
     finally:
         con.close()
-    return compare(native, validator_pairs(run.findings), rule_map(run.return_name), children=run.children)
 
 
 def validation_request(settings: Settings, return_name: str, year: str, folder: Path, work_name: str) -> dict:

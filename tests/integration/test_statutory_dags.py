@@ -14,13 +14,16 @@ import duckdb
 import pytest
 
 from foundation.settings import get_settings
-from tests.dags.conftest import BIN, airflow_home, run  # noqa: F401 - airflow_home: the shared Airflow metadata
+from tests.dags import conftest as dags
+from tests.dags.conftest import BIN, run
+
+airflow_home = dags.airflow_home  # the session's Airflow metadata database, shared with tests/dags
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_airflow(pipeline, airflow_home, tmp_path_factory) -> dict[str, str]:  # noqa: F811
+def demo_airflow(pipeline, airflow_home, tmp_path_factory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("statutory-dags")
     (base / "warehouse").mkdir()
     shutil.copy(pipeline.warehouse, base / "warehouse" / "csw.duckdb")
