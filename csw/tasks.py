@@ -2,10 +2,12 @@
 
 - `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`
 - `transform__warehouse`: `transform_task()` (Cosmos, csw/transform.py)
-- `statutory_validation` (dags/statutory_validation.py): `validation_input_task()` → `dfe_validator_task(request)`
-  (ExternalPythonOperator in the DfE validators' own venv) → `store_dfe_findings_task(request)`
 - `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`,
   and `write_scorecard_task()` after the return (the quarter's pages into the outbox, the team emailed)
+- `export__ssda903`, `export__cin_census` (dags/export__statutory_returns.py): `statutory_export_task(return)` →
+  `validation_input_task(written)` → `dfe_validator_task(request)` (ExternalPythonOperator in the DfE validators'
+  own venv) → `store_dfe_findings_task(request)` (dq, and the error report by team into the export's folder)
+- `export__annex_a` (manual): `annex_a_export_task()`
 - `csw_pipeline` (the demo `make run` drives): `load_feed_task(feed, every_file=True)` for every feed, then the
   same transform, marts_ready, quality_gate, write_return and deliver tasks.
 
@@ -14,6 +16,8 @@ What a task works on comes from its run, the same way in every DAG:
 - the as-of date: param `as_of`, else the run's date (csw.dbt.run_as_of; the dbt vars use the same rule);
 - the quarter of the return: param `period`, else the run's data interval when it is one financial quarter
   (the export's timetable), else the last complete quarter on the as-of date.
+- the collection year of a statutory return: param `year`, else the year (1 April to 31 March) that ended
+  before the run's date.
 
 Heavy imports stay inside the task bodies (DAG parsing imports this module).
 """
@@ -222,27 +226,101 @@ def deliver_task(paths):
     return deliver(paths)
 
 
-def validation_input_task():
-    """The files one DfE validation reads (params `return`, `year`, `dir`: the given folder or file, else the year's
-    export in the outbox, csw.validate.latest_export) and its work folder: the driver's request."""
+def _collection_year(context) -> str:
+    """The statutory return's collection year: param `year`, else the one that ended before the run's date."""
+    from csw.dbt import run_date
+    from expectations.dfe_validators.runner import check_year
+    from foundation.periods import last_complete_collection_year
+
+    given = context["params"].get("year")
+    return check_year(given) if given else last_complete_collection_year(run_date(context["dag_run"]))
+
+
+def statutory_export_task(return_name: str):
+    """The collection year's SSDA903 CSVs or CIN census XML (exports/statutory/<return>/write.py: a temporary
+    folder swapped into `<out>/<return>/<la_code>/<year>/` with its manifest of SHA-256s), once the warehouse
+    holds a case_system extract dated on or after the year's end; a refusal fails the run with its reason."""
+
+    @task(task_id="export", retries=0)
+    def export() -> dict:
+        """Write the year's return into its outbox folder; the result names the folder for the validation."""
+        from airflow.exceptions import AirflowFailException
+
+        from exports.dfe_error_report import year_end
+        from exports.errors import ExportRefused
+        from exports.statutory.cin import export_census
+        from exports.statutory.ssda903 import export_ssda903
+        from expectations.dfe_validators.runner import ValidatorError
+        from ingest.core.runs import latest_extract_date
+
+        context, settings = _run()
+        try:
+            year = _collection_year(context)
+        except ValidatorError as exc:
+            raise AirflowFailException(str(exc)) from None
+        newest = latest_extract_date(settings)
+        if newest is None or newest < year_end(year):
+            raise AirflowFailException(f"{return_name} {year}: the warehouse's newest case_system extract is "
+                                       f"{newest or 'none'}, before the year's end {year_end(year)}: load and build "
+                                       "the year first (or trigger with param year)")
+        writer = {"ssda903": export_ssda903, "cin": export_census}[return_name]
+        try:
+            files = writer(settings, year, _out(context, settings))
+        except ExportRefused as exc:
+            raise AirflowFailException(str(exc)) from None
+        for path in files.paths:
+            print(f"wrote {path}")
+        return {"return": return_name, "year": year, "folder": str(files.folder)}
+
+    return export()
+
+
+def annex_a_export_task():
+    """Ofsted's Annex A workbook for param `as_of` (the date the inspection starts; required), swapped into
+    `<out>/annex_a/<la_code>/<date>/` with its manifest (exports/statutory/annex_a/write.py)."""
+
+    @task(task_id="export", retries=0)
+    def export() -> list[str]:
+        """Write the Annex A workbook and its manifest for the given date."""
+        from datetime import date
+
+        from airflow.exceptions import AirflowFailException
+
+        from exports.errors import ExportRefused
+        from exports.statutory.annex_a import export_annex_a
+
+        context, settings = _run()
+        given = context["params"].get("as_of")
+        try:
+            files = export_annex_a(settings, date.fromisoformat(str(given)), _out(context, settings))
+        except (TypeError, ValueError, ExportRefused) as exc:
+            raise AirflowFailException(f"annex A as of {given!r}: {exc}") from None
+        print("rows: " + ", ".join(f"list {number} {rows}" for number, rows in files.rows.items()))
+        return [str(p) for p in files.paths]
+
+    return export()
+
+
+def validation_input_task(written):
+    """The driver's request for the DfE validator on the export just written (`written`, the export task's
+    result): its files, a work folder, and the error report's place in the same outbox folder."""
 
     @task(task_id="validation_input", retries=0)
-    def validation_input() -> dict:
-        """Check the params and the files; a missing export or a bad year fails here with one line."""
+    def validation_input(written: dict) -> dict:
+        """Find the export's files; a folder without them fails here with one line."""
         from airflow.exceptions import AirflowFailException
 
         from csw.validate import validation_request
         from expectations.dfe_validators.runner import ValidatorError
 
         context, settings = _run()
-        params = context["params"]
         try:
-            return validation_request(settings, params["return"], params["year"], params.get("dir") or None,
-                                      f"{params['return']}_{params['year']}_{context['run_id']}")
+            return validation_request(settings, written["return"], written["year"], Path(written["folder"]),
+                                      f"{written['return']}_{written['year']}_{context['run_id']}")
         except ValidatorError as exc:
             raise AirflowFailException(str(exc)) from None
 
-    return validation_input()
+    return validation_input(written)
 
 
 def _validate_in_venv(request: dict) -> str:
@@ -271,7 +349,7 @@ def dfe_validator_task(request, *, python: str | None = None):
 
 def store_dfe_findings_task(request):
     """The validator's findings into dq.dfe_findings (replacing a re-run of the same files) and the per-team
-    error report into $CSW_OUTPUT/dfe_validation/; the work folder is removed."""
+    error report into the export's outbox folder, entered in its manifest; the work folder is removed."""
 
     @task(task_id="store_dfe_findings")
     def store_dfe_findings(request: dict) -> dict:
@@ -282,7 +360,7 @@ def store_dfe_findings_task(request):
         from expectations.dfe_validators.runner import read_result
 
         _, settings = _run()
-        done = store_validation(read_result(request), settings)
+        done = store_validation(read_result(request), settings, report=Path(request["report"]))
         shutil.rmtree(request["out"], ignore_errors=True)
         run = done.run
         print(f"{run.return_name} {run.year}: {len(run.findings)} findings, rules that could not run: "

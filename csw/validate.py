@@ -17,9 +17,10 @@ from expectations.dfe_validators.runner import (
     prepare_request,
     run_validator,
 )
-from expectations.dfe_validators.compare import RuleAgreement, compare, native_pairs, rule_map, validator_pairs
+from expectations.dfe_validators.compare import RuleAgreement, compare_run
 from expectations.dfe_validators.store import read_findings, write_validation
 from exports.dfe_error_report import ReportFacts, allocations_for, report_rows, write_error_report, year_end
+from exports.files import record_in_manifest
 from foundation.settings import Settings, get_settings
 from foundation.warehouse import connect, transaction
 
@@ -46,12 +47,19 @@ def latest_export(settings: Settings, return_name: str, year: str) -> Path:
     return folder
 
 
+def report_name(return_name: str, year: str) -> str:
+    return f"{return_name}_{year}_error_report.xlsx"
+
+
 def error_report_path(settings: Settings, run: ValidationRun) -> Path:
-    return settings.output_dir / "dfe_validation" / f"{run.return_name}_{run.year}_error_report.xlsx"
+    """The error report of files from elsewhere (`--dir`/`--file`); an export's goes in its own folder."""
+    return settings.output_dir / "dfe_validation" / report_name(run.return_name, run.year)
 
 
-def store_validation(run: ValidationRun, settings: Settings) -> Validation:
-    """Store the run's findings in dq (replacing an earlier store of the same run) and write its error report."""
+def store_validation(run: ValidationRun, settings: Settings, *, report: Path | None = None) -> Validation:
+    """Store the run's findings in dq (replacing an earlier store of the same run) and write its error report
+    (to `report`, else $CSW_OUTPUT/dfe_validation/); a report written into an export's folder is entered in the
+    folder's manifest.json (`dfe_validation`: file, SHA-256, run, findings)."""
     generated = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     con = connect(settings)
     try:
@@ -66,7 +74,14 @@ def store_validation(run: ValidationRun, settings: Settings) -> Validation:
                         run.rules_in_registry, " ".join(run.failed_rules), generated)
     return_level = [{"rule_code": r["rule_code"], "severity": r["rule_type"], "message": r["rule_description"]}
                     for r in run.return_level]
-    report = write_error_report(error_report_path(settings, run), facts, report_rows(findings, allocations), return_level)
+    report = write_error_report(report or error_report_path(settings, run), facts, report_rows(findings, allocations),
+                                return_level)
+    manifest = report.parent / "manifest.json"
+    if manifest.is_file() and any(p.parent == report.parent for p in run.inputs):
+        errors = sum(f.severity == "error" for f in run.findings)
+        record_in_manifest(manifest, "dfe_validation", report, run_id=run.run_id, ruleset=run.ruleset,
+                           errors=errors, queries=len(run.findings) - errors, failed_rules=run.failed_rules,
+                           validated_at=generated.isoformat())
     return Validation(run, report)
 
 
@@ -75,18 +90,18 @@ def compare_with_native(run: ValidationRun, settings: Settings) -> list[RuleAgre
     code, for the children the return holds (expectations/dfe_validators/compare.py)."""
     con = connect(settings, read_only=True)
     try:
-        native = native_pairs(con, run.return_name)
+        return compare_run(con, run)
     finally:
         con.close()
-    return compare(native, validator_pairs(run.findings), rule_map(run.return_name), children=run.children)
 
 
-def validation_request(settings: Settings, return_name: str, year: str, path: Path | None, work_name: str) -> dict:
-    """The driver's request for a DAG run: the given files, else the newest export; its work folder under
-    $CSW_OUTPUT/dfe_validation/work/ (the storing task removes it)."""
-    source = Path(path) if path else latest_export(settings, return_name, check_year(year))
+def validation_request(settings: Settings, return_name: str, year: str, folder: Path, work_name: str) -> dict:
+    """The driver's request for a DAG run on the export in `folder`: its work folder under
+    $CSW_OUTPUT/dfe_validation/work/ (the storing task removes it) and the error report's path, in the same
+    folder as the export (`<return>_<year>_error_report.xlsx`)."""
     work = settings.output_dir / "dfe_validation" / "work" / re.sub(r"[^A-Za-z0-9_.-]+", "_", work_name)
-    return prepare_request(return_name, year, source, work)
+    request = prepare_request(return_name, check_year(year), Path(folder), work)
+    return {**request, "report": str(Path(folder) / report_name(return_name, year))}
 
 
 def validate(return_name: str, year: str, path: Path | None = None, *, settings: Settings | None = None,
@@ -96,4 +111,6 @@ def validate(return_name: str, year: str, path: Path | None = None, *, settings:
     source = path if path is not None else latest_export(settings, return_name, year)
     run = run_validator(return_name, year, source, python=settings.validators_python,
                         timeout=timeout or DEFAULT_TIMEOUT_SECONDS)
-    return store_validation(run, settings)
+    # the export's own report goes beside it, as the DAGs put it; files from elsewhere: $CSW_OUTPUT/dfe_validation/
+    report = Path(source) / report_name(return_name, year) if path is None else None
+    return store_validation(run, settings, report=report)

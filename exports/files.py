@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -56,3 +57,15 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def record_in_manifest(manifest: Path, key: str, path: Path, **facts: object) -> dict:
+    """Add a file written into a published folder after its swap (the DfE validator's error report) to the
+    folder's manifest.json under `key`: its name, SHA-256 and `facts`. The manifest is rewritten beside and
+    renamed into place, so a reader sees the old one or the new one; a re-run replaces the entry."""
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    document[key] = {"file": path.name, "sha256": sha256_of(path), **facts}
+    partial = manifest.with_name(f".{manifest.name}.partial")
+    partial.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+    partial.replace(manifest)
+    return document[key]

@@ -73,3 +73,10 @@ def last_complete_quarter(as_of: date) -> Quarter:
     """The newest financial quarter whose end is on or before `as_of`: 31 Mar 2025 → 2024-25Q4, 30 Mar → Q3."""
     quarter = Quarter.containing(as_of)
     return quarter if quarter.end <= as_of else quarter.previous()
+
+
+def last_complete_collection_year(day: date) -> str:
+    """The statutory collection year (1 April to 31 March, `2024-25`) that ended before `day`: 15 Apr 2025 →
+    2024-25; 31 Mar 2025 → 2023-24 (2024-25 ends that day, it is not over yet); 1 Apr 2025 → 2024-25."""
+    first = day.year - 1 if day >= date(day.year, 4, 1) else day.year - 2
+    return f"{first}-{(first + 1) % 100:02d}"

@@ -135,6 +135,13 @@ def compare(native: set[tuple[str, str]], validator: set[tuple[str, str]], mappi
     return result
 
 
+def compare_run(con: Connection, run) -> list[RuleAgreement]:
+    """Our native rules on `con`'s current batch against a validation run (runner.ValidationRun), per mapped rule
+    code, for the children the return holds."""
+    return compare(native_pairs(con, run.return_name), validator_pairs(run.findings), rule_map(run.return_name),
+                   children=run.children)
+
+
 def report_lines(agreements: Iterable[RuleAgreement], *, only_flagged: bool = False) -> list[str]:
     """One line per rule: code, verdict and the counts (and up to five ids) of each side."""
     lines = []

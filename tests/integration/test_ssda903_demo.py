@@ -1,29 +1,28 @@
 """`csw export ssda903` on the shared demo run (the `pipeline` fixture): both years written with the DfE's
 columns, dd/mm/yyyy dates and the authority's own ids; the episodes cover every child the SSD has looked
 after in the year and start at every legal-status change; and, when the validators' venv is there, Data to
-Insight's validator reads every file (no unreadable file, no unmatched columns)."""
+Insight's validator (run once, through expectations/dfe_validators/runner.py) reads every 2024-25 file (no
+unreadable file, no unmatched columns) and flags the same (rule, child) pairs as our native 903 rules."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from expectations.dfe_validators.compare import compare_run, report_lines, rule_map
+from expectations.dfe_validators.runner import ValidationRun, run_validator
 from exports.statutory.ssda903 import load_year
-from tests.integration.conftest import ROOT, run_csw
+from foundation.settings import get_settings
+from tests.integration.conftest import run_csw
 
 DDMMYYYY = re.compile(r"\d{2}/\d{2}/\d{4}")
 DATE_COLUMNS = {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
                 "DATE_PLACED_CEASED", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC"}
-VALIDATOR_TABLES = {"header": "Header", "episodes": "Episodes", "reviews": "Reviews", "uasc": "UASC", "oc2": "OC2",
-                    "oc3": "OC3", "ad1": "AD1", "placed_for_adoption": "PlacedAdoption",
-                    "previous_permanence": "PrevPerm", "missing": "Missing", "sw_episodes": "SWEpisodes"}
 
 
 @pytest.fixture(scope="module")
@@ -102,41 +101,33 @@ def test_episodes_cover_every_child_looked_after_in_the_year_and_start_at_each_s
                 assert this["DEC"] == following["DECOM"] and following["RNE"] in {"L", "P", "T"}
 
 
-VALIDATE = """
-import contextlib, importlib, json, logging, sys
-from pathlib import Path
-logging.disable(logging.CRITICAL)
-folder, collection_year, ruleset = sys.argv[1:4]
-from lac_validator import lac_validator
-from lac_validator.report import Report
-files = [{"name": p.name, "file_content": p.read_bytes(), "description": "This year"}
-         for p in sorted(Path(folder).glob("*.csv"))]
-registry = importlib.import_module("lac_validator.rules." + ruleset).registry
-with contextlib.redirect_stdout(sys.stderr):
-    v = lac_validator.LacValidator(metadata={"collectionYear": collection_year, "localAuthority": "E06000005"},
-                                   files=files, registry=registry)
-    report = Report(v.ds_results, registry)
-    issues = lac_validator.create_issue_df(report.report, report.error_report)
-print(json.dumps({"tables": sorted(v.dfs), "fails": v.fails, "rules": sorted(set(issues["rule_code"]))}))
-"""
-
-
-def _validators_python() -> Path:
-    return Path(os.environ.get("CSW_VALIDATORS_PYTHON", ROOT / ".venv-validators" / "bin" / "python"))
-
-
-def test_data_to_insights_validator_reads_every_file(exported):
-    python = _validators_python()
+@pytest.fixture(scope="module")
+def validated(exported) -> ValidationRun:
+    """Data to Insight's 903 validator on the demo's 2024-25 files, once (expectations/dfe_validators/runner.py,
+    as `csw validate` and the DAG run it), shared by the tests below."""
+    python = get_settings().validators_python
     if not python.is_file():
         pytest.skip(f"no validators' venv at {python} (make validators-venv, or set CSW_VALIDATORS_PYTHON)")
-    for year, folder in exported.items():
-        spec = load_year(year)
-        ruleset = "lac" + year.replace("-", "_")
-        result = subprocess.run([str(python), "-c", VALIDATE, str(folder), spec.validator_collection_year, ruleset],
-                                capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]  # an UploadError: a file it could not read or match
-        found = json.loads(result.stdout)
-        assert found["tables"] == sorted(VALIDATOR_TABLES[t] for t in spec.tables)
-        # 231 reads Header.UASC_STATUS, a column the validator's own CSV reader never makes (it makes UASC)
-        assert set(found["fails"]) <= {"231"}, found["fails"]
-        assert found["rules"], "the validator ran no rule"
+    return run_validator("ssda903", "2024-25", exported["2024-25"], python=python)
+
+
+def test_data_to_insights_validator_reads_every_file(exported, validated):
+    """The run finished (an unreadable file or columns it cannot match are an UploadError: the runner raises)
+    and no rule failed for want of a column, but 231."""
+    header = {r["CHILD"] for r in _read(exported["2024-25"], "header")}
+    assert validated.ruleset == "lac2024_25" and validated.rules_in_registry > 300
+    # 231 reads Header.UASC_STATUS, a column the validator's own CSV reader never makes (it makes UASC)
+    assert set(validated.failed_rules) <= {"231"}, validated.failed_rules
+    assert set(validated.children) == header and validated.findings  # it read every child and ran its rules
+    assert {f.child_id for f in validated.findings} <= header
+
+
+def test_native_903_rules_flag_the_same_children_as_the_validator(pipeline, validated):
+    """Issue 14 point 5 on the demo: for every native 903 rule with a DfE code, the same (rule, child) pairs."""
+    con = pipeline.connect()
+    try:
+        agreements = compare_run(con, validated)
+    finally:
+        con.close()
+    assert [a.native_code for a in agreements] == sorted(rule_map("ssda903")) and len(agreements) > 20
+    assert [line for a in agreements if a.verdict != "agree" for line in report_lines([a])] == []
