@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,21 +35,50 @@ for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
 # so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
 SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home")
 
+# What each heavy group costs (setup + call, seconds on one of the 2 CI cores, `--durations`): xdist hands a
+# free worker the next group in collection order, so the costliest go first and the two workers finish
+# together (longest-first); every other group follows, largest first, by its number of tests.
+GROUP_SECONDS = {}
+
+# dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
+# and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.
+WITHOUT_DBT_UNIT_TESTS = {"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test"}
+
 
 def pytest_configure(config):
     """Under xdist each worker's dbt writes its own target/ and logs/ (dbt reads DBT_TARGET_PATH, DBT_LOG_PATH);
-    subprocesses (csw, airflow) inherit them."""
+    subprocesses (csw, airflow) inherit them. With `--dist loadgroup` the groups go out in the order
+    `pytest_collection_modifyitems` gives them, not xdist's by number of tests."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         base = Path(tempfile.mkdtemp(prefix=f"csw-dbt-{worker}-"))
         os.environ["DBT_TARGET_PATH"] = str(base / "target")
         os.environ["DBT_LOG_PATH"] = str(base / "logs")
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
 
 
+def _group(item) -> str:
+    return next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), item.module.__name__)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        group = next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), None)
-        item.add_marker(pytest.mark.xdist_group(group or item.module.__name__))
+    """Mark each test's group (before xdist's own hook, which reads the marks), costliest groups first; then,
+    on an xdist worker, check that xdist did group them."""
+    groups = [_group(item) for item in items]
+    sizes = Counter(groups)
+    order = sorted(range(len(items)), key=lambda i: (-GROUP_SECONDS.get(groups[i], 0), -sizes[groups[i]], groups[i]))
+    for i in order:
+        items[i].add_marker(pytest.mark.xdist_group(groups[i]))
+    items[:] = [items[i] for i in order]
+    result = yield
+    if os.environ.get("PYTEST_XDIST_WORKER") and config.getvalue("loadgroup") and items:
+        if not items[0].nodeid.endswith(f"@{_group(items[0])}"):
+            raise pytest.UsageError(
+                f"pytest {pytest.__version__} and this pytest-xdist do not group tests under --dist loadgroup "
+                "(pytest-xdist#1386): every shared fixture would be built on both workers")
+    return result
 
 
 @pytest.fixture
