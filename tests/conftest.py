@@ -56,29 +56,31 @@ def pytest_configure(config):
         os.environ["DBT_LOG_PATH"] = str(base / "logs")
     if getattr(config.option, "dist", None) == "loadgroup":
         config.option.loadscopereorder = False
+    config.addinivalue_line("markers", "xdist_group(name): the tests' group (also without xdist, `-p no:xdist`)")
 
 
 def _group(item) -> str:
     return next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), item.module.__name__)
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks
 def pytest_collection_modifyitems(config, items):
-    """Mark each test's group (before xdist's own hook, which reads the marks), costliest groups first; then,
-    on an xdist worker, check that xdist did group them."""
+    """Mark each test's group, and put the costliest groups first."""
     groups = [_group(item) for item in items]
     sizes = Counter(groups)
     order = sorted(range(len(items)), key=lambda i: (-GROUP_SECONDS.get(groups[i], 0), -sizes[groups[i]], groups[i]))
     for i in order:
         items[i].add_marker(pytest.mark.xdist_group(groups[i]))
     items[:] = [items[i] for i in order]
-    result = yield
-    if os.environ.get("PYTEST_XDIST_WORKER") and config.getvalue("loadgroup") and items:
-        if not items[0].nodeid.endswith(f"@{_group(items[0])}"):
-            raise pytest.UsageError(
-                f"pytest {pytest.__version__} and this pytest-xdist do not group tests under --dist loadgroup "
-                "(pytest-xdist#1386): every shared fixture would be built on both workers")
-    return result
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Under `--dist loadgroup` xdist tells a test's group by its id (`…@group`): stop if none has one."""
+    if node.config.getoption("dist") == "loadgroup" and ids and not any("@" in nodeid for nodeid in ids):
+        pytest.exit(f"pytest {pytest.__version__} with this pytest-xdist does not group tests under --dist loadgroup "
+                    "(pytest-xdist#1386): every shared fixture would be built on both workers; pyproject.toml pins "
+                    "a pytest that does", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture
