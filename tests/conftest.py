@@ -35,10 +35,11 @@ for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
 # so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
 SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home")
 
-# What each heavy group costs (setup + call, seconds on one of the 2 CI cores, `--durations`): xdist hands a
-# free worker the next group in collection order, so the costliest go first and the two workers finish
-# together (longest-first); every other group follows, largest first, by its number of tests.
-GROUP_SECONDS = {}
+# Groups that cost minutes, costliest first (CI's `--durations`: the `pipeline` run, the parity demo, the Airflow
+# DAG runs, the planted defects, the Postgres tests): xdist hands a free worker the next group in collection order,
+# so these go first and the two workers finish together; every other group follows, largest first.
+COSTLIEST_FIRST = ("pipeline", "demo_runs", "airflow_home", "test_regional_return_dag", "test_planted_defects",
+                   "pg_cluster")
 
 # dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
 # and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.
@@ -68,7 +69,8 @@ def pytest_collection_modifyitems(config, items):
     """Mark each test's group, and put the costliest groups first."""
     groups = [_group(item) for item in items]
     sizes = Counter(groups)
-    order = sorted(range(len(items)), key=lambda i: (-GROUP_SECONDS.get(groups[i], 0), -sizes[groups[i]], groups[i]))
+    rank = {group: n for n, group in enumerate(COSTLIEST_FIRST)}
+    order = sorted(range(len(items)), key=lambda i: (rank.get(groups[i], len(rank)), -sizes[groups[i]], groups[i]))
     for i in order:
         items[i].add_marker(pytest.mark.xdist_group(groups[i]))
     items[:] = [items[i] for i in order]
