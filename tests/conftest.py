@@ -33,7 +33,7 @@ for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
 
 # Session- or module-scoped fixtures that cost tens of seconds: every test using one runs on the same worker,
 # so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
-SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home")
+SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home", "validators_python")
 
 # Groups that cost minutes, costliest first (CI's `--durations`: the `pipeline` run, the parity demo, the Airflow
 # DAG runs, the planted defects, the Postgres tests): xdist hands a free worker the next group in collection order,
