@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,21 +35,54 @@ for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
 # so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
 SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home", "validators_python")
 
+# Groups that cost minutes, costliest first (CI's `--durations`: the `pipeline` run, the parity demo, the Airflow
+# DAG runs, the planted defects, the Postgres tests): xdist hands a free worker the next group in collection order,
+# so these go first and the two workers finish together; every other group follows, largest first.
+COSTLIEST_FIRST = ("pipeline", "demo_runs", "airflow_home", "test_regional_return_dag", "test_planted_defects",
+                   "pg_cluster")
+
+# dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
+# and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.
+WITHOUT_DBT_UNIT_TESTS = {"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test"}
+
 
 def pytest_configure(config):
     """Under xdist each worker's dbt writes its own target/ and logs/ (dbt reads DBT_TARGET_PATH, DBT_LOG_PATH);
-    subprocesses (csw, airflow) inherit them."""
+    subprocesses (csw, airflow) inherit them. With `--dist loadgroup` the groups go out in the order
+    `pytest_collection_modifyitems` gives them, not xdist's by number of tests."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         base = Path(tempfile.mkdtemp(prefix=f"csw-dbt-{worker}-"))
         os.environ["DBT_TARGET_PATH"] = str(base / "target")
         os.environ["DBT_LOG_PATH"] = str(base / "logs")
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
+    config.addinivalue_line("markers", "xdist_group(name): the tests' group (also without xdist, `-p no:xdist`)")
 
 
+def _group(item) -> str:
+    return next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), item.module.__name__)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        group = next((name for name in SHARED_FIXTURE_GROUPS if name in item.fixturenames), None)
-        item.add_marker(pytest.mark.xdist_group(group or item.module.__name__))
+    """Mark each test's group, and put the costliest groups first."""
+    groups = [_group(item) for item in items]
+    sizes = Counter(groups)
+    rank = {group: n for n, group in enumerate(COSTLIEST_FIRST)}
+    order = sorted(range(len(items)), key=lambda i: (rank.get(groups[i], len(rank)), -sizes[groups[i]], groups[i]))
+    for i in order:
+        items[i].add_marker(pytest.mark.xdist_group(groups[i]))
+    items[:] = [items[i] for i in order]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Under `--dist loadgroup` xdist tells a test's group by its id (`…@group`): stop if none has one."""
+    if node.config.getoption("dist") == "loadgroup" and ids and not any("@" in nodeid for nodeid in ids):
+        pytest.exit(f"pytest {pytest.__version__} with this pytest-xdist does not group tests under --dist loadgroup "
+                    "(pytest-xdist#1386): every shared fixture would be built on both workers; pyproject.toml pins "
+                    "a pytest that does", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.dags.conftest import BIN, run
 
 pytestmark = pytest.mark.slow
 
 
 def test_pipeline_dag_runs_end_to_end(airflow_home):
-    env = airflow_home
+    env = {**airflow_home, **WITHOUT_DBT_UNIT_TESTS}  # the DAG's wiring is under test; `pipeline` runs dbt's unit tests
     landing = Path(env["CSW_LANDING"])
     generated = run([sys.executable, "-m", "csw.cli", "generate", "--out", str(landing), "--scale", "0.3", "--seed", "3"], env)
     assert generated.returncode == 0, generated.stderr

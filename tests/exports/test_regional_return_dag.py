@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.dags.conftest import BIN, airflow_env, run
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,8 @@ def demo(tmp_path_factory) -> dict[str, str]:
     generated = run([sys.executable, "-m", "csw.cli", "generate", "--out", str(landing), "--scale", "0.3",
                      "--seed", "3", "--benchmarks"], env)
     assert generated.returncode == 0, generated.stderr
-    built = run([sys.executable, "-m", "csw.cli", "run", "--landing", str(landing), "--as-of", "2025-03-31"], env)
+    built = run([sys.executable, "-m", "csw.cli", "run", "--landing", str(landing), "--as-of", "2025-03-31"],
+                {**env, **WITHOUT_DBT_UNIT_TESTS})  # dbt's unit tests run in tests/integration's `pipeline`
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     migrated = run([str(BIN / "airflow"), "db", "migrate"], env)
     assert migrated.returncode == 0, migrated.stderr[-3000:]

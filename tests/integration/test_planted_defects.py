@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from synthetic.defects import DEFECTS
+from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.integration.conftest import AS_OF, pipeline_env, run_csw
 
 
@@ -35,10 +36,12 @@ def test_clean_generated_data_passes_every_blocking_check(pipeline):
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
+    """A small extract (a fifth of the LA) with every defect planted, loaded, built (no dbt unit tests: the
+    `pipeline` run has them) and checked: each defect breaks one record, so the size does not matter."""
     base = tmp_path_factory.mktemp("planted")
-    env = pipeline_env(base)
+    env = {**pipeline_env(base), **WITHOUT_DBT_UNIT_TESTS}
     landing = base / "landing"
-    generated = run_csw(["generate", "--out", str(landing), "--seed", "7", "--defects", "all"], env)
+    generated = run_csw(["generate", "--out", str(landing), "--seed", "7", "--scale", "0.2", "--defects", "all"], env)
     run_csw(["ingest", "--landing", str(landing), "--as-of", AS_OF], env)
     run_csw(["build", "--as-of", AS_OF], env)
     checked = run_csw(["check", "--as-of", AS_OF], env, check=False)

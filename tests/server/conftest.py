@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.server.pg_cluster import Cluster, find_bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,6 +135,7 @@ def demo_runs(tmp_path_factory, pg_cluster, pg_database) -> DemoRuns:
     demo = base / "demo"
     run_csw(["generate", "--out", str(demo), "--seed", "7", "--scale", SCALE], _env(base, {}))
     database = pg_database("csw")
-    on_duckdb = _run_on(base / "duckdb", demo, {"CSW_TARGET": "duckdb"})
+    # dbt's unit tests run on Postgres here (portability) and on DuckDB in tests/integration's `pipeline` run
+    on_duckdb = _run_on(base / "duckdb", demo, {"CSW_TARGET": "duckdb", **WITHOUT_DBT_UNIT_TESTS})
     on_postgres = _run_on(base / "postgres", demo, pg_cluster.env(database, "etl", ETL_PASSWORD))
     return DemoRuns(duckdb=on_duckdb, postgres=on_postgres, database=database)
