@@ -38,7 +38,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_table, shown
+from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_header, read_table, shown
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -279,8 +279,10 @@ def load_file(
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
-    name = shown(path.name)  # as every message and raw._loads show it: one line, whatever the file is called
-    contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
+    feed_contract = FEEDS[feed]
+    name = shown(_label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
+    by_name = _SAFE_NAME.match(path.name) and not feed_contract.in_subfolders
+    contract = feed_contract.table_for(path.name) if by_name else None
     sha, size = None, None
     try:
         if path.is_symlink():
@@ -290,9 +292,12 @@ def load_file(
                                       "(rename the file to its contract name)")
         if not _SAFE_NAME.match(path.name):
             raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
+        size = path.lstat().st_size
+        if feed_contract.table_for_header is not None and size <= settings.max_file_bytes:
+            header = read_header(path, name, settings.max_line_bytes)
+            contract = feed_contract.table_for_header(path, header, name)
         if contract is None:
             raise ContractError(name, f"no {feed} contract matches this file name")
-        size = path.lstat().st_size
         if size > settings.max_file_bytes:
             raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
         phases = _Phases(f"{feed}/{name}", size, progress)
@@ -301,9 +306,9 @@ def load_file(
         if earlier is not None:
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
         frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
-                           sha256=sha)
+                           sha256=sha, file_name=name)
         frame, renamed = _rename_extra_columns(frame, contract)
-        frame["_source_file"] = path.name
+        frame["_source_file"] = name
         phases.say(f"{len(frame):,} rows parsed and checked")
         with transaction(con):  # any failure, the commit's included, rolls it all back: the file is refused below
             batch_id = _next_batch_id(con)
@@ -313,15 +318,22 @@ def load_file(
             for column in pseudonymise.person_id_columns(contract):
                 pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
             phases.say("child keys added")
-            _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=path.name,
+            _record(con, batch_id=batch_id, feed=feed, table_name=contract.raw_table, file_name=name,
                     sha256=sha, byte_size=size, row_count=len(frame),
                     extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
                     warning=warning)
-        return FileOutcome(feed, path.name, "loaded", rows=len(frame), table=contract.raw_table, warning=warning)
+        return FileOutcome(feed, name, "loaded", rows=len(frame), table=contract.raw_table, warning=warning)
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
         return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size)
+
+
+def _label(path: Path, feed: str) -> str:
+    """A landed file as reasons and raw._loads name it: its name, with its year folder for a feed in folders."""
+    if FEEDS[feed].in_subfolders and path.parent.parent.name == feed:
+        return f"{path.parent.name}/{path.name}"
+    return path.name
 
 
 def failure_reason(name: str, exc: BaseException) -> str:
@@ -340,10 +352,10 @@ def _refuse(
         quarantine(path, feed, reason, settings, stamp)
     except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
         reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
-    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(path.name),
+    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(_label(path, feed)),
             sha256=sha, byte_size=size, row_count=None,
             extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
-    return FileOutcome(feed, shown(path.name), "quarantined", table=table, reason=reason)
+    return FileOutcome(feed, shown(_label(path, feed)), "quarantined", table=table, reason=reason)
 
 
 def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings) -> FileOutcome:
@@ -360,6 +372,10 @@ def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
     if folder.is_symlink():
         return [folder]
     files = landed_files(folder)
+    if FEEDS[feed].in_subfolders and folder.is_dir():  # a folder per collection year, in name (year) order
+        with os.scandir(folder) as entries:
+            years = sorted(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
+        files += [p for year in years for p in landed_files(year)]
     return files if day is None else [p for p in files if extract_date_of(p, as_of=day) == day]
 
 
