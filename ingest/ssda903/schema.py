@@ -30,7 +30,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD",), "episodes": ("CHILD", "DECOM"), "reviews": ("CHILD", "REVIEW"), "uasc": ("CHILD",),
     "oc2": ("CHILD",), "oc3": ("CHILD",), "ad1": ("CHILD",), "placed_for_adoption": ("CHILD", "DATE_PLACED"),
     "previous_permanence": ("CHILD",), "missing": ("CHILD", "MIS_START", "MISSING"),
-    "sw_episodes": ("CHILD", "SW_ID", "SW_DECOM"),
+    "sw_episodes": ("CHILD", "SW_DECOM"),  # SW_ID may be blank (the export has no source for it)
 }
 NOT_NULL = frozenset({"CHILD", "DECOM", "REVIEW", "MIS_START"})
 
