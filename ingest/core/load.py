@@ -292,14 +292,13 @@ def load_file(
                                       "(rename the file to its contract name)")
         if not _SAFE_NAME.match(path.name):
             raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
-        size = path.lstat().st_size
-        if feed_contract.table_for_header is not None and size <= settings.max_file_bytes:
-            header = read_header(path, name, settings.max_line_bytes)
-            contract = feed_contract.table_for_header(path, header, name)
-        if contract is None:
+        if contract is None and feed_contract.table_for_header is None:
             raise ContractError(name, f"no {feed} contract matches this file name")
+        size = path.lstat().st_size
         if size > settings.max_file_bytes:
             raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
+        if contract is None:  # a feed recognised by its header row (statutory files)
+            contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
         phases = _Phases(f"{feed}/{name}", size, progress)
         sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
         earlier = _already_loaded(con, sha, contract, path.name)
