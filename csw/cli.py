@@ -424,7 +424,7 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export files")
     esub = e.add_subparsers(dest="consumer", required=True)
     s903 = esub.add_parser("ssda903", help="the DfE's SSDA903 return (children looked after) for a collection year")
-    s903.add_argument("--year", required=True, help="collection year, e.g. 2024-25 (exports/statutory/ssda903/years/)")
+    s903.add_argument("--year", required=True, help="collection year, e.g. 2024-25 (ingest/ssda903/years/)")
     s903.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to <out>/ssda903/<la_code>/<year>/")
     s903.set_defaults(func=cmd_export_ssda903)
     r = esub.add_parser("regional", help="the quarterly regional return")

@@ -11,10 +11,11 @@ from ingest.education.schema import CONTRACT as EDUCATION
 from ingest.health.schema import CONTRACT as HEALTH
 from ingest.partners.schema import CONTRACT as PARTNERS
 from ingest.reference.schema import CONTRACT as REFERENCE
+from ingest.ssda903.schema import CONTRACT as SSDA903
 from ingest.workforce.schema import CONTRACT as WORKFORCE
 
 FEEDS: dict[str, FeedContract] = {
-    c.feed: c for c in (CASE_SYSTEM, HEALTH, EDUCATION, PARTNERS, WORKFORCE, REFERENCE, BENCHMARKS, ANNEX_A, CIN_CENSUS)
+    c.feed: c for c in (CASE_SYSTEM, HEALTH, EDUCATION, PARTNERS, WORKFORCE, REFERENCE, BENCHMARKS, ANNEX_A, CIN_CENSUS, SSDA903)
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Literal
 
 ColumnType = Literal["id", "string", "code", "flag", "date", "int", "decimal", "figure", "json_list"]
@@ -54,6 +55,9 @@ class TableContract:
     description: str = ""
     rows_required: bool = False  # a header-only file is refused
     extract_date_in_name: bool = False  # the file name carries _YYYYMMDD
+    codes_refused: bool = False  # a value outside its column's code list refuses the file (statutory files)
+    person_id_columns: tuple[str, ...] = ()  # person ids not named `person_id` / `*_person_id` (the 903's CHILD)
+    fixed_values: tuple[tuple[str, str], ...] = ()  # columns the reader fills for every row (the 903's year)
 
     @property
     def raw_table(self) -> str:
@@ -85,6 +89,14 @@ class FeedContract:
 
     def table(self, name: str) -> TableContract:
         return next(t for t in self.tables if t.table == name)
+    # A feed whose files are recognised by their header row, not their name (statutory files, in folders per
+    # collection year): (path, header names, file label) -> the file's contract, or ContractError saying why not.
+    table_for_header: Callable[[Path, list[str], str], TableContract] | None = None
+
+    @property
+    def in_subfolders(self) -> bool:
+        """Files land one folder down (`landing/<feed>/<collection year>/`)."""
+        return self.table_for_header is not None
 
     def table_for(self, file_name: str) -> TableContract | None:
         for t in self.tables:

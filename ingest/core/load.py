@@ -40,7 +40,7 @@ from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.contract import TableContract
-from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_table, shown
+from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_header, read_table, shown
 
 LOADS_TABLE = "raw._loads"
 _LOADS_DDL = f"""
@@ -277,8 +277,10 @@ def load_file(
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
-    name = shown(path.name)  # as every message and raw._loads show it: one line, whatever the file is called
-    contract = FEEDS[feed].table_for(path.name) if _SAFE_NAME.match(path.name) else None
+    feed_contract = FEEDS[feed]
+    name = shown(_label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
+    by_name = _SAFE_NAME.match(path.name) and not feed_contract.in_subfolders
+    contract = feed_contract.table_for(path.name) if by_name else None
     sha, size = None, None
     try:
         if path.is_symlink():
@@ -288,11 +290,13 @@ def load_file(
                                       "(rename the file to its contract name)")
         if not _SAFE_NAME.match(path.name):
             raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
-        if contract is None:
+        if contract is None and feed_contract.table_for_header is None:
             raise ContractError(name, f"no {feed} contract matches this file name")
         size = path.lstat().st_size
         if size > settings.max_file_bytes:
             raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
+        if contract is None:  # a feed recognised by its header row (statutory files)
+            contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
         phases = _Phases(f"{feed}/{name}", size, progress)
         sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
         earlier = _already_loaded(con, sha, contract, path.name)
@@ -308,19 +312,19 @@ def load_file(
             warnings, tables = [], {}
             for table, frame, renamed in frames:
                 tables[table.raw_table] = len(frame)
-                frame["_source_file"] = path.name
+                frame["_source_file"] = name
                 warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame)), renamed) if w)
                 warnings += [warning] if warning else []
                 _write_batch(con, table, frame, batch_id, loaded_at)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
                     pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
-                _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=path.name,
+                _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=name,
                         sha256=sha, byte_size=size, row_count=len(frame),
                         extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
                         warning=warning)
             phases.say("child keys added")
-        return FileOutcome(feed, path.name, "loaded", rows=rows, table=contract.raw_table, warning="; ".join(warnings),
+        return FileOutcome(feed, name, "loaded", rows=rows, table=contract.raw_table, warning="; ".join(warnings),
                            tables=tables if len(tables) > 1 else {})
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
@@ -365,8 +369,15 @@ def _read_file(path: Path, name: str, feed: str, contract: TableContract, settin
     if read_document is not None:
         return [(FEEDS[feed].table(table), frame, "") for table, frame in read_document(path, name, sha).items()]
     frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
-                       sha256=sha)
+                       sha256=sha, file_name=name)
     return [(contract, *_rename_extra_columns(frame, contract))]
+
+
+def _label(path: Path, feed: str) -> str:
+    """A landed file as reasons and raw._loads name it: its name, with its year folder for a feed in folders."""
+    if FEEDS[feed].in_subfolders and path.parent.parent.name == feed:
+        return f"{path.parent.name}/{path.name}"
+    return path.name
 
 
 def failure_reason(name: str, exc: BaseException) -> str:
@@ -385,10 +396,10 @@ def _refuse(
         quarantine(path, feed, reason, settings, stamp)
     except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
         reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
-    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(path.name),
+    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(_label(path, feed)),
             sha256=sha, byte_size=size, row_count=None,
             extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
-    return FileOutcome(feed, shown(path.name), "quarantined", table=table, reason=reason)
+    return FileOutcome(feed, shown(_label(path, feed)), "quarantined", table=table, reason=reason)
 
 
 def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings) -> FileOutcome:
@@ -405,6 +416,10 @@ def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
     if folder.is_symlink():
         return [folder]
     files = landed_files(folder)
+    if FEEDS[feed].in_subfolders and folder.is_dir():  # a folder per collection year, in name (year) order
+        with os.scandir(folder) as entries:
+            years = sorted(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
+        files += [p for year in years for p in landed_files(year)]
     return files if day is None else [p for p in files if extract_date_of(p, as_of=day) == day]
 
 

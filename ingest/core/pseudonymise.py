@@ -32,7 +32,8 @@ def child_key(secret: str, la_code: str, person_id: str) -> str:
 
 
 def person_id_columns(contract: TableContract) -> list[str]:
-    return [c.name for c in contract.columns if c.name == "person_id" or c.name.endswith("_person_id")]
+    return [c.name for c in contract.columns
+            if c.name == "person_id" or c.name.endswith("_person_id") or c.name in contract.person_id_columns]
 
 
 def ensure_table(con: Connection) -> None:

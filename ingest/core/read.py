@@ -340,16 +340,42 @@ def _convert(file_name: str, column: Column, values: pd.Series) -> pd.Series:
     return values
 
 
+def read_header(path: Path, file_name: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> list[str]:
+    """The header row of a file (a feed recognised by its header reads it first), with the reasons `read_table`
+    gives for a file that has none, is not UTF-8, or is not CSV."""
+    with io.TextIOWrapper(open_landed(path, file_name), encoding="utf-8-sig", newline="") as text:
+        try:
+            header = next(csv.reader(_bounded_lines(text, max_line_bytes), strict=True), None)
+        except UnicodeDecodeError:
+            raise _utf8_error(file_name, path) from None
+        except csv.Error as exc:
+            raise ContractError(file_name, f"row 0 (header): malformed CSV ({exc})") from None
+        except _LineTooLong:
+            raise ContractError(file_name, f"row 0 (header): a line longer than {max_line_bytes:,} bytes, the limit "
+                                           "(CSW_MAX_LINE_BYTES)") from None
+    if header is None or _is_blank(header):
+        raise ContractError(file_name, "empty file (no header row)")
+    return header
+
+
+def _check_codes(file_name: str, column: Column, values: pd.Series) -> None:
+    """A contract that refuses unknown codes (statutory files): the first value outside the list, with its row."""
+    allowed = set(column.codes or ())
+    _first_bad(file_name, values.notna() & ~values.str.upper().isin(allowed), column.name, values,
+               "unknown code (not in the year's list):")
+
+
 def read_table(
     path: Path, contract: TableContract, *, max_columns: int = DEFAULT_MAX_COLUMNS,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, sha256: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, sha256: str | None = None, file_name: str | None = None,
 ) -> pd.DataFrame:
     """Read and check one file. Returns the contract's columns typed, extra columns as text, `_row_number`.
 
     The file is streamed (never held whole): a header over `max_columns` or a line over `max_line_bytes` is
-    refused as soon as it is met. With `sha256`, the bytes parsed must be the bytes hashed before.
+    refused as soon as it is met. With `sha256`, the bytes parsed must be the bytes hashed before. `file_name`
+    is the file as reasons name it (its name by default; a 903 file with its year folder).
     """
-    file_name = path.name
+    file_name = file_name or path.name
     body = _read_body(file_name, path, contract, max_columns, max_line_bytes, sha256)
     if not body.rows and contract.rows_required:
         raise ContractError(file_name, "header only: this file must contain rows")
@@ -365,7 +391,11 @@ def read_table(
             if blank.any():
                 idx = int(blank.to_numpy().nonzero()[0][0])
                 raise ContractError(file_name, f"row {idx + 1}, column {column.name}: required value is blank")
+        if contract.codes_refused and column.codes:
+            _check_codes(file_name, column, values)
         out[column.name] = _convert(file_name, column, values)
+    for name, value in contract.fixed_values:
+        out[name] = pd.Series([value] * len(frame), dtype="object")
     for extra in (n for n in frame.columns if n not in out):  # kept in raw, ignored later
         out[extra] = frame[extra]
     typed = pd.DataFrame(out)

@@ -15,7 +15,7 @@ import pytest
 from exports.errors import ExportRefused
 from exports.files import sha256_of
 from exports.statutory.ssda903 import load_year, write_ssda903
-from exports.statutory.ssda903 import spec as spec_module
+from ingest.ssda903 import spec as spec_module
 from exports.statutory.ssda903.build import Window, build_tables, split_episodes
 from exports.statutory.ssda903.read import QUERIES, Inputs
 from exports.statutory.ssda903.spec import column_sources, unfilled_columns

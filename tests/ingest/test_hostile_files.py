@@ -334,7 +334,7 @@ def test_staging_is_empty_after_a_header_only_snapshot(tmp_path, settings):
     path.write_text(PERSON)
     ingest(landing, settings)
     code = ("import sys; from datetime import date; from csw.dbt import run_dbt; from foundation.settings import get_settings; "
-            "r = run_dbt('run', get_settings(), date(2025, 3, 31), ['--select', 'stg_case_system__persons']); "
+            "r = run_dbt('run', get_settings(), date(2025, 3, 31), ['--select', '+stg_case_system__persons']); "
             "sys.exit(0 if r.success else r.failures)")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600)
     assert query(settings, "select count(*) from staging.stg_case_system__persons") == [(0,)]

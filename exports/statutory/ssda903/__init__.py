@@ -1,7 +1,7 @@
 """The SSDA903 return (children looked after) for one collection year, from the SSD staging models.
 
 `write_ssda903(con, year="2024-25", out_dir=..., la_code=...)` writes one CSV per table of the year's
-specification (`years/<year>.yaml`) and a manifest; docs/statutory/ssda903.md describes the columns.
+specification (`ingest/ssda903/years/<year>.yaml`) and a manifest; docs/statutory/ssda903.md describes the columns.
 """
 
 from exports.statutory.ssda903.spec import available_years, load_year

@@ -2,7 +2,7 @@
 
 Rows are dicts keyed by DfE column name, holding dates, codes and 0/1 flags; children are still
 `child_key` in CHILD. The writer formats them (dd/mm/yyyy, the year's recodes) and swaps in the ids.
-docs/statutory/ssda903.md (and years/columns.yaml) say where every column comes from.
+docs/statutory/ssda903.md (and ingest/ssda903/years/columns.yaml) say where every column comes from.
 
 Episodes follow the DfE 903 guidance: a new episode starts at every change of legal status or of
 placement within a period of care. RNE is S for the first episode of a period of care, L when only the

@@ -1,7 +1,7 @@
 """`write_ssda903`: one collection year's SSDA903 CSV set, written atomically with a manifest.
 
 Files in `<out_dir>/ssda903/<la_code>/<year>/`: one `<table>.csv` per table of the year's specification
-(years/<year>.yaml: the DfE's column names in order, dates dd/mm/yyyy, codes as the year lists them) and
+(ingest/ssda903/years/<year>.yaml: the DfE's column names in order, dates dd/mm/yyyy, codes as the year lists them) and
 `manifest.json` (rows and SHA-256 of each file, the columns the SSD cannot fill, and the values outside the
 year's code lists). Everything is written to a temporary folder beside that one and swapped in by rename,
 so a re-run replaces the year and a failed run leaves the previous files.

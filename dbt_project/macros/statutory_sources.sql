@@ -1,0 +1,48 @@
+{#- Statutory files as a case-system source (docs/statutory/sources.md).
+
+    An authority not yet on the SSD loads its statutory returns instead (today the SSDA903; the CIN census and
+    Annex A follow the same pattern). Each return has its own staging models, one per SSD object it can fill,
+    shaped exactly like that object's SSD staging model (same columns, same order, same types). The SSD model
+    ends with `with_statutory_sources('<its final CTE>', '<object>')`, which adds the statutory rows only when no
+    SSD extract was ever loaded for the authority: the SSD wins, for every object at once.
+
+    To add a source: write `stg_<return>__<object>` models and list them here under their object. -#}
+{% macro statutory_sources(object) -%}
+    {%- set sources = {
+        'persons': ['stg_ssda903__persons'],
+        'cla_episodes': ['stg_ssda903__cla_episodes'],
+        'legal_statuses': ['stg_ssda903__legal_statuses'],
+        'cla_placements': ['stg_ssda903__cla_placements'],
+        'cla_reviews': ['stg_ssda903__cla_reviews'],
+        'missing_episodes': ['stg_ssda903__missing_episodes'],
+    } -%}
+    {{ return(sources.get(object, [])) }}
+{%- endmacro %}
+
+{% macro with_statutory_sources(ssd_rows, object) -%}
+select * from {{ ssd_rows }}
+{%- for model in statutory_sources(object) %}
+
+union all
+
+select * from {{ ref(model) }}
+where not exists (
+    select 1 from {{ source('loads', 'loads') }} as ssd_loads
+    where ssd_loads.feed = 'case_system' and ssd_loads.outcome = 'loaded'
+)
+{%- endfor %}
+{%- endmacro %}
+
+{#- A table of statutory files (incremental: a batch per file): the rows of the newest file of each collection
+    year, so a year's corrected file replaces that year and every other year stays. -#}
+{% macro newest_file_per_year(source_name, table_name) -%}
+    (
+        select yearly.*
+        from {{ source(source_name, table_name) }} as yearly
+        where yearly._batch_id = (
+            select max(same_year._batch_id)
+            from {{ source(source_name, table_name) }} as same_year
+            where same_year.collection_year = yearly.collection_year
+        )
+    ) as newest_file_rows
+{%- endmacro %}
