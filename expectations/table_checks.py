@@ -15,6 +15,7 @@ from expectations.current_rows import current_rows_sql
 from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
 from expectations.results import CheckResult
 from expectations.verdicts import BLOCKING, META_COLUMNS, WARNING, Target
+from ingest.contracts import FEEDS
 from foundation.warehouse import Connection
 from ingest.core.contract import TableContract
 
@@ -91,6 +92,12 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
     elif columns is not None:
         frame = _read_current_rows(con, contract, columns)
         rows = len(frame)
+    if not rows and FEEDS[contract.feed].optional:  # a statutory source this authority does not send
+        return [verdicts.table_check(
+            target, "table_is_loaded", WARNING, checked_at, passed=True,
+            observed="table absent" if rows is None else "0 rows",
+            message=f"{target.relation}: no {contract.table} file loaded (an optional statutory source)",
+            failing_rows=0)]
     if not rows:
         why = "the table does not exist" if rows is None else "no rows"
         return [verdicts.table_check(

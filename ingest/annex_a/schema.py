@@ -81,6 +81,7 @@ def _table(annex_list: AnnexList) -> TableContract:
 
 
 CONTRACT = FeedContract(
+    optional=True,  # a statutory source: an authority on the SSD never sends it
     feed=FEED,
     description="Ofsted's Annex A workbook (lists 1-11) from an authority not yet on the SSD: one raw table per "
                 "list, each recognised by its headings, codes read back from Ofsted's answer labels.",

@@ -84,6 +84,7 @@ def read_document(path, shown_name: str, sha256: str | None):
 
 
 CONTRACT = FeedContract(
+    optional=True,  # a statutory source: an authority on the SSD never sends it
     feed="cin_census",
     description="The DfE CIN census XML, one file per collection year (the year in its Header): a case-system "
                 "source for an authority without an SSD extract. Read safely (no DTD, no entities) and streamed.",

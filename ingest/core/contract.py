@@ -86,12 +86,15 @@ class FeedContract:
     # A feed whose one file fills several tables (the CIN census XML): (path, shown name, sha256) -> the rows of
     # each table, by `TableContract.table`. None: each file is one table's CSV (`ingest.core.read.read_table`).
     read_document: Callable[[Any, str, str | None], dict[str, Any]] | None = None
-
-    def table(self, name: str) -> TableContract:
-        return next(t for t in self.tables if t.table == name)
     # A feed whose files are recognised by their header row, not their name (statutory files, in folders per
     # collection year): (path, header names, file label) -> the file's contract, or ContractError saying why not.
     table_for_header: Callable[[Path, list[str], str], TableContract] | None = None
+    # A source an authority may never send (the statutory files: an authority on the SSD sends none of them):
+    # its tables being empty is no warning (expectations/table_checks.py).
+    optional: bool = False
+
+    def table(self, name: str) -> TableContract:
+        return next(t for t in self.tables if t.table == name)
 
     @property
     def in_subfolders(self) -> bool:

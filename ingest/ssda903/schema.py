@@ -104,6 +104,7 @@ def table_for_header(path: Path, header: list[str], label: str) -> TableContract
 
 
 CONTRACT = FeedContract(
+    optional=True,  # a statutory source: an authority on the SSD never sends it
     feed=FEED,
     description="SSDA903 (children looked after) CSV sets, one folder per collection year "
                 "(landing/ssda903/<year>/*.csv), each table recognised by its header row: a case-system source for "

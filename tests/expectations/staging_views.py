@@ -31,7 +31,10 @@ def child_key(person_id: str) -> str:
 def _views() -> dict[str, str]:
     macros = "".join((DBT_PROJECT_DIR / "macros" / name).read_text(encoding="utf-8") for name in MACROS)
     env = jinja2.Environment()
-    globals_ = {"source": dbt_source, "var": {"la_code": LA}.__getitem__}
+    globals_ = {"source": dbt_source, "var": {"la_code": LA}.__getitem__,
+                # a statutory source's rows join an SSD model only when no SSD extract was loaded; these test
+                # warehouses hold one, so each model is its own rows (macros/statutory_sources.sql)
+                "with_statutory_sources": lambda ssd_rows, _object: f"select * from {ssd_rows}"}
     return {
         path.stem: env.from_string(macros + path.read_text(encoding="utf-8"), globals=globals_).render()
         for path in sorted((STAGING / "case_system").glob("stg_*.sql"))

@@ -231,6 +231,18 @@ def test_missing_raw_table_is_a_warning(warehouse, as_of):
     assert failure.message.startswith("raw.reference__population: table not loaded (the table does not exist)")
 
 
+def test_a_statutory_source_never_sent_is_no_warning(warehouse, as_of):
+    """An authority on the SSD sends no SSDA903, CIN census or Annex A: their empty tables pass, unlike a feed's."""
+    run = run_checks(warehouse, as_of=as_of)
+    stored = warehouse.execute(
+        "select suite, status, message from dq.check_results where run_id = $1 and check_name = 'table_is_loaded' "
+        "and (suite like 'raw_ssda903%' or suite like 'raw_cin_census%' or suite like 'raw_annex_a%')",
+        [run.run_id]).fetchall()
+    assert len(stored) == 31  # 11 SSDA903 tables, 9 CIN census, 11 Annex A lists
+    assert {status for _, status, _ in stored} == {"passed"}
+    assert all(m.endswith("file loaded (an optional statutory source)") for _, _, m in stored)
+
+
 def test_missing_required_column_fails_without_crashing(warehouse, as_of):
     warehouse.execute(f"alter table raw.{CIN} drop column cine_close_reason")
     run = run_checks(warehouse, as_of=as_of)
