@@ -22,7 +22,9 @@ def write_scorecard(settings: Settings, period: str, out: Path | None = None, *,
                     sharing: bool = False, pdf: bool = False,
                     progress: Callable[[str], None] = lambda _: None) -> pages.Built:
     out = Path(out) if out else settings.output_dir
-    con = connect(settings, read_only=True)
+    # read-write, as the return's writer: in `airflow dags test` the build ran in this process, and DuckDB refuses a
+    # read-only connection beside it (it opens nothing it does not find: the marts are read, never created)
+    con = connect(settings)
     try:
         data = read(con, period)
     finally:

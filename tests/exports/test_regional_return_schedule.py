@@ -109,7 +109,7 @@ def test_dag_writes_only_after_the_gate_and_emits_the_return_asset():
     assert {"csw", "export", "regional_return"} <= set(dag.tags) and dag.doc_md and dag.catchup is False
     upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}
     assert upstream == {"marts_ready": [], "quality_gate": ["marts_ready"], "write_return": ["quality_gate"],
-                        "deliver": ["write_return"]}
+                        "deliver": ["write_return"], "write_scorecard": ["write_return"]}  # the quarter's pages after
     assert dag.get_task("write_return").outlets == [REGIONAL_RETURN]
     assert dag.get_task("marts_ready").inlets == [MARTS]
     assert dag.get_task("quality_gate").retries == 0 and dag.get_task("write_return").retries == 0

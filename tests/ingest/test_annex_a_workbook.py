@@ -206,9 +206,16 @@ def _two_sheets_one_list(wb: Workbook) -> Workbook:
     return wb
 
 
+def _guidance(wb: Workbook) -> Workbook:
+    """Another sheet (ignored by the reader), so the file's bytes differ from the good workbook saved in the same
+    second: the same bytes again would be a duplicate, never read."""
+    wb.create_sheet("Guidance").append(["How to fill in this workbook"])
+    return wb
+
+
 # (file name, how the workbook is spoilt, how its bytes are spoilt, the reason after "<file name>: ")
 HOSTILE = [
-    ("annex_a.xlsm", None, None, "macro-enabled workbook (.xlsm) refused: save it as .xlsx (macros removed)"),
+    ("annex_a.xlsm", _guidance, None, "macro-enabled workbook (.xlsm) refused: save it as .xlsx (macros removed)"),
     ("macros.xlsx", None, lambda data: _with_entry(data, "xl/vbaProject.bin", b"\x00" * 64),
      "macro-enabled workbook (it holds vbaProject.bin) refused: save it as .xlsx (macros removed)"),
     ("encrypted.xlsx", None, lambda data: annex_workbook.OLE_MAGIC + b"\x00" * 504 + b"EncryptedPackage",
@@ -232,7 +239,7 @@ HOSTILE = [
      "sheet 'Sheet7' looks like list 4 (Assessments) but its heading row lacks 'Continuous Assessment Date of "
      "Authorisation'"),
     ("twice.xlsx", _two_sheets_one_list, None, "sheets 'CONTACTS' and 'Contacts again' both hold list 1 (Contacts)"),
-    ("annex_a_2025-06-30.xlsx", None, None,
+    ("annex_a_2025-06-30.xlsx", _guidance, None,
      "the as-of date on the cover sheet (2025-03-31) is not the one in the file name (2025-06-30)"),
 ]
 
