@@ -6,11 +6,28 @@ import hashlib
 import json
 import os
 import secrets
+import re
 import shutil
 from collections.abc import Iterator
+from datetime import date, datetime, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
+
+MANIFEST_NAME = "manifest.json"  # beside every export's files: what was written, with SHA-256s
+LA_CODE = re.compile(r"[A-Za-z0-9]+")  # an authority's code becomes a folder and file name
+
+
+def iso_date(day: date | None) -> str | None:
+    """A date as the manifests write it (ISO), None as null."""
+    return day.isoformat() if day is not None else None
+
+
+def utc_second(moment: datetime) -> datetime:
+    """Naive UTC to the second (a naive input is taken to be UTC already)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 @contextmanager
 def replacing_folder(target: Path) -> Iterator[Path]:

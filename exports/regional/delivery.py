@@ -16,7 +16,7 @@ from pathlib import Path
 from foundation.mail import Mail, listing, recipients, send
 from foundation.settings import Settings
 from exports.errors import ExportRefused
-from exports.regional.write import MANIFEST_NAME
+from exports.files import MANIFEST_NAME
 
 
 def return_mail(paths: Sequence[Path], *, la_name: str, la_code: str, period: str, to: Sequence[str]) -> Mail:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import foundation
@@ -19,7 +18,7 @@ from foundation.state import stale_reason
 from foundation.warehouse import Connection
 from exports.errors import ExportRefused
 from expectations.releases import Release
-from exports.files import replacing_folder, sha256_of
+from exports.files import LA_CODE, MANIFEST_NAME, iso_date, replacing_folder, sha256_of, utc_second
 from foundation.periods import Quarter, parse_quarter, previous_quarters
 from exports.regional.read import RegionalInputs, read_regional_inputs
 from exports.regional.rows import Figure, ReturnRow, build_rows
@@ -29,8 +28,6 @@ from exports.xlsx import safe_text, workbook_bytes
 
 EARLIER_QUARTERS = 4
 CSV_COLUMNS = ("la_code", "period", "indicator_id", "numerator", "denominator", "value")
-MANIFEST_NAME = "manifest.json"
-_LA_CODE = re.compile(r"[A-Za-z0-9]+")  # it becomes a folder and file name
 
 
 @dataclass(frozen=True)
@@ -64,14 +61,14 @@ def write_regional_return(
     cover sheet and in the manifest).
     """
     quarter = _parse_period(period)
-    if not _LA_CODE.fullmatch(la_code or ""):
+    if not LA_CODE.fullmatch(la_code or ""):
         raise ExportRefused(f"la_code {la_code!r} must be letters and digits only")
     labels = [quarter.label, *(q.label for q in previous_quarters(quarter, EARLIER_QUARTERS))]
     inputs = read_regional_inputs(con, la_code=la_code, period_labels=labels)
     _refuse_unless_ready(inputs, la_code=la_code, period=quarter.label)
     assert inputs.latest_run is not None and inputs.authority is not None  # checked just above
 
-    stamp = _utc(generated_at or datetime.now(timezone.utc))
+    stamp = utc_second(generated_at or datetime.now(timezone.utc))
     rows = build_rows(inputs.indicators, inputs.values, labels, suppression=suppression)
     catalogue_version = ", ".join(sorted({i.catalogue_version for i in inputs.indicators if i.catalogue_version}))
     cover = CoverFacts(
@@ -153,15 +150,6 @@ def _release(made: Release | None) -> dict | None:
             "run_id": made.run_id, "blocking_checks": list(made.blocking_checks)}
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _utc(moment: datetime) -> datetime:
-    """Naive UTC to the second (a naive input is taken to be UTC already)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.replace(microsecond=0)
 
 
 def format_number(number: Figure) -> str:
@@ -203,7 +191,7 @@ def _manifest(folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow],
         "period": cover.period,
         "period_start": cover.period_start.isoformat(),
         "period_end": cover.period_end.isoformat(),
-        "as_of": _iso(cover.as_of),
+        "as_of": iso_date(cover.as_of),
         "generated_at": cover.generated_at.isoformat() + "Z",
         "software_version": cover.software_version,
         "catalogue_version": cover.catalogue_version,
@@ -221,7 +209,7 @@ def _manifest(folder: Path, stem: str, cover: CoverFacts, rows: list[ReturnRow],
         "data_quality": {
             "run_id": run.run_id,
             "status": run.status,
-            "as_of": _iso(run.as_of),
+            "as_of": iso_date(run.as_of),
             "checks_run": run.checks_run,
             "blocking_failures": run.blocking_failures,
             "warnings": run.warnings,

@@ -8,7 +8,6 @@ swapped in by rename, as the regional return is; a re-run for the same date repl
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -18,14 +17,12 @@ import foundation
 from foundation.settings import Settings
 from foundation.warehouse import Connection
 from exports.errors import ExportRefused
-from exports.files import replacing_folder, sha256_of
+from exports.files import LA_CODE, MANIFEST_NAME, iso_date, replacing_folder, sha256_of, utc_second
 from exports.statutory.annex_a.read import Child, read_children, read_rows
 from ingest.annex_a.spec import AnnexList, Column, age_on, load_codes, load_lists
 from exports.statutory.annex_a.workbook import Facts, build_workbook
 from exports.xlsx import workbook_bytes
 
-MANIFEST_NAME = "manifest.json"
-_LA_CODE = re.compile(r"[A-Za-z0-9]+")  # it becomes a folder and file name
 
 
 @dataclass(frozen=True)
@@ -54,9 +51,9 @@ def export_annex_a(settings: Settings, as_of: date, out: Path) -> AnnexAFiles:
 def write_annex_a(
     con: Connection, *, as_of: date, out_dir: Path, la_code: str, generated_at: datetime | None = None
 ) -> AnnexAFiles:
-    if not _LA_CODE.fullmatch(la_code or ""):
+    if not LA_CODE.fullmatch(la_code or ""):
         raise ExportRefused(f"la_code {la_code!r} must be letters and digits only")
-    stamp = _utc(generated_at or datetime.now(timezone.utc))
+    stamp = utc_second(generated_at or datetime.now(timezone.utc))
     children = read_children(con, la_code=la_code, as_of=as_of)
     codes = load_codes()
     sheets = []
@@ -131,7 +128,7 @@ def _manifest(folder: Path, name: str, facts: Facts, sheets: list[tuple[AnnexLis
                 "number": annex_list.number,
                 "sheet": annex_list.sheet,
                 "title": annex_list.title,
-                "period_start": _iso(annex_list.period_start(facts.as_of)),
+                "period_start": iso_date(annex_list.period_start(facts.as_of)),
                 "period_end": facts.as_of.isoformat(),
                 "rows": len(rows),
                 "columns_left_empty": [heading for heading, _ in annex_list.unfilled()],
@@ -142,12 +139,3 @@ def _manifest(folder: Path, name: str, facts: Facts, sheets: list[tuple[AnnexLis
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _utc(moment: datetime) -> datetime:
-    """Naive UTC to the second (a naive input is taken to be UTC already)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.replace(microsecond=0)

@@ -17,12 +17,11 @@ import foundation
 from foundation.settings import Settings
 from foundation.warehouse import Connection
 from exports.errors import ExportRefused
-from exports.files import replacing_folder, sha256_of
+from exports.files import MANIFEST_NAME, replacing_folder, sha256_of
 from exports.statutory.cin.build import HeaderFacts, build_message, census_bytes
 from exports.statutory.cin.read import read_census
 from exports.statutory.cin.spec import load_year
 
-MANIFEST_NAME = "manifest.json"
 _LEA = re.compile(r"\d{3}")  # <LEA>: the DfE's three-digit LA number
 # The modules the manifest counts, as element paths in the file.
 COUNTED = {

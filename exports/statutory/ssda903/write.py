@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -23,16 +22,14 @@ from pathlib import Path
 
 import foundation
 from exports.errors import ExportRefused
-from exports.files import replacing_folder, sha256_of
+from exports.files import LA_CODE, MANIFEST_NAME, replacing_folder, sha256_of
 from exports.statutory.ssda903.build import TABLES, Window, build_tables
 from exports.statutory.ssda903.read import Row, child_ids, read_inputs
 from exports.statutory.ssda903.spec import YearSpec, load_year, unfilled_columns
 from foundation.settings import Settings
 from foundation.warehouse import Connection, connect
 
-MANIFEST_NAME = "manifest.json"
 DATE_FORMAT = "%d/%m/%Y"
-_LA_CODE = re.compile(r"[A-Za-z0-9]+")  # it becomes a folder name
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ class Ssda903Files:
 def write_ssda903(con: Connection, *, year: str, out_dir: Path, la_code: str,
                   generated_at: datetime | None = None) -> Ssda903Files:
     """Write collection year `year` ("2024-25") from the warehouse, or raise ExportRefused having written nothing."""
-    if not _LA_CODE.fullmatch(la_code or ""):
+    if not LA_CODE.fullmatch(la_code or ""):
         raise ExportRefused(f"la_code {la_code!r} must be letters and digits only")
     spec = load_year(year)
     unknown = sorted(set(spec.tables) - TABLES)
