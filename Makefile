@@ -89,7 +89,6 @@ system-packages:
 
 test: venv validators-venv system-packages data-docs-assets dbt-manifest
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
-	@mkdir -p .lint && CSW_WAREHOUSE=$(CURDIR)/.lint/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 bench: venv
 	@echo "make bench: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret"

@@ -39,7 +39,7 @@ SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home", 
 # DAG runs, the planted defects, the Postgres tests): xdist hands a free worker the next group in collection order,
 # so these go first and the two workers finish together; every other group follows, largest first.
 COSTLIEST_FIRST = ("pipeline", "demo_runs", "airflow_home", "test_regional_return_dag", "test_planted_defects",
-                   "pg_cluster")
+                   "pg_cluster", "test_sql_style")
 
 # dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
 # and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.

@@ -1,4 +1,5 @@
-{#- Annex A list 5, Section 47 enquiries and Initial Child Protection Conferences: the rows of every workbook loaded, each with its as-of date
+{#- Annex A list 5, Section 47 enquiries and Initial Child Protection Conferences: the rows of every workbook
+    loaded, each with its as-of date
     (docs/statutory/sources.md "Annex A"). -#}
 with
 

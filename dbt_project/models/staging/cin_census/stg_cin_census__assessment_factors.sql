@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ census_module('cin_census__assessment_factors', parent=('cin_census__assessments', 'assessment_index')) }}
+    select * from {{
+        census_module('cin_census__assessment_factors', parent=('cin_census__assessments', 'assessment_index'))
+    }}
 
 ),
 

@@ -26,9 +26,20 @@ keyed as (
         {{ to_code('rec') }} as ceased_reason_code,
         {{ to_code('reason_place_change') }} as change_reason_code,
         collection_year,
-        row_number() over (partition by child, decom order by collection_year desc, _row_number) as year_rank
+        row_number() over (partition by child, decom order by collection_year desc, _row_number asc) as year_rank
 
     from source
+
+),
+
+ordered as (
+
+    select
+        *,
+        lag(ceased_date) over (partition by child_key order by start_date) as previous_ceased_date,
+        lag(legal_status_code) over (partition by child_key order by start_date) as previous_legal_status_code
+    from keyed
+    where year_rank = 1
 
 ),
 
@@ -38,12 +49,10 @@ flagged as (
         *,
         case
             when start_reason_code = 'S' then 1
-            when lag(ceased_date) over (partition by child_key order by start_date) is distinct from start_date then 1
+            when previous_ceased_date is null or previous_ceased_date <> start_date then 1
             else 0
-        end as is_period_start,
-        lag(legal_status_code) over (partition by child_key order by start_date) as previous_legal_status_code
-    from keyed
-    where year_rank = 1
+        end as is_period_start
+    from ordered
 
 ),
 

@@ -15,7 +15,7 @@ latest as (
         {{ to_code('sex') }} as sex,
         {{ to_code('ethnic') }} as ethnicity_code,
         dob as birth_date,
-        row_number() over (partition by child order by collection_year desc, _row_number) as year_rank
+        row_number() over (partition by child order by collection_year desc, _row_number asc) as year_rank
     from source
 
 )

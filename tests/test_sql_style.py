@@ -1,0 +1,22 @@
+"""The dbt models follow STYLE.md's SQL layout: sqlfluff (`.sqlfluff`, dbt templater) over every model.
+
+It runs inside the suite, on its own xdist group, so its two minutes of templating overlap the other worker's
+tests instead of following the whole run (conftest.COSTLIEST_FIRST)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_dbt_model_passes_sqlfluff(tmp_path):
+    sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    env = {**os.environ, "CSW_WAREHOUSE": str(tmp_path / "lint.duckdb")}
+    result = subprocess.run([str(sqlfluff), "lint", "dbt_project/models", "--nocolor"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    failing = [line for line in result.stdout.splitlines() if line.startswith(("==", "L:"))]
+    assert result.returncode == 0, "sqlfluff lint dbt_project/models:\n" + "\n".join(failing or [result.stderr[-2000:]])
