@@ -1,12 +1,18 @@
 {#- Statutory files as a case-system source (docs/statutory/sources.md).
 
-    An authority not yet on the SSD loads its statutory returns instead (today the SSDA903; the CIN census and
-    Annex A follow the same pattern). Each return has its own staging models, one per SSD object it can fill,
-    shaped exactly like that object's SSD staging model (same columns, same order, same types). The SSD model
-    ends with `with_statutory_sources('<its final CTE>', '<object>')`, which adds the statutory rows only when no
-    SSD extract was ever loaded for the authority: the SSD wins, for every object at once.
+    An authority not yet on the SSD loads its statutory returns instead: the SSDA903, the CIN census and Ofsted's
+    Annex A. Each return has its own staging models, one per SSD object it can fill, shaped exactly like that
+    object's SSD staging model (same columns, same order, same types). The SSD model ends with
+    `with_statutory_sources('<its final CTE>', '<object>')`, which adds statutory rows only when no SSD extract
+    was ever loaded for the authority: the SSD wins, for every object at once.
 
-    To add a source: write `stg_<return>__<object>` models and list them here under their object. -#}
+    Where several returns fill one object, the list below is their precedence (SSDA903, then the CIN census,
+    then Annex A: the fuller history first), child by child: a return adds a child's rows for the object only
+    when no return before it in the list has any row for that child, so each child's referrals (episodes, plans
+    ...) come from one return, never from two half-overlapping ones, and a child only one return knows is kept.
+
+    To add a source: write `stg_<return>__<object>` models and list them here under their object, in precedence
+    order. -#}
 {% macro statutory_sources(object) -%}
     {%- set sources = {
         'persons': ['stg_ssda903__persons'],
@@ -20,16 +26,22 @@
 {%- endmacro %}
 
 {% macro with_statutory_sources(ssd_rows, object) -%}
+{%- set models = statutory_sources(object) -%}
 select * from {{ ssd_rows }}
-{%- for model in statutory_sources(object) %}
+{%- for model in models %}
 
 union all
 
-select * from {{ ref(model) }}
+select * from {{ ref(model) }} as statutory_rows
 where not exists (
     select 1 from {{ source('loads', 'loads') }} as ssd_loads
     where ssd_loads.feed = 'case_system' and ssd_loads.outcome = 'loaded'
 )
+{%- for earlier in models[:loop.index0] %}
+and not exists (
+    select 1 from {{ ref(earlier) }} as earlier_rows where earlier_rows.child_key = statutory_rows.child_key
+)
+{%- endfor %}
 {%- endfor %}
 {%- endmacro %}
 
