@@ -31,15 +31,20 @@ os.environ["CSW_PSEUDONYMISATION_SECRET"] = TEST_PSEUDONYMISATION_SECRET
 for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
     os.environ.pop(_name, None)
 
-# Session- or module-scoped fixtures that cost tens of seconds: every test using one runs on the same worker,
-# so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures stay whole).
-SHARED_FIXTURE_GROUPS = ("demo_runs", "pg_cluster", "pipeline", "airflow_home", "validators_python")
+# Session-scoped fixtures that cost minutes and cannot be shared between workers: every test using one runs on
+# the same worker, so the fixture is built once. Tests without one are grouped by module (module-scoped fixtures
+# stay whole). The integration `pipeline` run is shared across workers through a file lock
+# (tests/integration/conftest.py); the Postgres cluster and the Airflow metadata database are cheap, so each
+# worker starts its own and their tests spread over both.
+SHARED_FIXTURE_GROUPS = ("demo_runs", "validators_python")
 
-# Groups that cost minutes, costliest first (CI's `--durations`: the `pipeline` run, the parity demo, the Airflow
-# DAG runs, the planted defects, the Postgres tests): xdist hands a free worker the next group in collection order,
-# so these go first and the two workers finish together; every other group follows, largest first.
-COSTLIEST_FIRST = ("pipeline", "demo_runs", "airflow_home", "test_regional_return_dag", "test_planted_defects",
-                   "pg_cluster", "test_sql_style")
+# Groups that cost minutes, costliest first (CI's `--durations`): xdist gives the first two groups to each worker
+# and then hands a free worker the next group in this order, so the long ones start early and the two workers
+# finish together; every other group follows, largest first. `test_pipeline` comes first: it builds the shared
+# `pipeline` run that a dozen later modules read.
+COSTLIEST_FIRST = ("test_pipeline", "demo_runs", "test_regional_return_dag", "test_dag_run", "test_sql_style",
+                   "test_planted_defects", "test_ssda903_round_trip", "test_statutory_dags", "test_rekey",
+                   "test_indicators_reference_cp", "test_airflow_image", "test_annex_a_demo", "test_ingest_dag_run")
 
 # dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
 # and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.

@@ -1,8 +1,14 @@
-"""One generated LA-sized extract and one full `csw run` over it, shared by the integration tests."""
+"""One generated LA-sized extract and one full `csw run` over it, shared by the integration tests.
+
+The run is built once per session, by whichever xdist worker asks first (a file lock in the directory the
+workers' temp dirs share); each worker then reads its own copy of the warehouse and output, so the tests that
+use it spread over both workers by module (tests/conftest.py) and a test that writes (the rerun) never meets
+another worker's reader."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -10,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 CSW = [sys.executable, "-m", "csw.cli"]
@@ -49,11 +56,31 @@ def run_csw(args: list[str], env: dict[str, str], check: bool = True) -> subproc
     return result
 
 
-@pytest.fixture(scope="session")
-def pipeline(tmp_path_factory) -> PipelineRun:
-    base = tmp_path_factory.mktemp("pipeline")
+def _build_pipeline(base: Path) -> None:
     env = pipeline_env(base)
     landing = base / "landing"
     run_csw(["generate", "--out", str(landing), "--seed", "7"], env)
     result = run_csw(["run", "--landing", str(landing), "--as-of", AS_OF], env)
-    return PipelineRun(landing, Path(env["CSW_WAREHOUSE"]), Path(env["CSW_OUTPUT"]), env, result.stdout)
+    (base / "run.stdout").write_text(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> PipelineRun:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # no xdist: this session's own run
+        base = tmp_path_factory.mktemp("pipeline")
+        _build_pipeline(base)
+        return PipelineRun(base / "landing", Path(pipeline_env(base)["CSW_WAREHOUSE"]), base / "output",
+                           pipeline_env(base), (base / "run.stdout").read_text())
+    shared = tmp_path_factory.getbasetemp().parent / "pipeline-shared"  # this session's, common to its workers
+    with FileLock(str(shared) + ".lock"):
+        if not (shared / "run.stdout").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a build that failed part-way starts again
+            shared.mkdir()
+            _build_pipeline(shared)
+    base = tmp_path_factory.mktemp("pipeline")
+    for part in ("warehouse", "output", "quarantine"):
+        if (shared / part).exists():
+            shutil.copytree(shared / part, base / part)
+    env = pipeline_env(base)
+    return PipelineRun(shared / "landing", Path(env["CSW_WAREHOUSE"]), base / "output", env,
+                       (shared / "run.stdout").read_text())
