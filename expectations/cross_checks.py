@@ -271,27 +271,51 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
                 f"(the SSD's figures are the ones used): per year, each source's figure, then {children} only "
                 f"one source has",
         sql=f"""with {_YEARS},
-        ssd as ({rows('case_system')}),
-        ssda903 as ({rows('ssda903')}),
+        rows_of_both as (
+            select 'ssd' as source, ssd.* from ({rows('case_system')}) as ssd
+            union all
+            select 'ssda903' as source, ssda903.* from ({rows('ssda903')}) as ssda903
+        ),
+        counted as (
+            select
+                collection_year,
+                count(distinct case when source = 'ssd' then item end) as ssd_n,
+                count(distinct case when source = 'ssda903' then item end) as ssda903_n,
+                count(distinct case when source = 'ssd' and starts_in_year = 1 then item end) as ssd_starting,
+                count(distinct case when source = 'ssda903' and starts_in_year = 1 then item end)
+                    as ssda903_starting
+            from rows_of_both
+            group by collection_year
+        ),
+        children as (
+            select
+                collection_year,
+                child_key,
+                max(case when source = 'ssd' then 1 else 0 end) as in_ssd,
+                max(case when source = 'ssda903' then 1 else 0 end) as in_ssda903
+            from rows_of_both
+            group by collection_year, child_key
+        ),
+        one_source_only as (
+            select
+                collection_year,
+                sum(case when in_ssda903 = 0 then 1 else 0 end) as only_ssd,
+                sum(case when in_ssd = 0 then 1 else 0 end) as only_ssda903
+            from children
+            group by collection_year
+        ),
         figures as (
             select
                 y.collection_year,
-                (select count(distinct s.item) from ssd as s where s.collection_year = y.collection_year) as ssd_n,
-                (select count(distinct n.item) from ssda903 as n where n.collection_year = y.collection_year)
-                    as ssda903_n,
-                (select count(distinct s.item) from ssd as s
-                 where s.collection_year = y.collection_year and s.starts_in_year = 1) as ssd_starting,
-                (select count(distinct n.item) from ssda903 as n
-                 where n.collection_year = y.collection_year and n.starts_in_year = 1) as ssda903_starting,
-                (select count(distinct s.child_key) from ssd as s
-                 where s.collection_year = y.collection_year and not exists (
-                     select 1 from ssda903 as n
-                     where n.collection_year = s.collection_year and n.child_key = s.child_key)) as only_ssd,
-                (select count(distinct n.child_key) from ssda903 as n
-                 where n.collection_year = y.collection_year and not exists (
-                     select 1 from ssd as s
-                     where s.collection_year = n.collection_year and s.child_key = n.child_key)) as only_ssda903
+                coalesce(c.ssd_n, 0) as ssd_n,
+                coalesce(c.ssda903_n, 0) as ssda903_n,
+                coalesce(c.ssd_starting, 0) as ssd_starting,
+                coalesce(c.ssda903_starting, 0) as ssda903_starting,
+                coalesce(o.only_ssd, 0) as only_ssd,
+                coalesce(o.only_ssda903, 0) as only_ssda903
             from years as y
+            left join counted as c on c.collection_year = y.collection_year
+            left join one_source_only as o on o.collection_year = y.collection_year
         )
         select f.collection_year || ': SSD ' || cast(f.ssd_n as varchar) || ', SSDA903 '
                || cast(f.ssda903_n as varchar){starting}
