@@ -13,7 +13,10 @@ SELECT per check returning the failing rows with a `failing_key` column, run on 
 - `reconciliation`: feeds that should agree and do not (police missing reports with no case-system
   missing episode within a day, health assessments for children never looked after, attendance weeks of
   children not looked after that week, workforce teams unknown to the case system): always `warning`,
-  with example pseudonymous keys (`child_key`, never a case-system id).
+  with example pseudonymous keys (`child_key`, never a case-system id). Where an authority loads both an
+  SSD extract and its SSDA903 files (the SSD wins in staging), the two are compared per collection year of
+  the 903 files: children looked after at 31 March, episodes, placements; each year that differs is one
+  failing row carrying both figures and how many children only one source has (counts, never ids).
 - `loads`: a file quarantined at load that has not been resent since (`warning`: the feed's rows are
   missing until it is); a table whose current snapshot has under half the rows of the one before (`warning`:
   an extract cut short, even at a line boundary, loads but is named here before the gate and the return).
@@ -26,6 +29,7 @@ observed value saying it did not run; `marts_are_built` and `table_is_loaded` re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from expectations.dfe_rules import count_failing
@@ -48,6 +52,7 @@ class SqlCheck:
     message: str  # what one failing row means, in plain words
     sql: str  # failing rows, with a `failing_key` column
     relations: tuple[str, ...]  # schema.table the SQL reads: absent → the check does not run
+    loaded_feeds: tuple[str, ...] = ()  # feeds with a file loaded in raw._loads: one never loaded → not run
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ _PLACEMENT_IN_EPISODE = SqlCheck(
 _EPISODES = _stg("case_system__cla_episodes")
 _DEPARTMENT = "raw.case_system__ssd_department"
 
-RECONCILIATIONS = (
+_BETWEEN_FEEDS = (
     SqlCheck(
         suite=RECONCILIATION_SUITE, check_name="police_missing_reports_match_a_missing_episode", feed="partners",
         table_name="stg_partners__police_missing_incidents", severity=WARNING,
@@ -205,6 +210,141 @@ RECONCILIATIONS = (
         relations=(_stg("workforce__team_snapshots"), _DEPARTMENT, _stg("case_system__involvements")),
     ),
 )
+
+
+# --- the SSD against the SSDA903 (both loaded: the SSD wins, the differences warn) -------------------------
+#
+# `with_statutory_sources` (dbt_project/macros/statutory_sources.sql) adds the 903 rows to the SSD-shaped
+# staging only when no SSD extract was loaded, so here stg_case_system__* hold the SSD's own rows and
+# stg_ssda903__* the 903's. Each collection year of the 903 files (raw.ssda903__episodes) is the financial
+# year 1 April to 31 March; a year is one failing row when the sources' figures differ, or when they agree
+# only because different children cancel out.
+
+_YEARS = """years as (
+    select distinct
+        collection_year,
+        make_date(cast(substr(collection_year, 1, 4) as integer), 4, 1) as year_start,
+        make_date(cast(substr(collection_year, 1, 4) as integer) + 1, 3, 31) as year_end
+    from raw.ssda903__episodes
+)"""
+
+
+def _looked_after_at_year_end(prefix: str) -> str:
+    """Children with an episode open at 31 March (ceased that day is not open), short breaks (a V3/V4 legal
+    status open then) left out: CLA_COUNT's children (int_cla_at_period_end)."""
+    return f"""select distinct y.collection_year, e.child_key, e.child_key as item, 0 as starts_in_year
+        from years as y
+        inner join {_stg(prefix + '__cla_episodes')} as e
+            on e.start_date <= y.year_end and (e.ceased_date is null or e.ceased_date > y.year_end)
+        where not exists (
+            select 1 from {_stg(prefix + '__legal_statuses')} as l
+            where l.child_key = e.child_key and l.legal_status_code in ('V3', 'V4')
+              and l.start_date <= y.year_end and (l.end_date is null or l.end_date > y.year_end))"""
+
+
+def _in_year(model: str, record_id: str, end_date: str) -> Callable[[str], str]:
+    """Records open on any day of the year (as a year's 903 file lists them), flagged when they start in it."""
+    def rows(prefix: str) -> str:
+        return f"""select y.collection_year, r.child_key, r.{record_id} as item,
+               case when r.start_date >= y.year_start then 1 else 0 end as starts_in_year
+        from years as y
+        inner join {_stg(f'{prefix}__{model}')} as r
+            on r.start_date <= y.year_end and (r.{end_date} is null or r.{end_date} >= y.year_start)"""
+    return rows
+
+
+def _children(count: str) -> str:
+    return f"cast({count} as varchar) || case when {count} = 1 then ' child' else ' children' end"
+
+
+def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: Callable[[str], str], *,
+                     starts: bool, children: str) -> SqlCheck:
+    """One figure (and, with `starts`, those starting in the year) per collection year in each source, and
+    the children only one source has; `failing_key` reads `2024-25: SSD 270, SSDA903 269; 1 child only in
+    the SSD, 0 only in the SSDA903`."""
+    starting = (" || ' (starting in the year: SSD ' || cast(f.ssd_starting as varchar) || ', SSDA903 ' "
+                "|| cast(f.ssda903_starting as varchar) || ')'") if starts else ""
+    return SqlCheck(
+        suite=RECONCILIATION_SUITE, check_name=check_name, feed="ssda903", table_name=f"stg_ssda903__{models[0]}",
+        severity=WARNING,
+        message=f"The SSD extract and the SSDA903 files differ on {what} in a collection year of the 903 files "
+                f"(the SSD's figures are the ones used): per year, each source's figure, then {children} only "
+                f"one source has",
+        sql=f"""with {_YEARS},
+        rows_of_both as (
+            select 'ssd' as source, ssd.* from ({rows('case_system')}) as ssd
+            union all
+            select 'ssda903' as source, ssda903.* from ({rows('ssda903')}) as ssda903
+        ),
+        counted as (
+            select
+                collection_year,
+                count(distinct case when source = 'ssd' then item end) as ssd_n,
+                count(distinct case when source = 'ssda903' then item end) as ssda903_n,
+                count(distinct case when source = 'ssd' and starts_in_year = 1 then item end) as ssd_starting,
+                count(distinct case when source = 'ssda903' and starts_in_year = 1 then item end)
+                    as ssda903_starting
+            from rows_of_both
+            group by collection_year
+        ),
+        children as (
+            select
+                collection_year,
+                child_key,
+                max(case when source = 'ssd' then 1 else 0 end) as in_ssd,
+                max(case when source = 'ssda903' then 1 else 0 end) as in_ssda903
+            from rows_of_both
+            group by collection_year, child_key
+        ),
+        one_source_only as (
+            select
+                collection_year,
+                sum(case when in_ssda903 = 0 then 1 else 0 end) as only_ssd,
+                sum(case when in_ssd = 0 then 1 else 0 end) as only_ssda903
+            from children
+            group by collection_year
+        ),
+        figures as (
+            select
+                y.collection_year,
+                coalesce(c.ssd_n, 0) as ssd_n,
+                coalesce(c.ssda903_n, 0) as ssda903_n,
+                coalesce(c.ssd_starting, 0) as ssd_starting,
+                coalesce(c.ssda903_starting, 0) as ssda903_starting,
+                coalesce(o.only_ssd, 0) as only_ssd,
+                coalesce(o.only_ssda903, 0) as only_ssda903
+            from years as y
+            left join counted as c on c.collection_year = y.collection_year
+            left join one_source_only as o on o.collection_year = y.collection_year
+        )
+        select f.collection_year || ': SSD ' || cast(f.ssd_n as varchar) || ', SSDA903 '
+               || cast(f.ssda903_n as varchar){starting}
+               || '; ' || {_children('f.only_ssd')} || ' only in the SSD, '
+               || cast(f.only_ssda903 as varchar) || ' only in the SSDA903' as failing_key
+        from figures as f
+        where f.ssd_n <> f.ssda903_n or f.ssd_starting <> f.ssda903_starting
+           or f.only_ssd > 0 or f.only_ssda903 > 0""",
+        relations=("raw.ssda903__episodes", *(_stg(f"{source}__{m}") for source in ("case_system", "ssda903")
+                                             for m in models)),
+        loaded_feeds=("case_system", "ssda903"),
+    )
+
+
+SSD_AGAINST_SSDA903 = (
+    _ssd_against_903("ssd_and_ssda903_agree_on_children_looked_after_at_31_march",
+                     ("cla_episodes", "legal_statuses"),
+                     "the children looked after at 31 March (short breaks left out, as CLA_COUNT)",
+                     _looked_after_at_year_end, starts=False, children="the children"),
+    _ssd_against_903("ssd_and_ssda903_agree_on_episodes", ("cla_episodes",),
+                     "the episodes of care open in the year, and those starting in it",
+                     _in_year("cla_episodes", "cla_episode_id", "ceased_date"), starts=True,
+                     children="the children with an episode in the year"),
+    _ssd_against_903("ssd_and_ssda903_agree_on_placements", ("cla_placements",),
+                     "the placements open in the year, and those starting in it",
+                     _in_year("cla_placements", "placement_id", "end_date"), starts=True,
+                     children="the children with a placement in the year"),
+)
+RECONCILIATIONS = _BETWEEN_FEEDS + SSD_AGAINST_SSDA903
 
 
 # --- period completeness -----------------------------------------------------------------------------------
@@ -265,12 +405,21 @@ def _existing(con: Connection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
+    if "raw._loads" not in existing:
+        return set()
+    return {r[0] for r in con.execute("select distinct feed from raw._loads where outcome = 'loaded'").fetchall()}
+
+
 def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
-    """Run each check; one whose SQL fails is reported with the error, never raised."""
+    """Run each check; one whose SQL fails is reported with the error, never raised. A check whose tables are
+    absent, or that needs a feed never loaded, does not run (`missing` names them)."""
     existing = _existing(con)
+    loaded = _loaded_feeds(con, existing) if any(c.loaded_feeds for c in checks) else set()
     results = []
     for check in checks:
         missing = tuple(r for r in check.relations if r not in existing)
+        missing = missing or tuple(f"{feed} files" for feed in check.loaded_feeds if feed not in loaded)
         if missing:
             results.append(SqlCheckResult(check, 0, [], missing=missing))
             continue
