@@ -29,10 +29,10 @@ class PipelineError(RuntimeError):
 
 
 def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
-    from ingest.core.load import load_landing
+    from ingest.core.load import check_secret_before_opening, load_landing
 
     settings = settings or get_settings()
-    settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret: SecretRefused before any file moves
+    check_secret_before_opening(landing, settings)  # a missing or public secret: SecretRefused before any file moves
     con = connect(settings)
     try:
         return load_landing(con, landing, settings, as_of=as_of, progress=progress)

@@ -506,6 +506,14 @@ def authority_candidates(landing: Path) -> list[Path]:
         return sorted(Path(e.path) for e in entries if AUTHORITY_FOLDER.fullmatch(e.name))
 
 
+def check_secret_before_opening(landing: Path, settings: Settings) -> None:
+    """SecretRefused before the warehouse is opened when CSW_LA_CODE's secret is needed and unusable: its feed folders
+    stand directly under `landing`, or no authority folder does. (Each authority folder's own secret is checked by
+    the load, once the reference data has said which folders are authorities, before any file moves.)"""
+    if not authority_candidates(landing) or any(os.path.lexists(landing / feed) for feed in FEEDS):
+        settings.secret_for(settings.la_code)  # its own (CSW_PSEUDONYMISATION_SECRET_<la_code>) or the one secret
+
+
 @dataclass(frozen=True)
 class Authorities:
     """What a landing folder holds: (authority, folder) pairs to load ("" = CSW_LA_CODE's feed folders directly

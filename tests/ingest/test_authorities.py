@@ -214,3 +214,20 @@ def test_a_per_feed_run_sees_each_authoritys_files_of_the_day(tmp_path):
         land(landing, relative, "x\n")
     assert [p.relative_to(landing).as_posix() for p in files_for_day(landing, "health", date(2025, 3, 31))] == [
         "health/health_assessments_20250331.csv", "840/health/health_assessments_20250331.csv"]
+
+
+def test_a_hub_of_authority_folders_needs_only_each_authoritys_own_secret(tmp_path, settings, monkeypatch, capsys):
+    landing = tmp_path / "landing"
+    land(landing, "841/reference/local_authorities.csv", LA_LIST)
+    land(landing, "840/case_system/ssd_person.csv", PERSON_HEADER + "P1,F,2011-01-02,WBRI\n")
+    monkeypatch.delenv("CSW_PSEUDONYMISATION_SECRET")  # the hub has no authority of its own
+    darlington = "darlington-own-secret-0123456789-abcdefghijklm"
+    monkeypatch.setenv("CSW_PSEUDONYMISATION_SECRET_841", darlington)
+    monkeypatch.setenv("CSW_PSEUDONYMISATION_SECRET_840", SECRET_840)
+    assert main(["ingest", "--landing", str(landing)]) == 0, capsys.readouterr().err
+    assert "files loaded: 2 (3 rows)" in capsys.readouterr().out
+    assert query(settings, "select * from raw._child_keys") == [("840", "P1", hmac_hex(SECRET_840, "840:P1"))]
+    land(landing, "case_system/ssd_person.csv", PERSON_HEADER + "P1,M,2015-03-01,WBRI\n")  # CSW_LA_CODE's, flat
+    assert main(["ingest", "--landing", str(landing)]) == 0, capsys.readouterr().err
+    assert query(settings, "select * from raw._child_keys where la_code = '841'") == [
+        ("841", "P1", hmac_hex(darlington, "841:P1"))]
