@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +21,13 @@ from csw.pipeline import rekey_child_keys
 from foundation.settings import SecretRefused, get_settings
 from foundation.warehouse import connect
 from ingest.contracts import all_tables
-from ingest.core.load import load_landing
 from ingest.core.runs import files_for_day
 from tests.conftest import TEST_PSEUDONYMISATION_SECRET
 from tests.ingest.test_annex_a_workbook import authority_workbook, save
 from tests.ingest.test_cin_census_ingest import CHILD_2, census
+from tests.ingest.test_load import ingest
 from tests.ingest.test_ssda903_feed import HEADER_2425, land
+from tests.ingest.test_ssda903_feed import rows as query
 
 SECRET_840 = "county-durham-own-secret-0123456789-abcdefghij"
 PERSON_HEADER = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\n"
@@ -37,22 +37,6 @@ LA_LIST = ("la_code,la_gss_code,la_name,region,stat_neighbours\n"
 
 def hmac_hex(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def ingest(landing: Path, settings, **kwargs):
-    con = connect(settings)
-    try:
-        return load_landing(con, landing, settings, **kwargs)
-    finally:
-        con.close()
-
-
-def query(settings, sql: str) -> list[tuple]:
-    con = connect(settings, read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -117,7 +101,7 @@ def test_a_replacing_file_replaces_only_its_authoritys_rows_and_rekey_uses_each_
         hub, hub_settings, monkeypatch):
     landing, _ = hub
     land(landing, "840/reference/local_authorities.csv", LA_LIST + "805,E06000001,Hartlepool,North East,\n")
-    [outcome] = [f for f in ingest(landing, hub_settings, feeds=["reference"]).files if f.outcome == "loaded"]
+    [outcome] = [f for f in ingest(landing, hub_settings).files if f.outcome == "loaded"]
     assert (outcome.authority, outcome.rows) == ("840", 3)
     assert query(hub_settings, "select _la_code, count(*) from raw.reference__local_authorities group by 1 "
                                "order by 1") == [("840", 3), ("841", 2)]
