@@ -484,7 +484,8 @@ def known_authorities(con: Connection, landing: Path, settings: Settings) -> set
               .fetchall() if row[0]}
     for folder in [landing, *authority_candidates(landing)]:
         path = folder / _AUTHORITY_LIST.feed / "local_authorities.csv"
-        if folder.is_symlink() or path.is_symlink() or not path.is_file():
+        if folder.is_symlink() or path.is_symlink() or not path.is_file() or \
+                path.stat().st_size > settings.max_file_bytes:
             continue
         try:
             frame = read_table(path, _AUTHORITY_LIST, max_columns=settings.max_columns,
