@@ -39,28 +39,36 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if args.verbose or line.startswith("planted defect"):
             _say(line)
 
-    written = generate(
-        Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
-        progress=say, defects=args.defects,
-    )
-    if args.benchmarks:
+    if "," in args.la:  # a region: one folder per authority (docs/regional-hub.md)
+        from synthetic import generate_region, parse_authorities
+
+        written = generate_region(Path(args.out), parse_authorities(args.la), start=args.start, end=args.end,
+                                  seed=args.seed, scale=args.scale, progress=say, defects=args.defects,
+                                  benchmarks=args.benchmarks)
+    else:
+        written = generate(
+            Path(args.out), la_code=args.la, start=args.start, end=args.end, seed=args.seed, scale=args.scale,
+            progress=say, defects=args.defects,
+        )
+    if args.benchmarks and "," not in args.la:
         from synthetic.benchmarks import write_benchmarks
 
         written.update(write_benchmarks(Path(args.out), la_code=args.la, end=args.end, seed=args.seed,
                                         progress=_say if args.verbose else None))
     feeds: dict[str, list[int]] = {}
     for path, rows in written.items():
-        totals = feeds.setdefault(path.split("/", 1)[0], [0, 0])
+        totals = feeds.setdefault(path.split("/", 1)[0], [0, 0])  # a feed, or a region's authority
         totals[0] += 1
         totals[1] += rows
-    _say(_table([(feed, files, f"{rows:,}") for feed, (files, rows) in feeds.items()], ("feed", "files", "rows")))
+    _say(_table([(feed, files, f"{rows:,}") for feed, (files, rows) in feeds.items()],
+                ("authority" if "," in args.la else "feed", "files", "rows")))
     _say(f"generated {sum(written.values()):,} rows in {len(written)} files under {args.out} "
          f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 
 def print_load_report(report) -> None:
-    rows = [(f.feed, f.file_name, f.outcome, f.rows if f.outcome == "loaded" else "",
+    rows = [(f"{f.authority}/{f.feed}" if f.authority else f.feed, f.file_name, f.outcome, f.rows if f.outcome == "loaded" else "",
              f.reason or (f"warning: {f.warning}" if f.warning else "")) for f in report.files]
     if rows:
         _say(_table(rows, ("feed", "file", "outcome", "rows", "reason")))
@@ -393,7 +401,8 @@ def parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="write a synthetic landing folder (demo and benchmark data)")
     g.add_argument("--out", required=True)
-    g.add_argument("--la", default="841")
+    g.add_argument("--la", default="841", help="the authority's code; a comma-separated list (841,840,805) writes "
+                   "one folder per authority, <out>/<la_code>/<feed>/, each sized by its population")
     g.add_argument("--start", type=_date, default=date(2019, 4, 1))
     g.add_argument("--end", type=_date, default=date(2025, 3, 31))
     g.add_argument("--seed", type=int, default=1)
@@ -549,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
                                             "UnknownDefect", "SecretRefused", "NoAsOfDate", "ReleaseRefused",
-                                            "PolicyError") or isinstance(exc, OSError)
+                                            "PolicyError", "UnknownAuthority") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1

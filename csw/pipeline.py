@@ -29,10 +29,10 @@ class PipelineError(RuntimeError):
 
 
 def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
-    from ingest.core.load import load_landing
+    from ingest.core.load import check_secret_before_opening, load_landing
 
     settings = settings or get_settings()
-    settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret: SecretRefused before any file moves
+    check_secret_before_opening(landing, settings)  # a missing or public secret: SecretRefused before any file moves
     con = connect(settings)
     try:
         return load_landing(con, landing, settings, as_of=as_of, progress=progress)
@@ -69,22 +69,23 @@ def export_regional(
 
 
 def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _quiet) -> int:
-    """Recompute every child_key in raw._child_keys from the current CSW_PSEUDONYMISATION_SECRET (one
-    transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
+    """Recompute every child_key in raw._child_keys from the current CSW_PSEUDONYMISATION_SECRET (a hub's
+    authorities each from its own, `Settings.secret_for`; one transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
     from ingest.core.pseudonymise import CHILD_KEYS_TABLE, child_key, rekey as rewrite_keys
 
     from foundation.warehouse import table_exists
 
     settings = settings or get_settings()
-    secret = settings.pseudonymisation_secret  # SecretRefused before the warehouse is opened
+    settings.pseudonymisation_secret  # noqa: B018 - SecretRefused before the warehouse is opened
     con = connect(settings)
     try:
         if not table_exists(con, *CHILD_KEYS_TABLE.split(".")):
             raise PipelineError(f"nothing to re-key: {CHILD_KEYS_TABLE} does not exist yet (load a case_system extract first)")
         rows = con.execute(f"select la_code, person_id, child_key from {CHILD_KEYS_TABLE}").fetchall()
-        stale = sum(key != child_key(secret, la, pid) for la, pid, key in rows)
+        secrets = {la: settings.secret_for(la) for la in {row[0] for row in rows}}  # each authority's own
+        stale = sum(key != child_key(secrets[la], la, pid) for la, pid, key in rows)
         progress(f"{CHILD_KEYS_TABLE}: {len(rows):,} keys, {stale:,} made with another secret")
-        rewritten = rewrite_keys(con, secret) if stale else 0
+        rewritten = rewrite_keys(con, secrets.__getitem__) if stale else 0
     finally:
         con.close()
     progress(f"re-keyed {rewritten:,} children" if rewritten else "keys already match the current secret")

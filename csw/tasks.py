@@ -101,12 +101,12 @@ def load_feed_task(feed: str, *, every_file: bool = False):
         from csw.assets import raw_asset
         from csw.cli import print_load_report
         from foundation.warehouse import connect
-        from ingest.core.load import load_feed
+        from ingest.core.load import check_secret_before_opening, load_feed
 
         context, settings = _run()
         landing, day = _landing(context), _as_of(context, settings)
         print(settings.secret_line())
-        settings.pseudonymisation_secret  # noqa: B018 - a missing or public secret fails the task before any file moves
+        check_secret_before_opening(landing, settings)  # a missing or public secret fails the task before any file moves
         con = connect(settings)
         try:
             report = load_feed(con, landing, feed, settings, day=None if every_file else day, as_of=day,

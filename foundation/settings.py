@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,18 +56,21 @@ class SecretChoice:
     refused: str | None = None
 
 
-def choose_secret(environ: Mapping[str, str]) -> SecretChoice:
+def choose_secret(environ: Mapping[str, str], la_code: str = "") -> SecretChoice:
     """CSW_PSEUDONYMISATION_SECRET, else the file CSW_PSEUDONYMISATION_SECRET_FILE names, else (only with
-    CSW_DEMO=1) the public demo secret. Outside demo mode a missing, public or short secret is refused."""
+    CSW_DEMO=1) the public demo secret. Outside demo mode a missing, public or short secret is refused.
+    With `la_code` (an authority of a regional hub, docs/regional-hub.md): the same, from
+    CSW_PSEUDONYMISATION_SECRET_<la_code> or CSW_PSEUDONYMISATION_SECRET_FILE_<la_code>."""
     demo = environ.get("CSW_DEMO", "") == "1"
-    value, file_name = environ.get("CSW_PSEUDONYMISATION_SECRET", ""), environ.get("CSW_PSEUDONYMISATION_SECRET_FILE", "")
+    suffix = f"_{la_code}" if la_code else ""
+    var, file_var = f"CSW_PSEUDONYMISATION_SECRET{suffix}", f"CSW_PSEUDONYMISATION_SECRET_FILE{suffix}"
+    value, file_name = environ.get(var, ""), environ.get(file_var, "")
     if value and file_name:
-        return SecretChoice("", "both CSW_PSEUDONYMISATION_SECRET and CSW_PSEUDONYMISATION_SECRET_FILE",
-                            "both CSW_PSEUDONYMISATION_SECRET and CSW_PSEUDONYMISATION_SECRET_FILE are set: keep one")
+        return SecretChoice("", f"both {var} and {file_var}", f"both {var} and {file_var} are set: keep one")
     if value:
-        source = "environment variable CSW_PSEUDONYMISATION_SECRET"
+        source = f"environment variable {var}"
     elif file_name:
-        source = f"file {file_name} (CSW_PSEUDONYMISATION_SECRET_FILE)"
+        source = f"file {file_name} ({file_var})"
         try:
             value = Path(file_name).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
@@ -76,7 +80,7 @@ def choose_secret(environ: Mapping[str, str]) -> SecretChoice:
         return SecretChoice(DEMO_PSEUDONYMISATION_SECRET, "the public demo secret (CSW_DEMO=1: synthetic data only)")
     else:
         return SecretChoice("", "none", (
-            "no pseudonymisation secret: set CSW_PSEUDONYMISATION_SECRET (or CSW_PSEUDONYMISATION_SECRET_FILE) to "
+            f"no pseudonymisation secret{f' for authority {la_code}' if la_code else ''}: set {var} (or {file_var}) to "
             f"at least {MIN_SECRET_LENGTH} random characters ({MAKE_A_SECRET}); CSW_DEMO=1 uses the public demo "
             "secret, for synthetic data only"))
     if demo:
@@ -123,6 +127,10 @@ class Settings:
     lock_wait_seconds: float = 120.0
     # The Python of Data to Insight's DfE validators' own venv (`make validators-venv`; docs/dfe-validators.md).
     validators_python: Path = PROJECT_ROOT / ".venv-validators" / "bin" / "python"
+    # A regional hub's authorities (docs/regional-hub.md): the secret of each authority a landing folder holds,
+    # from CSW_PSEUDONYMISATION_SECRET_<la_code> (or _FILE_<la_code>); CSW_LA_CODE's may be `secret`.
+    authority_secrets: Mapping[str, SecretChoice] = field(default_factory=dict)
+    demo: bool = False  # CSW_DEMO=1: an authority without its own secret uses the public demo secret
 
     @property
     def warehouse_dir(self) -> Path:
@@ -135,6 +143,26 @@ class Settings:
         if self.secret.refused:
             raise SecretRefused(self.secret.refused)
         return self.secret.value
+
+    def secret_for(self, la_code: str) -> str:
+        """The secret `la_code`'s child keys are made with: its own (CSW_PSEUDONYMISATION_SECRET_<la_code>), else
+        for CSW_LA_CODE the one secret of a single authority; SecretRefused, naming the authority, otherwise."""
+        choice = self.authority_secrets.get(la_code)
+        if choice is None and la_code == self.la_code:
+            return self.pseudonymisation_secret
+        if choice is None:
+            choice = choose_secret({"CSW_DEMO": "1" if self.demo else ""}, la_code)
+        if choice.refused:
+            raise SecretRefused(choice.refused)
+        if not self.demo:  # one authority's secret must not key another's children
+            others = {la: c.value for la, c in self.authority_secrets.items() if la != la_code}
+            if la_code != self.la_code and self.la_code not in others and not self.secret.refused:
+                others[self.la_code] = self.secret.value
+            shared = sorted(la for la, value in others.items() if value == choice.value)
+            if shared:
+                raise SecretRefused(f"authority {la_code}'s pseudonymisation secret ({choice.source}) is also "
+                                    f"authority {', '.join(shared)}'s: each authority needs its own; {MAKE_A_SECRET}")
+        return choice.value
 
     def secret_line(self) -> str:
         """Which secret source is in use (never the secret), for commands and tasks to print."""
@@ -150,6 +178,14 @@ def _target(value: str) -> str:
     return value
 
 
+def _authorities_with_secrets(environ: Mapping[str, str]) -> set[str]:
+    """The authority codes CSW_PSEUDONYMISATION_SECRET_<la_code> or CSW_PSEUDONYMISATION_SECRET_FILE_<la_code> name."""
+    return {m.group(1) for name in environ if (m := _AUTHORITY_SECRET.fullmatch(name))}
+
+
+_AUTHORITY_SECRET = re.compile(r"CSW_PSEUDONYMISATION_SECRET_(?:FILE_)?(\d{3})")
+
+
 def get_settings() -> Settings:
     """Settings from the environment, with the embedded defaults of docs/specs/PRODUCT.md."""
     warehouse = Path(os.environ.get("CSW_WAREHOUSE", PROJECT_ROOT / "warehouse" / "csw.duckdb")).resolve()
@@ -160,6 +196,8 @@ def get_settings() -> Settings:
         quarantine_dir=Path(os.environ.get("CSW_QUARANTINE", warehouse.parent / "quarantine")).resolve(),
         output_dir=Path(os.environ.get("CSW_OUTPUT", PROJECT_ROOT / "output")).resolve(),
         secret=choose_secret(os.environ),
+        authority_secrets={la: choose_secret(os.environ, la) for la in _authorities_with_secrets(os.environ)},
+        demo=os.environ.get("CSW_DEMO", "") == "1",
         max_file_bytes=int(os.environ.get("CSW_MAX_FILE_BYTES", str(DEFAULT_MAX_FILE_BYTES))),
         max_columns=int(os.environ.get("CSW_MAX_COLUMNS", str(DEFAULT_MAX_COLUMNS))),
         max_line_bytes=int(os.environ.get("CSW_MAX_LINE_BYTES", str(DEFAULT_MAX_LINE_BYTES))),

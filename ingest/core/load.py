@@ -14,6 +14,11 @@ generated `extra_…` name; every identifier is quoted by the engine (`foundatio
 every value is bound or bulk-copied. Symbolic links (a file, or a whole feed folder) are quarantined as
 links, never followed or read.
 A snapshot much smaller than the table's previous one loads with a warning in `raw._loads.warning`.
+A landing folder may hold one folder per authority (`<landing>/<la_code>/<feed>/…`, a regional hub:
+docs/regional-hub.md); feed folders directly under it are CSW_LA_CODE's (the single-authority layout). Every
+raw row carries its authority in `_la_code`, every `raw._loads` row in `la_code`; each authority's ids are keyed
+with its own secret (`Settings.secret_for`). A folder named like an authority whose code the reference data does
+not know is quarantined unread.
 The same code runs on DuckDB and Postgres (`foundation.warehouse`): frames are written by `write_frame` (COPY on
 Postgres) and each file is one `transaction`.
 """
@@ -32,7 +37,7 @@ from typing import Callable
 
 import pandas as pd
 
-from foundation.settings import Settings
+from foundation.settings import SecretRefused, Settings
 from foundation.warehouse import Connection, first_row, quote_identifier, transaction, write_frame
 from ingest.annex_a.schema import FEED as WORKBOOK_FEED
 from ingest.annex_a.workbook import read_workbook
@@ -56,10 +61,13 @@ create table if not exists {LOADS_TABLE} (
     loaded_at timestamp,
     outcome varchar,
     reason varchar,
-    warning varchar
+    warning varchar,
+    la_code varchar
 )
 """
-_META_COLUMNS = {"_source_file": "varchar", "_row_number": "bigint", "_loaded_at": "timestamp", "_batch_id": "bigint"}
+_META_COLUMNS = {"_source_file": "varchar", "_row_number": "bigint", "_loaded_at": "timestamp", "_batch_id": "bigint",
+                 "_la_code": "varchar"}  # the authority the file came from (docs/regional-hub.md)
+AUTHORITY_FOLDER = re.compile(r"\d{3}")  # `<landing>/<la_code>/`: a 3-digit DfE authority code
 _DATE_IN_NAME = re.compile(r"_(\d{8})\.csv$", re.IGNORECASE)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 LARGE_FILE_BYTES = 32 * 1024**2  # a file this big reports each phase (rows, seconds) as it goes
@@ -92,6 +100,7 @@ class FileOutcome:
     reason: str = ""
     warning: str = ""  # a loaded file someone should look at (as in raw._loads.warning)
     tables: dict[str, int] = field(default_factory=dict)  # rows per raw table of a file that fills several
+    authority: str = ""  # the authority folder it came from (`<landing>/<la_code>/`); "" in the one-authority layout
 
     def rows_by_table(self) -> dict[str, int]:
         """Rows loaded into each raw table (an Annex A workbook fills one per list)."""
@@ -104,7 +113,8 @@ class FileOutcome:
         detail = f"{self.rows:,} rows" if self.outcome == "loaded" else self.reason
         if self.warning:
             detail += f"; warning: {self.warning}"
-        return f"{self.outcome:<11} {self.feed}/{self.file_name}: {detail}"
+        where = "/".join(part for part in (self.authority, self.feed, self.file_name) if part)
+        return f"{self.outcome:<11} {where}: {detail}"
 
 
 @dataclass
@@ -150,9 +160,28 @@ def ensure_loads_table(con: Connection) -> None:
     con.execute(f"alter table {LOADS_TABLE} add column if not exists warning varchar")
 
 
-def ensure_raw_layer(con: Connection) -> None:
-    """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles."""
+def _add_authority_columns(con: Connection, la_code: str) -> None:
+    """A warehouse made before authority folders: `_la_code` on each raw table and `la_code` on `raw._loads`,
+    filled with the one authority it held (CSW_LA_CODE). Only tables without the column are touched."""
+    have = set(con.execute("select table_name, column_name from information_schema.columns "
+                           "where table_schema = 'raw'").fetchall())
+    tables = {table for table, _ in have}
+    wanted = [(c.raw_table, "_la_code") for c in all_tables()] + [(LOADS_TABLE.split(".")[1], "la_code")]
+    missing = [(table, column) for table, column in wanted if table in tables and (table, column) not in have]
+    if not missing:
+        return
+    with transaction(con):
+        for table, column in missing:
+            name = f"raw.{quote_identifier(con, table)}"
+            con.execute(f"alter table {name} add column {quote_identifier(con, column)} varchar")
+            con.execute(f"update {name} set {quote_identifier(con, column)} = $1", [la_code])
+
+
+def ensure_raw_layer(con: Connection, la_code: str) -> None:
+    """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles; the
+    authority columns added to an older warehouse's tables (`la_code`: the authority it held)."""
     con.execute("create schema if not exists raw")
+    _add_authority_columns(con, la_code)
     ensure_loads_table(con)
     pseudonymise.ensure_table(con)
     for contract in all_tables():
@@ -160,16 +189,19 @@ def ensure_raw_layer(con: Connection) -> None:
     calendar.refresh(con)
 
 
-def _already_loaded(con: Connection, sha: str, contract: TableContract, file_name: str) -> str | None:
+def _already_loaded(con: Connection, sha: str, contract: TableContract, file_name: str, la_code: str) -> str | None:
     """The file these bytes were loaded from, when loading them again would change nothing. A table that is its
     newest file (snapshot, replace) is the exception: when its current file was this same name with other bytes,
-    bytes loaded before become current again (a cut extract undone by resending yesterday's whole one)."""
-    row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' limit 1", [sha])
+    bytes loaded before become current again (a cut extract undone by resending yesterday's whole one).
+    Each authority's loads are its own: the same bytes from two authorities load twice."""
+    row = first_row(con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' "
+                         "and la_code = $2 limit 1", [sha, la_code])
     if row is None:
         return None
     if contract.semantics in ("snapshot", "replace"):
         current = first_row(con, f"select file_name, sha256 from {LOADS_TABLE} where table_name = $1 "
-                                 "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
+                                 "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
+                            [contract.raw_table, la_code])
         if current is not None and current[0] == file_name and current[1] != sha:
             return None
     return row[0]
@@ -221,40 +253,44 @@ def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame)
 
 
 def _write_batch(
-    con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime
+    con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime, la_code: str
 ) -> None:
-    frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id)
+    frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id, _la_code=la_code)
     columns = _ensure_table(con, contract, frame)
-    if contract.semantics == "replace":
-        con.execute(f"delete from {_raw_table(con, contract)}")
+    if contract.semantics == "replace":  # the authority's earlier rows; another authority's stay
+        con.execute(f"delete from {_raw_table(con, contract)} where _la_code = $1", [la_code])
     write_frame(con, f"raw.{contract.raw_table}", frame, [c for c in columns if c in frame.columns])
 
 
 def _record(con: Connection, **row: object) -> None:
     con.execute(
         f"insert into {LOADS_TABLE} (batch_id, feed, table_name, file_name, sha256, byte_size, row_count, "
-        "extract_date, loaded_at, outcome, reason, warning) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "extract_date, loaded_at, outcome, reason, warning, la_code) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         [row["batch_id"], row["feed"], row["table_name"], row["file_name"], row["sha256"], row["byte_size"],
          row["row_count"], row["extract_date"], row["loaded_at"], row["outcome"], row["reason"],
-         row.get("warning") or None],
+         row.get("warning") or None, row["la_code"]],
     )
 
 
-def _shrink_warning(con: Connection, contract: TableContract, rows: int) -> str:
-    """A warning when a file that is the whole table (snapshot, replace) has far fewer rows than the previous."""
+def _shrink_warning(con: Connection, contract: TableContract, rows: int, la_code: str) -> str:
+    """A warning when a file that is the whole table (snapshot, replace) has far fewer rows than the authority's
+    previous one."""
     if contract.semantics not in ("snapshot", "replace"):
         return ""
     previous = first_row(con, f"select row_count, file_name from {LOADS_TABLE} where table_name = $1 "
-                              "and outcome = 'loaded' order by batch_id desc limit 1", [contract.raw_table])
+                              "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
+                         [contract.raw_table, la_code])
     if previous is None or not previous[0] or rows >= previous[0] * SNAPSHOT_SHRINK_WARNING:
         return ""
     return (f"snapshot has {rows:,} rows, {rows / previous[0]:.0%} of the {previous[0]:,} of the previous file "
             f"({previous[1]}): check the extract is complete")
 
 
-def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: str) -> Path:
-    """Move a refused file out of the landing folder, with its reason in a text file beside it."""
-    folder = settings.quarantine_dir / feed / stamp
+def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: str, authority: str = "") -> Path:
+    """Move a refused file out of the landing folder, with its reason in a text file beside it (a file of an
+    authority folder under `<quarantine>/<la_code>/`)."""
+    folder = settings.quarantine_dir / authority / feed / stamp
     folder.mkdir(parents=True, exist_ok=True)
     name = path.name if _SAFE_NAME.match(path.name) else "unsafe-name.csv"
     target = folder / name
@@ -269,12 +305,14 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
 
 def load_file(
     con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, authority: str = "",
 ) -> FileOutcome:
     """Load one landed file in one transaction; quarantine it if it breaks its contract or anything else fails
     while it is read or written (the transaction rolled back: nothing of it stays in the warehouse).
+    `authority`: the authority folder (`<landing>/<la_code>/`) it came from; "" for CSW_LA_CODE's feed folders.
 
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
+    la_code = authority or settings.la_code
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     feed_contract = FEEDS[feed]
@@ -299,11 +337,14 @@ def load_file(
             contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
         phases = _Phases(f"{feed}/{name}", size, progress)
         sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
-        earlier = _already_loaded(con, sha, contract, path.name)
+        earlier = _already_loaded(con, sha, contract, path.name, la_code)
         if earlier is not None:
-            return FileOutcome(feed, name, "duplicate", table=contract.raw_table, reason=f"same bytes as {earlier}, already loaded")
+            return FileOutcome(feed, name, "duplicate", table=contract.raw_table,
+                               reason=f"same bytes as {earlier}, already loaded", authority=authority)
+        secret = settings.secret_for(la_code)  # SecretRefused (naming the authority) before anything is written
         if contract.feed == WORKBOOK_FEED:
-            return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at)
+            return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at,
+                                  authority=authority)
         frames = _read_file(path, name, feed, contract, settings, sha)
         rows = sum(len(frame) for _, frame, _ in frames)
         phases.say(f"{rows:,} rows parsed and checked")
@@ -313,52 +354,58 @@ def load_file(
             for table, frame, renamed in frames:
                 tables[table.raw_table] = len(frame)
                 frame["_source_file"] = name
-                warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame)), renamed) if w)
+                warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame), la_code), renamed) if w)
                 warnings += [warning] if warning else []
-                _write_batch(con, table, frame, batch_id, loaded_at)
+                _write_batch(con, table, frame, batch_id, loaded_at, la_code)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
-                    pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+                    pseudonymise.add_keys(con, secret, la_code, frame[column])
                 _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=name,
                         sha256=sha, byte_size=size, row_count=len(frame),
                         extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
-                        warning=warning)
+                        warning=warning, la_code=la_code)
             phases.say("child keys added")
         return FileOutcome(feed, name, "loaded", rows=rows, table=contract.raw_table, warning="; ".join(warnings),
-                           tables=tables if len(tables) > 1 else {})
+                           tables=tables if len(tables) > 1 else {}, authority=authority)
+    except SecretRefused:
+        raise  # no usable secret for this authority: nothing loads until one is set, so the run stops here
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
         reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
-        return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size)
+        return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size,
+                       authority=authority)
 
 
 def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str, size: int, as_of: date | None,
-                   loaded_at: datetime) -> FileOutcome:
+                   loaded_at: datetime, authority: str) -> FileOutcome:
     """An Annex A workbook in one transaction: each list it holds into its own raw table (`ingest/annex_a`), one
-    `raw._loads` row per list. Rows of a workbook loaded before with the same as-of date are replaced."""
+    `raw._loads` row per list. Rows of the authority's workbook loaded before with the same as-of date are replaced."""
+    la_code = authority or settings.la_code
     book = read_workbook(path, as_of=as_of, sha256=sha)
     rows, warnings, tables = 0, list(book.notes), {}
     with transaction(con):
         for i, (contract, frame) in enumerate(book.frames):
             frame, renamed = _rename_extra_columns(frame, contract)
             frame["_source_file"] = path.name
-            replaced = int(con.execute(f"select count(*) from {_raw_table(con, contract)} where as_of_date = $1",
-                                       [book.as_of]).fetchall()[0][0])
-            con.execute(f"delete from {_raw_table(con, contract)} where as_of_date = $1", [book.as_of])
+            same = f"from {_raw_table(con, contract)} where as_of_date = $1 and _la_code = $2"
+            replaced = int(con.execute(f"select count(*) {same}", [book.as_of, la_code]).fetchall()[0][0])
+            con.execute(f"delete {same}", [book.as_of, la_code])
             batch_id = _next_batch_id(con)
-            _write_batch(con, contract, frame, batch_id, loaded_at)
+            _write_batch(con, contract, frame, batch_id, loaded_at, la_code)
             for column in pseudonymise.person_id_columns(contract):
-                pseudonymise.add_keys(con, settings.pseudonymisation_secret, settings.la_code, frame[column])
+                pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column])
             notes = [renamed] if renamed else []
             if replaced:
                 notes.append(f"replaced {replaced:,} rows of an earlier workbook as of {book.as_of}")
             _record(con, batch_id=batch_id, feed=WORKBOOK_FEED, table_name=contract.raw_table, file_name=path.name,
                     sha256=sha, byte_size=size, row_count=len(frame), extract_date=book.as_of, loaded_at=loaded_at,
-                    outcome="loaded", reason="", warning="; ".join((book.notes if i == 0 else []) + notes))
+                    outcome="loaded", reason="", warning="; ".join((book.notes if i == 0 else []) + notes),
+                    la_code=la_code)
             rows += len(frame)
             tables[contract.raw_table] = len(frame)
             warnings += notes
-    return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, warning="; ".join(warnings), tables=tables)
+    return FileOutcome(WORKBOOK_FEED, path.name, "loaded", rows=rows, warning="; ".join(warnings), tables=tables,
+                       authority=authority)
 
 
 def _read_file(path: Path, name: str, feed: str, contract: TableContract, settings: Settings,
@@ -389,24 +436,115 @@ def failure_reason(name: str, exc: BaseException) -> str:
 
 def _refuse(
     con: Connection, path: Path, feed: str, settings: Settings, stamp: str, reason: str, *, loaded_at: datetime,
-    table: str | None = None, sha: str | None = None, size: int | None = None,
+    table: str | None = None, sha: str | None = None, size: int | None = None, authority: str = "",
 ) -> FileOutcome:
-    """Quarantine a refused entry (a file, a link, a feed folder that is a link) and record it in raw._loads."""
+    """Quarantine a refused entry (a file, a link, a feed or authority folder) and record it in raw._loads; the
+    reason of an authority folder's entry starts with the authority."""
+    if authority:
+        reason = f"authority {authority}: {reason}"
     try:
-        quarantine(path, feed, reason, settings, stamp)
+        quarantine(path, feed, reason, settings, stamp, authority)
     except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
         reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
-    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown(_label(path, feed)),
-            sha256=sha, byte_size=size, row_count=None,
-            extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason)
-    return FileOutcome(feed, shown(_label(path, feed)), "quarantined", table=table, reason=reason)
+    label = shown(_label(path, feed))
+    _record(con, batch_id=None, feed=feed, table_name=table, file_name=label,
+            sha256=sha, byte_size=size, row_count=None, extract_date=None, loaded_at=loaded_at,
+            outcome="quarantined", reason=reason, la_code=authority or settings.la_code)
+    return FileOutcome(feed, label, "quarantined", table=table, reason=reason, authority=authority)
 
 
-def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings) -> FileOutcome:
+def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings, authority: str = "") -> FileOutcome:
     """Quarantine a feed folder that is a symbolic link, as the link: what it points to is never listed or moved."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     reason = f"{feed}: the feed folder is a symbolic link: quarantined without reading what it points to"
-    return _refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason, loaded_at=loaded_at)
+    return _refuse(con, folder, feed, settings, loaded_at.strftime("%Y%m%dT%H%M%S"), reason, loaded_at=loaded_at,
+                   authority=authority)
+
+
+def _refuse_authority_folder(con: Connection, folder: Path, reason: str, settings: Settings) -> FileOutcome:
+    """Quarantine, unread, a folder named like an authority that cannot be loaded as one (under
+    `<quarantine>/authority_folders/`), and record it in raw._loads under the code it is named with."""
+    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    try:
+        quarantine(folder, "authority_folders", reason, settings, loaded_at.strftime("%Y%m%dT%H%M%S"))
+    except OSError as exc:
+        reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
+    _record(con, batch_id=None, feed=None, table_name=None, file_name=f"{folder.name}/", sha256=None, byte_size=None,
+            row_count=None, extract_date=None, loaded_at=loaded_at, outcome="quarantined", reason=reason,
+            la_code=folder.name)
+    return FileOutcome("", f"{folder.name}/", "quarantined", reason=reason)
+
+
+def known_authorities(con: Connection, landing: Path, settings: Settings) -> set[str]:
+    """The authority codes the reference data knows: CSW_LA_CODE, those loaded in `raw.local_authorities`, and
+    those of each `reference/local_authorities.csv` landed (directly under `landing` or in an authority folder:
+    the file arrives with the authorities it names). A landed list that breaks its contract adds nothing."""
+    known = {settings.la_code}
+    known |= {row[0] for row in con.execute(f"select distinct la_code from {_raw_table(con, _AUTHORITY_LIST)}")
+              .fetchall() if row[0]}
+    for folder in [landing, *authority_candidates(landing)]:
+        path = folder / _AUTHORITY_LIST.feed / "local_authorities.csv"
+        if folder.is_symlink() or path.is_symlink() or not path.is_file() or \
+                path.stat().st_size > settings.max_file_bytes:
+            continue
+        try:
+            frame = read_table(path, _AUTHORITY_LIST, max_columns=settings.max_columns,
+                               max_line_bytes=settings.max_line_bytes)
+        except Exception:  # noqa: BLE001 - refused with its reason when the reference feed loads it
+            continue
+        known |= {code for code in frame["la_code"].dropna()}
+    return known
+
+
+_AUTHORITY_LIST = FEEDS["reference"].table("local_authorities")
+
+
+def authority_candidates(landing: Path) -> list[Path]:
+    """The entries of `landing` named like an authority (three digits), in name order (none when it is missing)."""
+    if not landing.is_dir():
+        return []
+    with os.scandir(landing) as entries:
+        return sorted(Path(e.path) for e in entries if AUTHORITY_FOLDER.fullmatch(e.name))
+
+
+def check_secret_before_opening(landing: Path, settings: Settings) -> None:
+    """SecretRefused before the warehouse is opened when CSW_LA_CODE's secret is needed and unusable: its feed folders
+    stand directly under `landing`, or no authority folder does. (Each authority folder's own secret is checked by
+    the load, once the reference data has said which folders are authorities, before any file moves.)"""
+    if not authority_candidates(landing) or any(os.path.lexists(landing / feed) for feed in FEEDS):
+        settings.secret_for(settings.la_code)  # its own (CSW_PSEUDONYMISATION_SECRET_<la_code>) or the one secret
+
+
+@dataclass(frozen=True)
+class Authorities:
+    """What a landing folder holds: (authority, folder) pairs to load ("" = CSW_LA_CODE's feed folders directly
+    under it), and the folders named like an authority that are refused, each with its reason."""
+
+    folders: list[tuple[str, Path]]
+    refused: list[tuple[Path, str]]
+
+
+def landing_authorities(con: Connection, landing: Path, settings: Settings) -> Authorities:
+    """The authorities of `landing`: each `<la_code>/` folder whose code the reference data knows
+    (`known_authorities`); CSW_LA_CODE's when feed folders stand directly under it, or nothing else does."""
+    candidates = authority_candidates(landing)
+    known = known_authorities(con, landing, settings) if candidates else set()
+    folders, refused = [], []
+    for folder in candidates:
+        if folder.is_symlink():
+            refused.append((folder, f"{folder.name}/: the authority folder is a symbolic link: quarantined without "
+                                    "reading what it points to"))
+        elif not folder.is_dir():
+            continue  # a file named like a code: not an authority folder, left alone as any stray file is
+        elif folder.name not in known:
+            refused.append((folder, f"{folder.name}/: not an authority the reference data knows (CSW_LA_CODE, "
+                                    "raw.local_authorities, a landed reference/local_authorities.csv): not loaded"))
+        else:
+            folders.append((folder.name, folder))
+    flat = any(os.path.lexists(landing / feed) for feed in FEEDS)
+    if flat or not candidates:
+        folders.insert(0, ("", landing))
+    return Authorities(folders, refused)
 
 
 def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
@@ -423,17 +561,34 @@ def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
     return files if day is None else [p for p in files if extract_date_of(p, as_of=day) == day]
 
 
-def _load_feed_files(con: Connection, landing: Path, feed: str, settings: Settings, report: LoadReport, *,
-                     day: date | None, as_of: date | None, progress: Callable[[str], None] | None) -> None:
-    """The loader loop: each of `feed_files` in its own transaction (bad files quarantined, loaded ones skipped)."""
-    for path in feed_files(landing, feed, day):
-        if path == landing / feed:
-            outcome = refuse_linked_folder(con, path, feed, settings)
-        else:
-            outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress)
-        report.files.append(outcome)
-        if progress:
-            progress(outcome.line())
+def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Settings, *, day: date | None,
+                as_of: date | None, progress: Callable[[str], None] | None) -> LoadReport:
+    """The loader loop: for each authority of `landing` (`landing_authorities`; a refused one quarantined), each
+    feed's `feed_files`, each in its own transaction (bad files quarantined, loaded ones skipped). Every authority's
+    secret is checked before any file moves."""
+    ensure_raw_layer(con, settings.la_code)
+    report = LoadReport()
+    authorities = landing_authorities(con, landing, settings)
+    for la_code, _ in authorities.folders:
+        settings.secret_for(la_code or settings.la_code)  # SecretRefused, naming the authority
+    for folder, reason in authorities.refused:
+        _report(report, _refuse_authority_folder(con, folder, reason, settings), progress)
+    for authority, folder in authorities.folders:
+        for feed in feeds:
+            for path in feed_files(folder, feed, day):
+                if path == folder / feed:
+                    outcome = refuse_linked_folder(con, path, feed, settings, authority)
+                else:
+                    outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
+                                        authority=authority)
+                _report(report, outcome, progress)
+    return report
+
+
+def _report(report: LoadReport, outcome: FileOutcome, progress: Callable[[str], None] | None) -> None:
+    report.files.append(outcome)
+    if progress:
+        progress(outcome.line())
 
 
 def load_feed(
@@ -446,11 +601,9 @@ def load_feed(
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
-    """Load one feed's new files under `landing` (with `day`: that day's, as an `ingest__<feed>` run does)."""
-    ensure_raw_layer(con)
-    report = LoadReport()
-    _load_feed_files(con, landing, feed, settings, report, day=day, as_of=as_of, progress=progress)
-    return report
+    """Load one feed's new files under `landing` (with `day`: that day's, as an `ingest__<feed>` run does), of
+    every authority it holds."""
+    return _load_feeds(con, landing, [feed], settings, day=day, as_of=as_of, progress=progress)
 
 
 def load_landing(
@@ -464,11 +617,8 @@ def load_landing(
 ) -> LoadReport:
     """Load every new file of every known feed folder under `landing`.
 
-    A feed folder that is a symbolic link is quarantined as a link, unread: the loader never leaves `landing`."""
+    A feed folder that is a symbolic link is quarantined as a link, unread: the loader never leaves `landing`.
+    With authority folders (`<landing>/<la_code>/<feed>/`), every feed of each authority in turn."""
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder {landing} does not exist")
-    ensure_raw_layer(con)
-    report = LoadReport()
-    for feed in feeds or list(FEEDS):
-        _load_feed_files(con, landing, feed, settings, report, day=None, as_of=as_of, progress=progress)
-    return report
+    return _load_feeds(con, landing, feeds or list(FEEDS), settings, day=None, as_of=as_of, progress=progress)

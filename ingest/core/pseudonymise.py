@@ -1,7 +1,8 @@
 """Pseudonymous child keys: HMAC-SHA256(secret, "<la_code>:<person_id>"), hex.
 
 Computed here, once per person id as raw rows arrive, into `raw._child_keys`; staging swaps every
-`*_person_id` for this key (macro `child_key`). The secret comes from CSW_PSEUDONYMISATION_SECRET;
+`*_person_id` for this key (macro `child_key`). The secret comes from CSW_PSEUDONYMISATION_SECRET; in a
+regional hub each authority has its own (CSW_PSEUDONYMISATION_SECRET_<la_code>, `Settings.secret_for`);
 rotating it means re-keying (`rekey`), which changes every child_key in the marts.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -51,8 +52,9 @@ def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[st
     return len(new)
 
 
-def rekey(con: Connection, secret: str) -> int:
-    """Recompute every key with a new secret (secret rotation). Returns the number of keys rewritten."""
+def rekey(con: Connection, secret: str | Callable[[str], str]) -> int:
+    """Recompute every key with a new secret (secret rotation), or each authority's with its own (`secret` a
+    function of the la_code, `Settings.secret_for`). Returns the number of keys rewritten."""
     rows = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE}").fetchall()
     with transaction(con):
         con.execute(f"delete from {CHILD_KEYS_TABLE}")
@@ -60,7 +62,12 @@ def rekey(con: Connection, secret: str) -> int:
     return len(rows)
 
 
-def _keys(secret: str, people: Iterable[tuple[str, str]]) -> pd.DataFrame:
+def _keys(secret: str | Callable[[str], str], people: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """`raw._child_keys` rows for (la_code, person_id) pairs."""
-    return pd.DataFrame([(la, p, child_key(secret, la, p)) for la, p in people],
+    secrets: dict[str, str] = {}
+    def of(la: str) -> str:
+        if la not in secrets:
+            secrets[la] = secret if isinstance(secret, str) else secret(la)
+        return secrets[la]
+    return pd.DataFrame([(la, p, child_key(of(la), la, p)) for la, p in people],
                         columns=["la_code", "person_id", "child_key"])

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from foundation.settings import Settings
 from foundation.warehouse import Connection, connect, first_row, warehouse_exists
-from ingest.core.load import LoadReport, feed_files, load_feed
+from ingest.core.load import LoadReport, authority_candidates, feed_files, load_feed
 
 
 def files_for_day(landing: Path, feed: str, day: date) -> list[Path]:
-    """The landed files of `feed` that a run for `day` loads (dated that day, or undated); a feed folder that
-    is a symbolic link is itself the one entry, for `load_feed_day` to quarantine unread."""
-    return feed_files(landing, feed, day)
+    """The landed files of `feed` that a run for `day` loads (dated that day, or undated), directly under `landing`
+    and in each authority folder (`<landing>/<la_code>/<feed>/`); a feed folder that is a symbolic link is itself
+    the one entry, for `load_feed_day` to quarantine unread."""
+    folders = [landing] + [p for p in authority_candidates(landing) if p.is_dir() and not p.is_symlink()]
+    return [path for folder in folders for path in feed_files(folder, feed, day)]
 
 
 def load_feed_day(
