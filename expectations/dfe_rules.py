@@ -382,10 +382,12 @@ _903_RULES: list[DfeRule] = [
     _903("388", "Reason episode ceased is coded new episode begins, but there is no continuation episode.",
          "blocking", f"""
         select e.cla_episode_id as failing_key from {EPI} as e
-        where e.ceased_reason_code = 'X1'
-          and not exists (select 1 from {EPI} as n where n.child_key = e.child_key
-                          and n.cla_episode_id <> e.cla_episode_id
-                          and n.start_date = e.ceased_date)"""),
+        where (e.ceased_reason_code = 'X1')
+              <> exists (select 1 from {EPI} as n where n.child_key = e.child_key
+                         and n.cla_episode_id <> e.cla_episode_id
+                         and n.start_date = e.ceased_date)""",
+         "both halves of the DfE's check: X1 with no episode starting on the day it ceased, and an episode that "
+         "ceased for another reason with one starting that day (the child stayed looked after: X1 was due)"),
     _903("431", "The reason for new episode is started to be looked after, but the previous episode ended on the "
          "same day.", "blocking", f"""
         select e.cla_episode_id as failing_key from {EPI} as e
