@@ -25,9 +25,11 @@ import pytest
 
 from expectations.dfe_validators.compare import RuleAgreement, compare, native_pairs, rule_map, validator_pairs
 from expectations.dfe_validators.runner import ValidationRun, run_validator
-from tests.dfe_validators.conftest import validators_python  # noqa: F401  (the session's venv fixture)
+from tests.dfe_validators import conftest as dfe_validators
 from tests.integration.conftest import ROOT, pipeline_env, run_csw
 from tests.integration.test_ssda903_round_trip import _correct
+
+validators_python = dfe_validators.validators_python  # the session's venv fixture, shared with tests/dfe_validators
 
 YEAR = "2024-25"
 YEAR_START = date(2024, 4, 1)
@@ -130,7 +132,7 @@ class BothSides:
 
 
 @pytest.fixture(scope="module")
-def both_sides(pipeline, validators_python, tmp_path_factory) -> BothSides:  # noqa: F811
+def both_sides(pipeline, validators_python, tmp_path_factory) -> BothSides:
     base = tmp_path_factory.mktemp("native_903")
     run_csw(["export", "ssda903", "--year", YEAR, "--out", str(base / "export")], pipeline.env)
     folder = base / "landing" / "ssda903" / YEAR
