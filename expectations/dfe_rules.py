@@ -109,6 +109,16 @@ _PERIOD = (
     f"as period_end from {EPI} as e group by e.cla_id)"
 )
 
+# Where the looked-after history the warehouse holds begins: with no SSD extract loaded (the 903 fills the episodes,
+# macros/statutory_sources.sql), 1 April of the first 903 collection year landed (`2024-25/episodes.csv` ->
+# 2024-04-01); with the SSD, the beginning of time (the SSD holds the whole history).
+_HISTORY_START = (
+    "coalesce((select min(make_date(cast(substr(l.file_name, 1, 4) as integer), 4, 1)) from raw._loads as l "
+    "where l.table_name = 'ssda903__episodes' and l.outcome = 'loaded' "
+    "and not exists (select 1 from raw._loads as ssd where ssd.feed = 'case_system' and ssd.outcome = 'loaded')), "
+    "date '0001-01-01')"
+)
+
 CIN_CLOSE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9")
 CONTINUATION = ("P", "L", "T", "U", "B")
 
@@ -357,7 +367,10 @@ _903_RULES: list[DfeRule] = [
         select e.cla_episode_id as failing_key from {EPI} as e
         where e.start_reason_code <> 'S'
           and not exists (select 1 from {EPI} as o where o.child_key = e.child_key
-                          and o.start_date < e.start_date)"""),
+                          and o.start_date < e.start_date)
+          and e.start_date >= {_HISTORY_START}""",
+         "on 903 files (no SSD loaded) only episodes starting in the years landed: an episode open on 1 April of "
+         "the first year began in a year the warehouse does not hold, as the validator judges one year"),
     _903("358", "Child with this legal status should not be under 10.", "blocking", f"""
         select l.legal_status_id as failing_key from {LEGAL} as l
         join {PERSON} as p on p.child_key = l.child_key
@@ -382,10 +395,12 @@ _903_RULES: list[DfeRule] = [
     _903("388", "Reason episode ceased is coded new episode begins, but there is no continuation episode.",
          "blocking", f"""
         select e.cla_episode_id as failing_key from {EPI} as e
-        where e.ceased_reason_code = 'X1'
-          and not exists (select 1 from {EPI} as n where n.child_key = e.child_key
-                          and n.cla_episode_id <> e.cla_episode_id
-                          and n.start_date = e.ceased_date)"""),
+        where (e.ceased_reason_code = 'X1')
+              <> exists (select 1 from {EPI} as n where n.child_key = e.child_key
+                         and n.cla_episode_id <> e.cla_episode_id
+                         and n.start_date = e.ceased_date)""",
+         "both halves of the DfE's check: X1 with no episode starting on the day it ceased, and an episode that "
+         "ceased for another reason with one starting that day (the child stayed looked after: X1 was due)"),
     _903("431", "The reason for new episode is started to be looked after, but the previous episode ended on the "
          "same day.", "blocking", f"""
         select e.cla_episode_id as failing_key from {EPI} as e

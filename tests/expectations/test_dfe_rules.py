@@ -261,7 +261,8 @@ ALSO_FAILS: dict[str, set[str]] = {
     "903 142": {"903 433"},
     "903 184": {"903 1003"},
     "903 352": {"903 304"},
-    "903 437": {"903 432"},
+    "903 432": {"903 388"},  # E1 ceased for another reason, E2 starts that day: X1 was due
+    "903 437": {"903 432", "903 388"},
     "903 501": {"903 388", "903 433"},
     "903 586": {"903 302", "903 441", "CIN 8606"},
     "903 441": {"903 302", "903 586", "CIN 8606"},
@@ -356,3 +357,33 @@ def test_run_checks_stores_dfe_results(tmp_path):
     assert by_name["CIN 8608"][5] == ("Assessment Start Date cannot be later than its End Date — 1 records, e.g. A1 "
                                       "[policy: 1 = 50.0% of 2 children in need; blocks (blocks if > 5%)]")
     assert by_name["CIN 1103"][2] == "passed"
+
+
+def test_357_on_903_files_judges_only_the_episodes_of_the_years_landed():
+    """A 903 year holds the episodes open on its 1 April, begun before: with no SSD loaded, 357 (first episode ever
+    not S) judges only episodes from 1 April of the first 903 year landed, as the validator judges its one year."""
+    from expectations.dfe_rules import count_failing
+    from ingest.core.load import ensure_loads_table
+
+    con = duckdb.connect(":memory:")
+    con.execute("create schema raw")
+    con.execute("create schema staging")
+    ensure_loads_table(con)
+    con.execute("create table staging.stg_case_system__cla_episodes "
+                "(cla_episode_id varchar, child_key varchar, start_date date, start_reason_code varchar)")
+    con.execute("insert into staging.stg_case_system__cla_episodes values ('E1', 'k1', '2024-03-31', 'P'), "
+                "('E2', 'k2', '2024-04-01', 'T'), ('E3', 'k3', '2024-04-02', 'S')")
+    (rule,) = [r for r in RULES if r.code == "357"]
+
+    def load(feed: str, table: str, file_name: str, outcome: str = "loaded") -> None:
+        con.execute("insert into raw._loads (feed, table_name, file_name, outcome) values ($1, $2, $3, $4)",
+                    [feed, table, file_name, outcome])
+
+    assert count_failing(con, rule.sql) == (2, ["E1", "E2"])  # nothing loaded from the 903: the whole history
+    load("ssda903", "ssda903__episodes", "2025-26/episodes.csv")
+    load("ssda903", "ssda903__episodes", "2024-25/episodes.csv")
+    assert count_failing(con, rule.sql) == (1, ["E2"])  # the files begin on 1 April 2024: E1 began before them
+    load("ssda903", "ssda903__episodes", "2023-24/episodes.csv", "quarantined")
+    assert count_failing(con, rule.sql) == (1, ["E2"])  # a refused year is no history
+    load("case_system", "case_system__ssd_cla_episodes", "ssd_cla_episodes.csv")
+    assert count_failing(con, rule.sql) == (2, ["E1", "E2"])  # an SSD extract wins, and its history is whole

@@ -75,7 +75,7 @@ def _correct(path: Path) -> None:
         for column, recode in CORRECTIONS.items():
             row[column] = recode.get(row[column], row[column])
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, columns)
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")  # the export's line endings
         writer.writeheader()
         writer.writerows(rows)
 
