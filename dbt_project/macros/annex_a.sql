@@ -58,3 +58,32 @@ as_of_date,
         limit 1
     )
 {%- endmacro %}
+
+{#- One row per child from Annex A's child lists (`first_list` to 10) with `columns`: the newest workbook listing
+    the child, its lowest list, then sheet row (the person and disability answers each list repeats). -#}
+{% macro annex_a_newest_per_child(columns, first_list=1) -%}
+    {%- set lists = ['01_contacts', '02_early_help', '03_referrals', '04_assessments', '05_section_47',
+                     '06_children_in_need', '07_child_protection', '08_children_in_care', '09_care_leavers',
+                     '10_adoption'] -%}
+    (
+        select ranked.*
+        from (
+            select
+                listed.*,
+                row_number() over (
+                    partition by listed.child_key
+                    order by listed.as_of_date desc, listed.list_number asc, listed.sheet_row asc
+                ) as recency
+            from (
+                {%- for list in lists[first_list - 1:] %}
+                {% if not loop.first %}union all{% endif %}
+                select as_of_date, {{ loop.index + first_list - 1 }} as list_number, sheet_row, child_key,
+                    {{ columns | join(', ') }}
+                from {{ ref('stg_annex_a__list_' ~ list) }}
+                {%- endfor %}
+            ) as listed
+            where listed.child_key is not null
+        ) as ranked
+        where ranked.recency = 1
+    ) as newest_per_child
+{%- endmacro %}
