@@ -22,7 +22,24 @@
         'cla_reviews': ['stg_ssda903__cla_reviews'],
         'missing_episodes': ['stg_ssda903__missing_episodes'],
     } -%}
-    {{ return(sources.get(object, [])) }}
+    {#- Annex A, last for every object it fills (models/staging/annex_a/ssd). -#}
+    {%- set annex_a = {
+        'persons': ['stg_annex_a__ssd_persons'],
+        'disabilities': ['stg_annex_a__ssd_disabilities'],
+        'contacts': ['stg_annex_a__ssd_contacts'],
+        'early_help_episodes': ['stg_annex_a__ssd_early_help_episodes'],
+        'referrals': ['stg_annex_a__ssd_referrals'],
+        'assessments': ['stg_annex_a__ssd_assessments'],
+        's47_enquiries': ['stg_annex_a__ssd_s47_enquiries'],
+        'initial_cp_conferences': ['stg_annex_a__ssd_initial_cp_conferences'],
+        'cp_plans': ['stg_annex_a__ssd_cp_plans'],
+        'cla_episodes': ['stg_annex_a__ssd_cla_episodes'],
+        'legal_statuses': ['stg_annex_a__ssd_legal_statuses'],
+        'cla_placements': ['stg_annex_a__ssd_cla_placements'],
+        'care_leavers': ['stg_annex_a__ssd_care_leavers'],
+        'permanence': ['stg_annex_a__ssd_permanence'],
+    } -%}
+    {{ return(sources.get(object, []) + annex_a.get(object, [])) }}
 {%- endmacro %}
 
 {% macro with_statutory_sources(ssd_rows, object) -%}

@@ -24,4 +24,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'care_leavers') }}

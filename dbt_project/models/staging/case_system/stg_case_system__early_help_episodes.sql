@@ -20,4 +20,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'early_help_episodes') }}
