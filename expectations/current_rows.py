@@ -54,30 +54,47 @@ def _macro() -> Any:
     return jinja2.Environment().from_string(text, globals={"source": dbt_source}).module.current_rows
 
 
+def _arguments(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The literal positional and keyword arguments of a call's argument text (`'a', 'b', year_file='b'`)."""
+    call = ast.parse(f"current_rows({text})", mode="eval").body
+    return (tuple(ast.literal_eval(arg) for arg in call.args),
+            {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords})
+
+
 @cache
-def _staging_reads() -> dict[str, tuple[Any, ...]]:
-    """staging model → the arguments it passes to `current_rows` (source, raw table[, key columns])."""
+def _staging_reads() -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+    """staging model → the arguments it passes to `current_rows` ((source, raw table[, key columns]), keywords)."""
     reads = {}
     for path in sorted(STAGING.rglob("stg_*.sql")):
         for match in _CALL.finditer(path.read_text(encoding="utf-8")):
-            reads[path.stem] = ast.literal_eval(f"({match.group('args')},)")
+            reads[path.stem] = _arguments(match.group("args"))
     return reads
 
 
-def staging_calls() -> dict[str, tuple[Any, ...]]:
-    """raw table → the arguments its staging model passes to `current_rows` (source, table[, key columns])."""
-    return {args[1]: args for args in _staging_reads().values()}
+def staging_calls() -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+    """raw table → the arguments its staging model passes to `current_rows` ((source, table[, key columns]),
+    keywords)."""
+    return {args[1]: (args, keywords) for args, keywords in _staging_reads().values()}
 
 
 def raw_table_of(model: str) -> str:
     """The raw table a staging model reads (`stg_case_system__referrals` → `case_system__ssd_cin_episodes`)."""
-    return _staging_reads()[model][1]
+    return _staging_reads()[model][0][1]
 
 
 def current_rows_sql(raw_table: str, alias: str = "current_rows") -> str:
     """The current rows of `raw.<raw_table>` as a derived table aliased `alias` (the staging model's own
-    `current_rows` call); a raw table no staging model reads is read whole."""
-    args = staging_calls().get(raw_table)
-    if args is None:
-        return f"(select * from raw.{raw_table}) as {alias}"
-    return " ".join(str(_macro()(*args, relation_alias=alias)).split())
+    `current_rows` call). A statutory table no staging model reads yet (an SSDA903 table such as `uasc`) is read
+    as its feed's other tables are, each collection year's newest file of itself; any other table no staging
+    model reads is read whole."""
+    calls = staging_calls()
+    call = calls.get(raw_table)
+    if call is None:
+        feed = raw_table.split("__", 1)[0]
+        by_year = [args for args, keywords in calls.values()
+                   if args[0] == feed and keywords.get("year_file") == args[1]]
+        if not by_year:
+            return f"(select * from raw.{raw_table}) as {alias}"
+        call = ((feed, raw_table), {"year_file": raw_table})
+    args, keywords = call
+    return " ".join(str(_macro()(*args, **{**keywords, "relation_alias": alias})).split())

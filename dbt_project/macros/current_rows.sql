@@ -3,10 +3,14 @@
     - without key_columns (snapshot and replaced feeds: case_system, reference): the rows of the newest loaded
       file, read from raw._loads too, so a header-only snapshot is current and empties the object;
     - with key_columns (incremental feeds that restate a row in a later file: health, education, partners,
-      workforce, benchmarks): per key, the row of the newest batch (then the last row of that file).
+      workforce, benchmarks): per key, the row of the newest batch (then the last row of that file);
+    - with year_file (statutory returns, one file per collection year: SSDA903, CIN census): the rows of each
+      collection year's newest file, the file being the newest batch of `year_file` in that year (the table
+      itself for a 903 table, one file per table; the census's children for every census table, one file
+      filling all nine), so a year's corrected file replaces that year and every other year stays.
     Portable SQL (row_number(), no dispatch); a relation for a FROM clause, aliased `relation_alias` (Postgres requires
     an alias). -#}
-{% macro current_rows(source_name, table_name, key_columns=none, relation_alias='current_rows') -%}
+{% macro current_rows(source_name, table_name, key_columns=none, relation_alias='current_rows', year_file=none) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- if key_columns -%}
     (
@@ -21,6 +25,16 @@
             from {{ relation }} as keyed
         ) as ranked
         where ranked.key_rank = 1
+    ) as {{ relation_alias }}
+    {%- elif year_file -%}
+    (
+        select yearly.*
+        from {{ relation }} as yearly
+        where yearly._batch_id = (
+            select max(year_files._batch_id)
+            from {{ source(source_name, year_file) }} as year_files
+            where year_files.collection_year = yearly.collection_year
+        )
     ) as {{ relation_alias }}
     {%- else -%}
     (

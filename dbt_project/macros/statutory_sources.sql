@@ -61,17 +61,3 @@ and not exists (
 {%- endfor %}
 {%- endfor %}
 {%- endmacro %}
-
-{#- A table of statutory files (incremental: a batch per file): the rows of the newest file of each collection
-    year, so a year's corrected file replaces that year and every other year stays. -#}
-{% macro newest_file_per_year(source_name, table_name) -%}
-    (
-        select yearly.*
-        from {{ source(source_name, table_name) }} as yearly
-        where yearly._batch_id = (
-            select max(same_year._batch_id)
-            from {{ source(source_name, table_name) }} as same_year
-            where same_year.collection_year = yearly.collection_year
-        )
-    ) as newest_file_rows
-{%- endmacro %}

@@ -19,10 +19,11 @@ MARTS_YAML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
 
 
 # Statutory files keep every file's rows by design, each under its own period (docs/statutory/sources.md): every
-# Annex A workbook under its as-of date, each CIN census and SSDA903 set under its collection year (dbt macros
-# `census_current`, `newest_file_per_year`: the newest file of each year). They are not "the newest batch" of a
-# feed, so `current_rows` does not read them.
+# Annex A workbook under its as-of date, each CIN census and SSDA903 set under its collection year (the newest
+# file of each year: `current_rows(..., year_file=...)`, through the macro `census_current` for the census). They
+# are not "the newest batch" of a feed.
 KEEPS_EVERY_PERIOD = {"annex_a", "cin_census", "ssda903"}
+BY_COLLECTION_YEAR = {"ssda903"}  # read through `current_rows` with `year_file`, its own table
 
 def _tests(yaml_path: Path) -> list[tuple[str, str | None, str, object]]:
     """(model, column or None, test name, its arguments) of every dbt data test in a models YAML."""
@@ -39,7 +40,8 @@ def _tests(yaml_path: Path) -> list[tuple[str, str | None, str, object]]:
 def test_staging_yaml_repeats_no_verdict_of_the_raw_suites_or_the_staging_relationships():
     # a statutory source's staging models are derived (years chained, one SSD object's shape), so their grain is a
     # model contract of dbt's own, not a raw key the suites check (KEEPS_EVERY_PERIOD below)
-    tests = [t for path in sorted(STAGING.rglob("_*__models.yml")) if path.parent.name not in KEEPS_EVERY_PERIOD
+    tests = [t for path in sorted(STAGING.rglob("_*__models.yml"))
+             if not set(path.relative_to(STAGING).parts) & KEEPS_EVERY_PERIOD
              for t in _tests(path)]
     kinds = {name for _, _, name, _ in tests}
     assert not kinds & {"accepted_values", "relationships", "unique", "unique_combination"}, kinds
@@ -87,14 +89,25 @@ def test_every_raw_table_is_read_through_its_staging_models_current_rows_call():
     calls = staging_calls()
     tables = [c for c in all_tables() if c.feed not in KEEPS_EVERY_PERIOD]
     assert {c.raw_table for c in tables} <= set(calls)
-    assert not {c.raw_table for c in all_tables() if c.feed in KEEPS_EVERY_PERIOD} & set(calls)
     for contract in tables:
-        source, table, *keys = calls[contract.raw_table]
-        assert (source, table) == (contract.feed, contract.raw_table)
+        (source, table, *keys), keywords = calls[contract.raw_table]
+        assert (source, table) == (contract.feed, contract.raw_table) and keywords == {}
         # an incremental feed names its contract's key; a snapshot feed takes the newest file
         assert keys in ([], [list(contract.key)]), contract.raw_table
     assert current_rows_sql("health__assessments").endswith("where ranked.key_rank = 1 ) as current_rows")
     assert "raw._loads where table_name = 'case_system__ssd_person'" in current_rows_sql("case_system__ssd_person")
+
+
+def test_each_collection_years_newest_file_is_what_staging_and_the_raw_suites_read():
+    calls = staging_calls()
+    by_year = [c for c in all_tables() if c.feed in BY_COLLECTION_YEAR]
+    read = [c for c in by_year if c.raw_table in calls]
+    assert read, "no SSDA903 table is read by a staging model"
+    for contract in read:
+        assert calls[contract.raw_table] == ((contract.feed, contract.raw_table), {"year_file": contract.raw_table})
+    for contract in by_year:  # read by staging or not, the raw suite checks each year's newest file of the table
+        sql = current_rows_sql(contract.raw_table)
+        assert f"from raw.{contract.raw_table} as year_files where year_files.collection_year" in sql, sql
 
 
 def test_current_rows_are_written_only_in_dbt():

@@ -117,3 +117,20 @@ def test_a_hostile_903_file_is_refused_with_its_reason_and_nothing_loaded_is_los
     assert kept.read_text(encoding="utf-8") == reason + "\n"
     assert snapshot(settings) == before
     assert rows(settings, "select reason from raw._loads where outcome = 'quarantined'") == [(reason,)]
+
+
+def test_a_corrected_year_file_is_what_the_raw_suites_read(loaded, settings):
+    """A second episodes file for 2024-25 (the authority's correction) is the year's file: the raw suites read
+    each year's newest file, as staging does, so the restated rows are no duplicate key (rendered from dbt's
+    `current_rows` by expectations/current_rows.py)."""
+    from expectations.current_rows import current_rows_sql
+
+    land(loaded, "ssda903/2024-25/episodes_corrected.csv",
+         EPISODES + "C1,10/01/2023,S,C2,N1,U1,PR1,01/06/2024,X1,,,,\n"
+                    "C1,01/06/2024,P,C2,N1,U4,PR1,,,,,,\n")
+    report = ingest(loaded, settings)
+    assert [f.outcome for f in report.files if f.feed == "ssda903"].count("loaded") == 1
+    assert rows(settings, "select count(*) from raw.ssda903__episodes") == [(4,)]  # both files kept in raw
+    assert rows(settings, f"select child, decom, place from {current_rows_sql('ssda903__episodes')} "
+                          "order by decom") == [("C1", date(2023, 1, 10), "U1"), ("C1", date(2024, 6, 1), "U4")]
+    assert rows(settings, f"select count(*) from {current_rows_sql('ssda903__header')}") == [(1,)]

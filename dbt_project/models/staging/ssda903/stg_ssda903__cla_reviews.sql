@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ newest_file_per_year('ssda903', 'ssda903__reviews') }}
+    select * from {{ current_rows('ssda903', 'ssda903__reviews', year_file='ssda903__reviews') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ newest_file_per_year('ssda903', 'ssda903__episodes') }}
+    select * from {{ current_rows('ssda903', 'ssda903__episodes', year_file='ssda903__episodes') }}
 
 ),
 
