@@ -39,3 +39,19 @@
     {{ child_key('person_id') }} || '/' || cast(referral_date as varchar)
     {%- for part in parts %} || '/' || cast({{ part }} as varchar){% endfor %}
 {%- endmacro %}
+
+{#- A census staging model's rows, one per `key` (a record's id, or the child): the row of the newest collection
+    year that returns it. A referral open on 31 March is in two years' censuses; the newer one knows its closure,
+    the older one could not. -#}
+{% macro census_newest_year(model, key) -%}
+    (
+        select ranked.*
+        from (
+            select
+                yearly.*,
+                row_number() over (partition by yearly.{{ key }} order by yearly.collection_year desc) as year_rank
+            from {{ ref(model) }} as yearly
+        ) as ranked
+        where ranked.year_rank = 1
+    ) as newest_year_rows
+{%- endmacro %}

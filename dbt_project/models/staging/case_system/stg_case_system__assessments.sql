@@ -21,4 +21,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'assessments') }}

@@ -22,4 +22,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'initial_cp_conferences') }}

@@ -20,4 +20,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 's47_enquiries') }}
