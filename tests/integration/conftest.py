@@ -57,3 +57,13 @@ def pipeline(tmp_path_factory) -> PipelineRun:
     run_csw(["generate", "--out", str(landing), "--seed", "7"], env)
     result = run_csw(["run", "--landing", str(landing), "--as-of", AS_OF], env)
     return PipelineRun(landing, Path(env["CSW_WAREHOUSE"]), Path(env["CSW_OUTPUT"]), env, result.stdout)
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, start, end, table: str = "fct_indicator_values",
+                     detail: tuple[str, ...] = ()) -> dict[tuple, tuple]:
+    """(indicator, period type, period label, *detail) -> (numerator, denominator, value) of authority 841's
+    periods inside [start, end]: what a round trip (a statutory return exported and loaded again) compares."""
+    keys = ", ".join(("indicator_id", "period_type", "period_label", *detail))
+    rows = con.execute(f"select {keys}, numerator, denominator, value from marts.{table} "
+                       "where la_code = '841' and period_start >= $1 and period_end <= $2", [start, end]).fetchall()
+    return {row[:-3]: row[-3:] for row in rows}
