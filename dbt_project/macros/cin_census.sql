@@ -55,3 +55,16 @@
         where ranked.year_rank = 1
     ) as newest_year_rows
 {%- endmacro %}
+
+{#- The rows of a census staging model from the collection year that is its parent's newest for `key` (a child's
+    disabilities, an assessment's factors): a set an older year listed and the newest does not is no longer so. -#}
+{% macro census_rows_of_newest_year(model, parent, key) -%}
+    (
+        select module_rows.*
+        from {{ ref(model) }} as module_rows
+        inner join {{ census_newest_year(parent, key) }}
+            on
+                module_rows.{{ key }} = newest_year_rows.{{ key }}
+                and module_rows.collection_year = newest_year_rows.collection_year
+    ) as rows_of_newest_year
+{%- endmacro %}
