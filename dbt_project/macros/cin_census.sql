@@ -1,15 +1,20 @@
 {#- The current rows of a CIN census raw table: for each collection year, those of the newest census file loaded
     for that year (a resent census supersedes the earlier one; other years stay). Every table of one file shares
-    the file's batch id, so the year's newest batch is read from `children`, which every census has rows in. -#}
+    the file's batch id, so the year's newest batch is read from `children`, which every census has rows in. A join
+    to the years' newest batches, not a subquery per row: Postgres, guessing few rows pass such a filter, nested
+    the module joins over it (a CP review's plan and referral took minutes). -#}
 {% macro census_current(table_name, alias='census_rows') -%}
     (
         select rows.*
         from {{ source('cin_census', table_name) }} as rows
-        where rows._batch_id = (
-            select max(newest._batch_id)
+        inner join (
+            select
+                newest.collection_year,
+                max(newest._batch_id) as newest_batch_id
             from {{ source('cin_census', 'cin_census__children') }} as newest
-            where newest.collection_year = rows.collection_year
-        )
+            group by newest.collection_year
+        ) as years
+            on rows.collection_year = years.collection_year and rows._batch_id = years.newest_batch_id
     ) as {{ alias }}
 {%- endmacro %}
 
