@@ -45,6 +45,10 @@ SCOPES = {
     "children_in_need": ("case_system__ssd_cin_episodes", "cine_person_id"),
     "children_looked_after": ("case_system__ssd_cla_episodes", "clae_person_id"),
 }
+# With no SSD extract loaded, a scope is measured on the staging model its SSD table feeds, which then holds the
+# statutory returns' rows (SSDA903, CIN census: macros/statutory_sources.sql), so their DfE rules are measured too.
+STATUTORY_SCOPES = {"children_in_need": "stg_case_system__referrals",
+                    "children_looked_after": "stg_case_system__cla_episodes"}
 # Checks a table's run names itself (expectations/table_checks.py, verdicts.py), beside those of the suites and
 # SQL checks: of every raw suite, of the indicator mart's, of the breakdowns'.
 _TABLE_RUN_CHECKS = {
@@ -270,7 +274,8 @@ def _rows_read(observed: str | None) -> int | None:
 
 
 def _scope_size(con: Connection, scope: str) -> int | None:
-    """Distinct children in the current batch of the scope's table; None if it cannot be read."""
+    """Distinct children in the current batch of the scope's table, else (no SSD rows) in the staging model the
+    statutory returns fill; None if neither can be read."""
     spec = SCOPES[scope]
     if spec is None:
         return None
@@ -278,7 +283,9 @@ def _scope_size(con: Connection, scope: str) -> int | None:
     from expectations.current_rows import current_rows_sql
 
     table, person = spec
-    if not (table_exists(con, "raw", table) and table_exists(con, "raw", "_loads")):
-        return None  # not loaded: no denominator, so the check keeps blocking
-    row = first_row(con, f'select count(distinct "{person}") from {current_rows_sql(table, alias="scope")}')
-    return int(row[0]) if row and row[0] else None
+    row = None
+    if table_exists(con, "raw", table) and table_exists(con, "raw", "_loads"):
+        row = first_row(con, f'select count(distinct "{person}") from {current_rows_sql(table, alias="scope")}')
+    if not (row and row[0]) and table_exists(con, "staging", STATUTORY_SCOPES[scope]):
+        row = first_row(con, f"select count(distinct child_key) from staging.{STATUTORY_SCOPES[scope]}")
+    return int(row[0]) if row and row[0] else None  # none: no denominator, so the check keeps blocking

@@ -1,15 +1,20 @@
 {#- The current rows of a CIN census raw table: for each collection year, those of the newest census file loaded
     for that year (a resent census supersedes the earlier one; other years stay). Every table of one file shares
-    the file's batch id, so the year's newest batch is read from `children`, which every census has rows in. -#}
+    the file's batch id, so the year's newest batch is read from `children`, which every census has rows in. A join
+    to the years' newest batches, not a subquery per row: Postgres, guessing few rows pass such a filter, nested
+    the module joins over it (a CP review's plan and referral took minutes). -#}
 {% macro census_current(table_name, alias='census_rows') -%}
     (
         select rows.*
         from {{ source('cin_census', table_name) }} as rows
-        where rows._batch_id = (
-            select max(newest._batch_id)
+        inner join (
+            select
+                newest.collection_year,
+                max(newest._batch_id) as newest_batch_id
             from {{ source('cin_census', 'cin_census__children') }} as newest
-            where newest.collection_year = rows.collection_year
-        )
+            group by newest.collection_year
+        ) as years
+            on rows.collection_year = years.collection_year and rows._batch_id = years.newest_batch_id
     ) as {{ alias }}
 {%- endmacro %}
 
@@ -38,4 +43,33 @@
 {% macro census_id(parts=[]) -%}
     {{ child_key('person_id') }} || '/' || cast(referral_date as varchar)
     {%- for part in parts %} || '/' || cast({{ part }} as varchar){% endfor %}
+{%- endmacro %}
+
+{#- A census staging model's rows, one per `key` (a record's id, or the child): the row of the newest collection
+    year that returns it. A referral open on 31 March is in two years' censuses; the newer one knows its closure,
+    the older one could not. -#}
+{% macro census_newest_year(model, key) -%}
+    (
+        select ranked.*
+        from (
+            select
+                yearly.*,
+                row_number() over (partition by yearly.{{ key }} order by yearly.collection_year desc) as year_rank
+            from {{ ref(model) }} as yearly
+        ) as ranked
+        where ranked.year_rank = 1
+    ) as newest_year_rows
+{%- endmacro %}
+
+{#- The rows of a census staging model from the collection year that is its parent's newest for `key` (a child's
+    disabilities, an assessment's factors): a set an older year listed and the newest does not is no longer so. -#}
+{% macro census_rows_of_newest_year(model, parent, key) -%}
+    (
+        select module_rows.*
+        from {{ ref(model) }} as module_rows
+        inner join {{ census_newest_year(parent, key) }}
+            on
+                module_rows.{{ key }} = newest_year_rows.{{ key }}
+                and module_rows.collection_year = newest_year_rows.collection_year
+    ) as rows_of_newest_year
 {%- endmacro %}

@@ -11,16 +11,25 @@
     when no return before it in the list has any row for that child, so each child's referrals (episodes, plans
     ...) come from one return, never from two half-overlapping ones, and a child only one return knows is kept.
 
-    To add a source: write `stg_<return>__<object>` models and list them here under their object, in precedence
-    order. -#}
+    To add a source: write `stg_<return>__<object>` models (the CIN census's are `stg_cin_census__ssd_<object>`, its
+    own per-table models having those names) and list them here under their object, in precedence order. -#}
 {% macro statutory_sources(object) -%}
     {%- set sources = {
-        'persons': ['stg_ssda903__persons'],
+        'persons': ['stg_ssda903__persons', 'stg_cin_census__ssd_persons'],
         'cla_episodes': ['stg_ssda903__cla_episodes'],
         'legal_statuses': ['stg_ssda903__legal_statuses'],
         'cla_placements': ['stg_ssda903__cla_placements'],
         'cla_reviews': ['stg_ssda903__cla_reviews'],
         'missing_episodes': ['stg_ssda903__missing_episodes'],
+        'referrals': ['stg_cin_census__ssd_referrals'],
+        'assessments': ['stg_cin_census__ssd_assessments'],
+        'assessment_factors': ['stg_cin_census__ssd_assessment_factors'],
+        'cin_plans': ['stg_cin_census__ssd_cin_plans'],
+        's47_enquiries': ['stg_cin_census__ssd_s47_enquiries'],
+        'initial_cp_conferences': ['stg_cin_census__ssd_initial_cp_conferences'],
+        'cp_plans': ['stg_cin_census__ssd_cp_plans'],
+        'cp_reviews': ['stg_cin_census__ssd_cp_reviews'],
+        'disabilities': ['stg_cin_census__ssd_disabilities'],
     } -%}
     {#- Annex A, last for every object it fills (models/staging/annex_a/ssd). -#}
     {%- set annex_a = {

@@ -122,6 +122,20 @@ def test_a_percentage_of_children_in_scope_blocks_only_above_the_threshold(tmp_p
     assert unmeasured.message == "m [policy: blocks, no children in need to measure against for block_if > 5%]"
 
 
+def test_with_no_ssd_rows_children_are_counted_in_the_staging_the_statutory_returns_fill(tmp_path):
+    """A CIN census (or 903) only warehouse: the SSD table is empty, the staging model holds the census's
+    children; 2 of 50 = 4.0% is a warning, not a block for want of a denominator."""
+    rules = _policy(tmp_path, THRESHOLDS)
+    con = _looked_after(0)
+    con.execute("create table raw.case_system__ssd_cin_episodes (cine_person_id varchar, _batch_id bigint)")
+    con.execute("create schema staging")
+    con.execute("create view staging.stg_case_system__referrals as select 'k' || (n % 50) as child_key, n "
+                "from range(120) as t(n)")
+    [census] = policy.apply(con, [_result("dfe_validation", "CIN 8890", failing=2)], rules)
+    assert census.severity == "warning"
+    assert census.message == "m [policy: 2 = 4.0% of 50 children in need; a warning (blocks if > 5%)]"
+
+
 def test_a_percentage_of_rows_read_and_a_count_threshold(tmp_path):
     rules = _policy(tmp_path, THRESHOLDS)
     con = duckdb.connect()

@@ -84,3 +84,13 @@ def pipeline(tmp_path_factory) -> PipelineRun:
     env = pipeline_env(base)
     return PipelineRun(shared / "landing", Path(env["CSW_WAREHOUSE"]), base / "output", env,
                        (shared / "run.stdout").read_text())
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, start, end, table: str = "fct_indicator_values",
+                     detail: tuple[str, ...] = ()) -> dict[tuple, tuple]:
+    """(indicator, period type, period label, *detail) -> (numerator, denominator, value) of authority 841's
+    periods inside [start, end]: what a round trip (a statutory return exported and loaded again) compares."""
+    keys = ", ".join(("indicator_id", "period_type", "period_label", *detail))
+    rows = con.execute(f"select {keys}, numerator, denominator, value from marts.{table} "
+                       "where la_code = '841' and period_start >= $1 and period_end <= $2", [start, end]).fetchall()
+    return {row[:-3]: row[-3:] for row in rows}

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from ingest.ssda903.spec import available_years
-from tests.integration.conftest import AS_OF, pipeline_env, run_csw
+from tests.integration.conftest import AS_OF, indicator_values, pipeline_env, run_csw
 
 YEARS = tuple(available_years())  # 2023-24, 2024-25
 COVER_START, COVER_END = date(int(YEARS[0][:4]), 4, 1), date(int(YEARS[-1][:4]) + 1, 3, 31)
@@ -103,10 +103,7 @@ def round_trip(pipeline, tmp_path_factory) -> RoundTrip:
 
 def _values(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], tuple]:
     """(indicator, period type, period label) -> (numerator, denominator, value) of the periods both cover."""
-    return {(i, t, label): (n, d, v) for i, t, label, n, d, v in con.execute(
-        "select indicator_id, period_type, period_label, numerator, denominator, value from marts.fct_indicator_values "
-        "where la_code = '841' and period_start >= $1 and period_end <= $2",
-        [COVER_START, COVER_END]).fetchall()}
+    return indicator_values(con, COVER_START, COVER_END)
 
 
 def test_the_exports_codes_outside_the_years_lists_are_refused_with_row_and_column(round_trip):

@@ -17,4 +17,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'assessment_factors') }}

@@ -19,4 +19,4 @@ renamed as (
 
 )
 
-select * from renamed
+{{ with_statutory_sources('renamed', 'cin_plans') }}
