@@ -20,8 +20,11 @@ import yaml
 from foundation.settings import DBT_PROJECT_DIR
 
 MACRO = DBT_PROJECT_DIR / "macros" / "current_rows.sql"
+CENSUS_MACROS = DBT_PROJECT_DIR / "macros" / "cin_census.sql"
 STAGING = DBT_PROJECT_DIR / "models" / "staging"
 _CALL = re.compile(r"\{\{\s*current_rows\((?P<args>[^)]*)\)\s*\}\}")
+# a CIN census model reads its table through the macro `census_current` (itself a `current_rows` call)
+_CENSUS_CALL = re.compile(r"\bcensus_(?:current|module)\(\s*'(?P<table>\w+)'")
 
 
 class _Relation(str):
@@ -54,6 +57,12 @@ def _macro() -> Any:
     return jinja2.Environment().from_string(text, globals={"source": dbt_source}).module.current_rows
 
 
+@cache
+def _census_macro() -> Any:
+    text = CENSUS_MACROS.read_text(encoding="utf-8")
+    return jinja2.Environment().from_string(text, globals={"current_rows": _macro()}).module.census_current
+
+
 def _arguments(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The literal positional and keyword arguments of a call's argument text (`'a', 'b', year_file='b'`)."""
     call = ast.parse(f"current_rows({text})", mode="eval").body
@@ -66,8 +75,12 @@ def _staging_reads() -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
     """staging model → the arguments it passes to `current_rows` ((source, raw table[, key columns]), keywords)."""
     reads = {}
     for path in sorted(STAGING.rglob("stg_*.sql")):
-        for match in _CALL.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for match in _CALL.finditer(text):
             reads[path.stem] = _arguments(match.group("args"))
+        census = _CENSUS_CALL.search(text)
+        if census and path.stem not in reads:
+            reads[path.stem] = (("cin_census", census.group("table")), {"census_current": True})
     return reads
 
 
@@ -97,4 +110,6 @@ def current_rows_sql(raw_table: str, alias: str = "current_rows") -> str:
             return f"(select * from raw.{raw_table}) as {alias}"
         call = ((feed, raw_table), {"year_file": raw_table})
     args, keywords = call
+    if keywords.get("census_current"):
+        return " ".join(str(_census_macro()(args[1], alias)).split())
     return " ".join(str(_macro()(*args, **{**keywords, "relation_alias": alias})).split())

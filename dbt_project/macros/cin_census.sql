@@ -4,18 +4,7 @@
     to the years' newest batches, not a subquery per row: Postgres, guessing few rows pass such a filter, nested
     the module joins over it (a CP review's plan and referral took minutes). -#}
 {% macro census_current(table_name, alias='census_rows') -%}
-    (
-        select rows.*
-        from {{ source('cin_census', table_name) }} as rows
-        inner join (
-            select
-                newest.collection_year,
-                max(newest._batch_id) as newest_batch_id
-            from {{ source('cin_census', 'cin_census__children') }} as newest
-            group by newest.collection_year
-        ) as years
-            on rows.collection_year = years.collection_year and rows._batch_id = years.newest_batch_id
-    ) as {{ alias }}
+    {{ current_rows('cin_census', table_name, relation_alias=alias, year_file='cin_census__children') }}
 {%- endmacro %}
 
 {#- The current rows of a module under <CINdetails> (assessments, plans, S47s), each with its referral's date,

@@ -8,7 +8,8 @@
       collection year's newest file, the file being the newest batch of `year_file` in that year (the table
       itself for a 903 table, one file per table; the census's children for every census table, one file
       filling all nine), so a year's corrected file replaces that year and every other year stays.
-    Portable SQL (row_number(), no dispatch); a relation for a FROM clause, aliased `relation_alias` (Postgres requires
+    Portable SQL (row_number(), a join rather than a correlated subquery, which Postgres planned as nested loops;
+    no dispatch); a relation for a FROM clause, aliased `relation_alias` (Postgres requires
     an alias). -#}
 {% macro current_rows(source_name, table_name, key_columns=none, relation_alias='current_rows', year_file=none) -%}
     {%- set relation = source(source_name, table_name) -%}
@@ -30,11 +31,14 @@
     (
         select yearly.*
         from {{ relation }} as yearly
-        where yearly._batch_id = (
-            select max(year_files._batch_id)
+        inner join (
+            select
+                year_files.collection_year,
+                max(year_files._batch_id) as newest_batch_id
             from {{ source(source_name, year_file) }} as year_files
-            where year_files.collection_year = yearly.collection_year
-        )
+            group by year_files.collection_year
+        ) as newest_files
+            on yearly.collection_year = newest_files.collection_year and yearly._batch_id = newest_files.newest_batch_id
     ) as {{ relation_alias }}
     {%- else -%}
     (

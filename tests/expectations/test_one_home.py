@@ -107,7 +107,13 @@ def test_each_collection_years_newest_file_is_what_staging_and_the_raw_suites_re
         assert calls[contract.raw_table] == ((contract.feed, contract.raw_table), {"year_file": contract.raw_table})
     for contract in by_year:  # read by staging or not, the raw suite checks each year's newest file of the table
         sql = current_rows_sql(contract.raw_table)
-        assert f"from raw.{contract.raw_table} as year_files where year_files.collection_year" in sql, sql
+        assert f"from raw.{contract.raw_table} as year_files group by year_files.collection_year" in sql, sql
+    census = [c for c in all_tables() if c.feed == "cin_census"]
+    assert {c.raw_table for c in census} <= set(calls)
+    for contract in census:  # one census file fills every table: the year's newest file is its children's batch
+        sql = current_rows_sql(contract.raw_table)
+        assert f"from raw.{contract.raw_table} as yearly" in sql, sql
+        assert "from raw.cin_census__children as year_files group by year_files.collection_year" in sql, sql
 
 
 def test_current_rows_are_written_only_in_dbt():
