@@ -35,7 +35,9 @@ COPY expectations ./expectations
 RUN npm ci --prefix expectations/data_docs_assets --ignore-scripts --no-audit --no-fund --loglevel=error
 COPY exports ./exports
 COPY synthetic ./synthetic
-RUN pip install --upgrade pip uv && uv pip install --system -e '.[server,celery]'
+# --compile-bytecode: uv writes no .pyc by default and PYTHONDONTWRITEBYTECODE stops Python writing them, so every
+# task process would compile Great Expectations, dbt and Airflow from source again (docs/performance.md)
+RUN pip install --upgrade pip uv && uv pip install --system --compile-bytecode -e '.[server,celery]'
 # Data to Insight's DfE validators in their own venv (they pin pandas 1.5 / numpy < 2): the statutory_validation
 # DAG runs them through ExternalPythonOperator with this interpreter (CSW_VALIDATORS_PYTHON in compose).
 COPY deploy/validators-requirements.txt ./deploy/validators-requirements.txt

@@ -28,10 +28,12 @@ help:
 	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0)"
 	@echo "make docs   - dbt docs (every indicator's definition and lineage) as static HTML in output/dbt-docs"
 
+# --compile-bytecode: every csw/dbt/Airflow process then loads .pyc instead of compiling GX, dbt and Airflow from
+# source (uv writes none by default; docs/performance.md).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)

@@ -57,3 +57,15 @@ def test_one_macro_per_formula_shape_breakdowns_pass_by():
     formulas = [p.read_text(encoding="utf-8") for p in (MODELS / "indicators").rglob("ind_*.sql")]
     for shape in ("events_in_period", "children_open_at_period_end", "children_in_period_rows"):
         assert any(re.match(rf"{{{{\s*{shape}\(", text) for text in formulas), f"{shape}: no headline formula uses it"
+
+
+def test_intermediate_and_indicator_models_are_tables_on_every_target():
+    """Each block several indicators read is computed once (docs/performance.md): as views, fct_indicator_values
+    expanded all 74 formulas and recomputed each shared intermediate view for every formula reading it."""
+    models = _yaml(DBT / "dbt_project.yml")["models"]["csw"]
+    assert models["intermediate"]["+materialized"] == "table"
+    assert models["indicators"]["+materialized"] == "table"
+    overridden = [p.relative_to(DBT).as_posix() for folder in ("intermediate", "indicators")
+                  for p in (MODELS / folder).rglob("*.sql")
+                  if re.search(r"materialized\s*=\s*['\"](?!table['\"])", p.read_text(encoding="utf-8"))]
+    assert overridden == []

@@ -115,7 +115,9 @@ regional_statistics as (
         period_label,
         count(value) as authorities_reporting,
         sum(case when is_suppressed then 1 else 0 end) as authorities_suppressed,
-        avg(value) as regional_mean,
+        -- every mean here sums its values in ascending order: a sum of doubles depends on the order of its
+        -- terms (in the last bit) and the rows come in the plan's order, so two builds could otherwise differ
+        avg(value order by value) as regional_mean,
         {{ median('value') }} as regional_median
     from region
     group by indicator_id, period_label
@@ -149,9 +151,9 @@ published_statistics as (
     select
         indicator_id,
         period_label,
-        avg(case when area_type = 'ENGLAND' then value end) as england_value,
-        avg(case when area_type = 'REGION' then value end) as published_region_value,
-        avg(case when is_statistical_neighbour then value end) as statistical_neighbours_mean,
+        avg(case when area_type = 'ENGLAND' then value end order by value) as england_value,
+        avg(case when area_type = 'REGION' then value end order by value) as published_region_value,
+        avg(case when is_statistical_neighbour then value end order by value) as statistical_neighbours_mean,
         count(case when is_statistical_neighbour then value end) as statistical_neighbours_reporting
     from published_areas
     group by indicator_id, period_label
