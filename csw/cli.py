@@ -389,10 +389,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_roles_apply(args: argparse.Namespace) -> int:
     """`csw roles apply`: per-authority reader roles and row-level security on Postgres (csw/roles.py)."""
-    from csw.roles import apply_roles
+    from csw.roles import RolesRefused, apply_roles
 
     codes = [code.strip() for code in (args.la or "").split(",") if code.strip()]
-    done = apply_roles(get_settings(), codes, progress=_say)
+    try:
+        done = apply_roles(get_settings(), codes, progress=_say)
+    except RolesRefused as exc:  # e.g. DuckDB: one line, exit 1
+        print(f"csw: {exc}", file=sys.stderr)
+        return 1
     _say(f"row-level security applied for {len(done.authorities)} authorities ({', '.join(done.authorities)}): "
          "each bi_reader_<la_code> reads its own child-level rows and every aggregate mart, bi_regional the "
          "aggregate marts only")
@@ -568,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         expected = type(exc).__name__ in ("PipelineError", "ExportRefused", "ContractError", "AcknowledgementRefused",
                                             "UnknownDefect", "SecretRefused", "NoAsOfDate", "ReleaseRefused",
-                                            "PolicyError", "RolesRefused") or isinstance(exc, OSError)
+                                            "PolicyError") or isinstance(exc, OSError)
         reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         print(f"csw: {reason}".splitlines()[0], file=sys.stderr)
         return 1
