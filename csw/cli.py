@@ -395,6 +395,22 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roles_apply(args: argparse.Namespace) -> int:
+    """`csw roles apply`: per-authority reader roles and row-level security on Postgres (csw/roles.py)."""
+    from csw.roles import RolesRefused, apply_roles
+
+    codes = [code.strip() for code in (args.la or "").split(",") if code.strip()]
+    try:
+        done = apply_roles(get_settings(), codes, progress=_say)
+    except RolesRefused as exc:  # e.g. DuckDB: one line, exit 1
+        print(f"csw: {exc}", file=sys.stderr)
+        return 1
+    _say(f"row-level security applied for {len(done.authorities)} authorities ({', '.join(done.authorities)}): "
+         "each bi_reader_<la_code> reads its own child-level rows and every aggregate mart, bi_regional the "
+         "aggregate marts only")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="csw", description="Children's services performance warehouse.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -541,6 +557,13 @@ def parser() -> argparse.ArgumentParser:
 
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")
     src.set_defaults(func=cmd_sources)
+
+    roles = sub.add_parser("roles", help="Postgres: per-authority reader roles and row-level security on the marts")
+    rolesub = roles.add_subparsers(dest="roles_command", required=True)
+    rapply = rolesub.add_parser("apply", help="create bi_reader_<la_code> for every authority and bi_regional, "
+                                "secure every mart (re-runnable)")
+    rapply.add_argument("--la", help="also these authorities (comma separated), before their first extract")
+    rapply.set_defaults(func=cmd_roles_apply)
     return p
 
 

@@ -78,6 +78,8 @@ def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str]
     result = dbtRunner().invoke(args)
     out = BuildResult(success=bool(result.success))
     for node_result in (getattr(result.result, "results", None) or []):
+        if getattr(node_result, "node", None) is None:  # run-operation: one result, no node
+            continue
         kind = node_result.node.resource_type
         status = str(node_result.status)
         out.counts[f"{kind}:{status}"] = out.counts.get(f"{kind}:{status}", 0) + 1

@@ -123,6 +123,10 @@ class Settings:
     pg_user: str = "etl"
     pg_password: str = ""
     pg_database: str = "csw"
+    # A superuser (or CREATEROLE) login of the same server: only `csw roles apply` uses it, to create the
+    # per-authority reader roles (docs/row-level-security.md).
+    pg_admin_user: str = "postgres"
+    pg_admin_password: str = ""
     # DuckDB: how long a command waits for a warehouse file another process holds before giving up.
     lock_wait_seconds: float = 120.0
     # The Python of Data to Insight's DfE validators' own venv (`make validators-venv`; docs/dfe-validators.md).
@@ -213,6 +217,8 @@ def get_settings() -> Settings:
         pg_user=os.environ.get("CSW_PG_USER", "etl"),
         pg_password=os.environ.get("CSW_PG_PASSWORD", ""),
         pg_database=os.environ.get("CSW_PG_DATABASE", "csw"),
+        pg_admin_user=os.environ.get("CSW_WAREHOUSE_ADMIN_USER", "postgres"),
+        pg_admin_password=os.environ.get("CSW_WAREHOUSE_ADMIN_PASSWORD", ""),
         lock_wait_seconds=float(os.environ.get("CSW_LOCK_WAIT_SECONDS", "120")),
         validators_python=Path(os.environ.get("CSW_VALIDATORS_PYTHON",
                                               PROJECT_ROOT / ".venv-validators" / "bin" / "python")),
