@@ -19,6 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.dfe_validators.compare import compare_run, report_lines
+from expectations.dfe_validators.runner import ValidationRun, run_validator
+from foundation.settings import get_settings
 from ingest.cin_census.spec import available_years
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.integration.conftest import AS_OF, indicator_values, pipeline_env, run_csw
@@ -82,6 +85,7 @@ BREAKDOWNS_EQUAL = ("REF_COUNT", "ASMT_45WD_PCT", "CIN_COUNT", "CPP_COUNT")
 class RoundTrip:
     counts: dict[str, dict[str, int]]  # year -> the manifest's counts
     warehouse: Path
+    landing: Path
     returncode: int
     stdout: str
 
@@ -104,7 +108,8 @@ def round_trip(pipeline, tmp_path_factory) -> RoundTrip:
     shutil.copytree(pipeline.landing / "reference", landing / "reference")
     env = {**pipeline_env(base), **WITHOUT_DBT_UNIT_TESTS}
     result = run_csw(["run", "--landing", str(landing), "--as-of", AS_OF], env, check=False)
-    return RoundTrip(counts, Path(env["CSW_WAREHOUSE"]), result.returncode, result.stdout + result.stderr[-4000:])
+    return RoundTrip(counts, Path(env["CSW_WAREHOUSE"]), landing, result.returncode,
+                     result.stdout + result.stderr[-4000:])
 
 
 def test_a_census_only_landing_runs_to_the_end(round_trip):
@@ -211,3 +216,33 @@ def test_breakdowns_by_the_census_characteristics_have_the_ssds_values(pipeline,
         assert {k for k in census if k[0] == indicator} == set(keys), indicator
         differ = [(k, ssd[k], census[k]) for k in keys if census[k] != ssd[k]]
         assert not differ, f"{indicator}: {len(differ)} of {len(keys)} breakdown values differ, e.g. {differ[:3]}"
+
+
+# Native CIN rules whose verdict on census input cannot be the validator's, each with its reason.
+CANNOT_AGREE_ON_CENSUS_INPUT = {
+    "8890": "the census gives no S47 end date, so our rule holds a child's earlier enquiry open for ever; the "
+            "validator compares enquiries within one referral and holds one open until its conference "
+            "(docs/dfe-validators.md, 'On CIN census input')",
+}
+
+
+@pytest.fixture(scope="module")
+def validated_census(round_trip) -> ValidationRun:
+    """Data to Insight's CIN validator on the newest census landed, the very file the warehouse loaded."""
+    python = get_settings().validators_python
+    if not python.is_file():
+        pytest.skip(f"no validators virtual environment at {python} (make validators-venv)")
+    year = YEARS[-1]
+    return run_validator("cin", year, round_trip.landing / "cin_census" / f"cin_census_841_{year}.xml", python=python)
+
+
+def test_native_cin_rules_on_census_input_flag_the_validators_children(round_trip, validated_census):
+    """Issue 15 point 6 for the census: our native rules, run on the census-only warehouse (the census shaped as
+    the SSD's staging), flag the same (rule, child) pairs as the validator on the same file, rule by rule."""
+    with round_trip.connect() as con:
+        agreements = compare_run(con, validated_census)
+    assert len(agreements) > 20
+    differ = {a.native_code: a for a in agreements if a.verdict != "agree"}
+    assert set(differ) == set(CANNOT_AGREE_ON_CENSUS_INPUT), report_lines(differ.values())
+    assert differ["8890"].only_native and not differ["8890"].only_validator, report_lines([differ["8890"]])
+
