@@ -45,7 +45,9 @@
         from (
             select
                 yearly.*,
-                row_number() over (partition by yearly.la_code, yearly.{{ key }} order by yearly.collection_year desc) as year_rank
+                row_number() over (
+                    partition by yearly.la_code, yearly.{{ key }} order by yearly.collection_year desc
+                ) as year_rank
             from {{ ref(model) }} as yearly
         ) as ranked
         where ranked.year_rank = 1

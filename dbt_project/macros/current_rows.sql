@@ -16,7 +16,9 @@
     Portable SQL (row_number(), a join rather than a correlated subquery, which Postgres planned as nested loops;
     no dispatch); a relation for a FROM clause, aliased `relation_alias` (Postgres requires
     an alias). -#}
-{% macro current_rows(source_name, table_name, key_columns=none, relation_alias='current_rows', year_file=none, per_authority=true) -%}
+{% macro current_rows(
+    source_name, table_name, key_columns=none, relation_alias='current_rows', year_file=none, per_authority=true
+) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- if key_columns -%}
     (
@@ -25,7 +27,8 @@
             select
                 keyed.*,
                 row_number() over (
-                    partition by {% if per_authority %}keyed._la_code, {% endif %}{% for column in key_columns %}keyed.{{ column }}{{ ", " if not loop.last }}{% endfor %}
+                    partition by {% if per_authority %}keyed._la_code, {% endif -%}
+                    {% for column in key_columns %}keyed.{{ column }}{{ ", " if not loop.last }}{% endfor %}
                     order by keyed._batch_id desc, keyed._row_number desc
                 ) as key_rank
             from {{ relation }} as keyed

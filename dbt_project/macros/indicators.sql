@@ -37,7 +37,8 @@
 {%- endmacro %}
 
 {#- The skeleton of every shape: periods -> the input (`relation` as `alias`, filtered by `where`) joined on
-    the authority (la_code) and `join_on` -> numerator and denominator aggregated per LA x period (x dimension value with `by`). -#}
+    the authority (la_code) and `join_on` -> numerator and denominator aggregated per LA x period (x dimension
+    value with `by`). -#}
 {% macro _formula(indicator_id, relation, alias, join_on, numerator, denominator, where=none, by=none, age_date='periods.period_end') %}
 {%- set dimensions = ([by] if by is string else by) if by else [] -%}
 {%- for dimension in dimensions if dimension not in breakdown_dimensions() -%}

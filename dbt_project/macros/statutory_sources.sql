@@ -7,10 +7,11 @@
     SSD extract was ever loaded for that authority (raw._loads.la_code): the SSD wins, for every object at once,
     authority by authority (a regional hub may hold SSD authorities and statutory-only ones).
 
-    Where several returns fill one object, the list below is their precedence (SSDA903, then the CIN census,
-    then Annex A: the fuller history first), child by child within the authority: a return adds a child's rows for the object only
-    when no return before it in the list has any row for that child, so each child's referrals (episodes, plans
-    ...) come from one return, never from two half-overlapping ones, and a child only one return knows is kept.
+    Where several returns fill one object, the list below is their precedence (SSDA903, then the CIN census, then
+    Annex A: the fuller history first), child by child within the authority: a return adds a child's rows for the
+    object only when no return before it in the list has any row for that child, so each child's referrals
+    (episodes, plans ...) come from one return, never from two half-overlapping ones, and a child only one return
+    knows is kept.
 
     To add a source: write `stg_<return>__<object>` models (the CIN census's are `stg_cin_census__ssd_<object>`, its
     own per-table models having those names) and list them here under their object, in precedence order. -#}

@@ -1,12 +1,12 @@
 -- grain: one row per authority of the warehouse (`la_code`: every authority fct_indicator_values has, many in a
--- regional hub, docs/regional-hub.md), indicator and quarter that another authority's return or a published
--- figure covers. Our values come from fct_indicator_values (never from a return of ours sent back); the region is
--- every authority with a number that quarter: each authority of the warehouse with its computed value, and every
--- other authority with its return. Statistical neighbours are each authority's own. Suppressed (`c`) and blank values are left out of
--- the mean, median, rank and count, and counted in authorities_suppressed. Rank 1 is best by the
--- indicator's `better` direction; tied values share the lowest rank of the tie (SQL rank(): 1, 1, 3);
--- indicators with no direction get no rank or quartile. Quartile 1 is the best quarter of the ranks:
--- floor(4 * (rank - 1) / authorities_reporting) + 1.
+-- regional hub, docs/regional-hub.md), indicator and quarter that another authority's return or a published figure
+-- covers. Our values come from fct_indicator_values (never from a return of ours sent back); the region is every
+-- authority with a number that quarter: each authority of the warehouse with its computed value, and every other
+-- authority with its return. Statistical neighbours are each authority's own. Suppressed (`c`) and blank values are
+-- left out of the mean, median, rank and count, and counted in authorities_suppressed. Rank 1 is best by the
+-- indicator's `better` direction; tied values share the lowest rank of the tie (SQL rank(): 1, 1, 3); indicators
+-- with no direction get no rank or quartile. Quartile 1 is the best quarter of the ranks: floor(4 * (rank - 1) /
+-- authorities_reporting) + 1.
 
 with
 

@@ -1,11 +1,12 @@
 -- grain: one row per authority x indicator x financial quarter (every authority of the warehouse): the quarterly
--- scorecard BI tools and the pages (`csw report scorecard`) read. Commentary lines are per indicator and quarter. RAG comes only from a rule in seeds/rag_rules.csv (compare with the
--- target, the same quarter last year, or the statistical neighbours' mean): an indicator without a rule, or
--- without a direction in the catalogue, has no colour. The gap is how much worse than the reference the
--- value is (by the catalogue's `better`); green when the gap is 0 or less (exactly at the target is green),
--- amber when it is at most the amber band (exactly at the band's edge is amber), red beyond it. Values are
--- compared rounded to 6 decimals so a percentage computed as 18.000000000000004 is at the target 18.
--- A view (over the mart tables): a line written by `csw commentary set` shows at once, without a rebuild.
+-- scorecard BI tools and the pages (`csw report scorecard`) read. Commentary lines are per indicator and quarter.
+-- RAG comes only from a rule in seeds/rag_rules.csv (compare with the target, the same quarter last year, or the
+-- statistical neighbours' mean): an indicator without a rule, or without a direction in the catalogue, has no
+-- colour. The gap is how much worse than the reference the value is (by the catalogue's `better`); green when the
+-- gap is 0 or less (exactly at the target is green), amber when it is at most the amber band (exactly at the band's
+-- edge is amber), red beyond it. Values are compared rounded to 6 decimals so a percentage computed as
+-- 18.000000000000004 is at the target 18. A view (over the mart tables): a line written by `csw commentary set`
+-- shows at once, without a rebuild.
 
 {{ config(materialized='view') }}
 

@@ -34,7 +34,8 @@ compared as (
             plans.la_code = earlier.la_code
             and plans.child_key = earlier.child_key
             and plans.start_date > earlier.start_date
-    group by plans.la_code, plans.cp_plan_id, plans.child_key, plans.start_date, plans.end_date, plans.latest_category_code
+    group by
+        plans.la_code, plans.cp_plan_id, plans.child_key, plans.start_date, plans.end_date, plans.latest_category_code
 
 ),
 

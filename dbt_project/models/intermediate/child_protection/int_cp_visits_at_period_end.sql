@@ -39,7 +39,9 @@ children_on_plans as (
         plans.child_key
     from periods
     inner join plans
-        on periods.la_code = plans.la_code and {{ is_open_at('plans.start_date', 'plans.end_date', 'periods.period_end') }}
+        on
+            periods.la_code = plans.la_code
+            and {{ is_open_at('plans.start_date', 'plans.end_date', 'periods.period_end') }}
     inner join calendar as plan_start on plans.start_date = plan_start.calendar_date
     inner join calendar as period_end_day on periods.period_end = period_end_day.calendar_date
     where period_end_day.working_day_number - plan_start.working_day_number >= 10

@@ -10,7 +10,10 @@ s47_enquiries as (
 
 icpcs as (
 
-    select distinct la_code, s47_enquiry_id from {{ ref('stg_case_system__initial_cp_conferences') }}
+    select distinct
+        la_code,
+        s47_enquiry_id
+    from {{ ref('stg_case_system__initial_cp_conferences') }}
 
 ),
 

@@ -27,7 +27,9 @@ ranked_permanence as (
 
     select
         permanence.*,
-        row_number() over (partition by permanence.la_code, permanence.cla_id order by permanence.permanence_id desc) as permanence_rank
+        row_number() over (
+            partition by permanence.la_code, permanence.cla_id order by permanence.permanence_id desc
+        ) as permanence_rank
     from permanence
 
 ),

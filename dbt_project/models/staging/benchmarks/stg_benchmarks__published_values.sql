@@ -3,7 +3,11 @@ with
 source as (
 
     select * from {{
-        current_rows('benchmarks', 'benchmarks__published', ['indicator_id', 'area_code', 'period'], per_authority=False)
+        current_rows(
+            'benchmarks', 'benchmarks__published',
+            ['indicator_id', 'area_code', 'period'],
+            per_authority=False
+        )
     }}
 
 ),

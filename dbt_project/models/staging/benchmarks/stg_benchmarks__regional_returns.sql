@@ -4,7 +4,11 @@ source as (
 
     select *
     from {{
-        current_rows('benchmarks', 'benchmarks__regional_return', ['la_code', 'period', 'indicator_id'], per_authority=False)
+        current_rows(
+            'benchmarks', 'benchmarks__regional_return',
+            ['la_code', 'period', 'indicator_id'],
+            per_authority=False
+        )
     }}
 
 ),

@@ -15,7 +15,9 @@ reviews as (
         {{ child_key('child') }} as child_key,
         review as review_date,
         {{ to_code('review_code') }} as participation_code,
-        row_number() over (partition by _la_code, child, review order by collection_year desc, _row_number asc) as year_rank
+        row_number() over (
+            partition by _la_code, child, review order by collection_year desc, _row_number asc
+        ) as year_rank
     from source
 
 ),

@@ -27,7 +27,9 @@ keyed as (
         {{ to_code('rec') }} as ceased_reason_code,
         {{ to_code('reason_place_change') }} as change_reason_code,
         collection_year,
-        row_number() over (partition by _la_code, child, decom order by collection_year desc, _row_number asc) as year_rank
+        row_number() over (
+            partition by _la_code, child, decom order by collection_year desc, _row_number asc
+        ) as year_rank
 
     from source
 

@@ -16,8 +16,9 @@ missing as (
         mis_start as start_date,
         mis_end as end_date,
         {{ to_code('missing') }} as missing_type_code,
-        row_number() over (partition by _la_code, child, mis_start, missing order by collection_year desc, _row_number asc)
-            as year_rank
+        row_number() over (
+            partition by _la_code, child, mis_start, missing order by collection_year desc, _row_number asc
+        ) as year_rank
     from source
 
 )
