@@ -8,7 +8,7 @@ colliding case-system id, a period, a population) reaches the other's figures.
 
 Cost: the builds select only what the two indicator marts read (`+fct_indicator_values +fct_indicator_breakdowns`);
 the hub's build runs those models' data tests too (the grains include la_code), the alone builds skip them. dbt's
-unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine: about 3 minutes (185 s,
+unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine: 150 to 185 s (load 3.5 to 5,
 nearly all of it the three dbt builds' fixed cost, not the 91,000 generated rows). `csw ingest` and a dbt build
 rather than `csw run`: the checks and exports after the build read the marts for one authority (docs/regional-hub.md,
 what is next)."""
