@@ -25,12 +25,14 @@ as_of_date,
         select
             ranked.*,
             row_number() over (
-                partition by ranked.child_key, ranked.{{ event_date }} order by ranked.sheet_row
+                partition by ranked.la_code, ranked.child_key, ranked.{{ event_date }} order by ranked.sheet_row
             ) as same_day_number
         from (
             select
                 listed.*,
-                max(listed.as_of_date) over (partition by listed.child_key, listed.{{ event_date }}) as newest_as_of
+                max(listed.as_of_date) over (
+                    partition by listed.la_code, listed.child_key, listed.{{ event_date }}
+                ) as newest_as_of
             from {{ ref(list_model) }} as listed
         ) as ranked
         where ranked.as_of_date = ranked.newest_as_of
@@ -52,7 +54,8 @@ as_of_date,
         select annex_a_referrals.referral_id
         from {{ ref('stg_annex_a__ssd_referrals') }} as annex_a_referrals
         where
-            annex_a_referrals.child_key = {{ relation }}.child_key
+            annex_a_referrals.la_code = {{ relation }}.la_code
+            and annex_a_referrals.child_key = {{ relation }}.child_key
             and annex_a_referrals.referral_date <= {{ relation }}.{{ date_column }}
         order by annex_a_referrals.referral_date desc, annex_a_referrals.referral_id desc
         limit 1
@@ -71,13 +74,13 @@ as_of_date,
             select
                 listed.*,
                 row_number() over (
-                    partition by listed.child_key
+                    partition by listed.la_code, listed.child_key
                     order by listed.as_of_date desc, listed.list_number asc, listed.sheet_row asc
                 ) as recency
             from (
                 {%- for list in lists[first_list - 1:] %}
                 {% if not loop.first %}union all{% endif %}
-                select as_of_date, {{ loop.index + first_list - 1 }} as list_number, sheet_row, child_key,
+                select la_code, as_of_date, {{ loop.index + first_list - 1 }} as list_number, sheet_row, child_key,
                     {{ columns | join(', ') }}
                 from {{ ref('stg_annex_a__list_' ~ list) }}
                 {%- endfor %}

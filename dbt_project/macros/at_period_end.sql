@@ -33,7 +33,8 @@
         from looked_after
         inner join {{ records }} as records
             on
-                looked_after.child_key = records.child_key
+                looked_after.la_code = records.la_code
+                and looked_after.child_key = records.child_key
                 and {% if end_date -%}
                     {{ is_open_at('records.' ~ start_date, 'records.' ~ end_date, 'looked_after.period_end') }}
                 {%- else -%}

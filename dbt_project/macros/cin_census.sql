@@ -16,11 +16,13 @@
         {%- if parent %}, parent.start_date as parent_start_date{% endif %}
         from {{ census_current(table_name, 'module') }}
         inner join {{ census_current('cin_census__referrals', 'referral') }}
-            on referral.collection_year = module.collection_year and referral.person_id = module.person_id
+            on referral._la_code = module._la_code and referral.collection_year = module.collection_year
+            and referral.person_id = module.person_id
             and referral.referral_index = module.referral_index
         {%- if parent %}
         inner join {{ census_current(parent[0], 'parent') }}
-            on parent.collection_year = module.collection_year and parent.person_id = module.person_id
+            on parent._la_code = module._la_code and parent.collection_year = module.collection_year
+            and parent.person_id = module.person_id
             and parent.referral_index = module.referral_index and parent.{{ parent[1] }} = module.{{ parent[1] }}
         {%- endif %}
     ) as census_module_rows
@@ -43,7 +45,9 @@
         from (
             select
                 yearly.*,
-                row_number() over (partition by yearly.{{ key }} order by yearly.collection_year desc) as year_rank
+                row_number() over (
+                    partition by yearly.la_code, yearly.{{ key }} order by yearly.collection_year desc
+                ) as year_rank
             from {{ ref(model) }} as yearly
         ) as ranked
         where ranked.year_rank = 1
@@ -58,7 +62,8 @@
         from {{ ref(model) }} as module_rows
         inner join {{ census_newest_year(parent, key) }}
             on
-                module_rows.{{ key }} = newest_year_rows.{{ key }}
+                module_rows.la_code = newest_year_rows.la_code
+                and module_rows.{{ key }} = newest_year_rows.{{ key }}
                 and module_rows.collection_year = newest_year_rows.collection_year
     ) as rows_of_newest_year
 {%- endmacro %}

@@ -37,7 +37,8 @@
 {%- endmacro %}
 
 {#- The skeleton of every shape: periods -> the input (`relation` as `alias`, filtered by `where`) joined on
-    `join_on` -> numerator and denominator aggregated per LA x period (x dimension value with `by`). -#}
+    the authority (la_code) and `join_on` -> numerator and denominator aggregated per LA x period (x dimension
+    value with `by`). -#}
 {% macro _formula(indicator_id, relation, alias, join_on, numerator, denominator, where=none, by=none, age_date='periods.period_end') %}
 {%- set dimensions = ([by] if by is string else by) if by else [] -%}
 {%- for dimension in dimensions if dimension not in breakdown_dimensions() -%}
@@ -86,10 +87,12 @@ aggregated as (
         cast({{ numerator }} as double precision) as numerator,
         cast({{ denominator }} as double precision) as denominator
     from periods
-    {{ 'inner' if dimensions else 'left' }} join {{ alias }} on {{ join_on }}
+    {{ 'inner' if dimensions else 'left' }} join {{ alias }}
+        on periods.la_code = {{ alias }}.la_code and ({{ join_on }})
     {% if dimensions -%}
     cross join dimensions
-    left join child_dimensions on {{ alias }}.child_key = child_dimensions.child_key
+    left join child_dimensions
+        on {{ alias }}.la_code = child_dimensions.la_code and {{ alias }}.child_key = child_dimensions.child_key
     {% endif -%}
     group by
         periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
@@ -228,7 +231,8 @@ latest_dates as (
         periods.period_label,
         max(snapshots.{{ snapshot_date }}) as latest_snapshot_date
     from periods
-    inner join snapshots on {{ is_in_period('snapshots.' ~ snapshot_date) }}
+    inner join snapshots
+        on periods.la_code = snapshots.la_code and {{ is_in_period('snapshots.' ~ snapshot_date) }}
     group by periods.la_code, periods.period_type, periods.period_label
 
 ),
@@ -241,7 +245,10 @@ latest_snapshots as (
         cast(coalesce({{ denominator }}, 0) as double precision) as denominator
     from periods
     left join latest_dates on {{ _same_period('latest_dates') }}
-    left join snapshots on latest_dates.latest_snapshot_date = snapshots.{{ snapshot_date }}
+    left join snapshots
+        on
+            latest_dates.la_code = snapshots.la_code
+            and latest_dates.latest_snapshot_date = snapshots.{{ snapshot_date }}
 
 )
 

@@ -3,13 +3,15 @@
     An authority not yet on the SSD loads its statutory returns instead: the SSDA903, the CIN census and Ofsted's
     Annex A. Each return has its own staging models, one per SSD object it can fill, shaped exactly like that
     object's SSD staging model (same columns, same order, same types). The SSD model ends with
-    `with_statutory_sources('<its final CTE>', '<object>')`, which adds statutory rows only when no SSD extract
-    was ever loaded for the authority: the SSD wins, for every object at once.
+    `with_statutory_sources('<its final CTE>', '<object>')`, which adds an authority's statutory rows only when no
+    SSD extract was ever loaded for that authority (raw._loads.la_code): the SSD wins, for every object at once,
+    authority by authority (a regional hub may hold SSD authorities and statutory-only ones).
 
-    Where several returns fill one object, the list below is their precedence (SSDA903, then the CIN census,
-    then Annex A: the fuller history first), child by child: a return adds a child's rows for the object only
-    when no return before it in the list has any row for that child, so each child's referrals (episodes, plans
-    ...) come from one return, never from two half-overlapping ones, and a child only one return knows is kept.
+    Where several returns fill one object, the list below is their precedence (SSDA903, then the CIN census, then
+    Annex A: the fuller history first), child by child within the authority: a return adds a child's rows for the
+    object only when no return before it in the list has any row for that child, so each child's referrals
+    (episodes, plans ...) come from one return, never from two half-overlapping ones, and a child only one return
+    knows is kept.
 
     To add a source: write `stg_<return>__<object>` models (the CIN census's are `stg_cin_census__ssd_<object>`, its
     own per-table models having those names) and list them here under their object, in precedence order. -#}
@@ -61,11 +63,15 @@ union all
 select * from {{ ref(model) }} as statutory_rows
 where not exists (
     select 1 from {{ source('loads', 'loads') }} as ssd_loads
-    where ssd_loads.feed = 'case_system' and ssd_loads.outcome = 'loaded'
+    where
+        ssd_loads.feed = 'case_system'
+        and ssd_loads.outcome = 'loaded'
+        and ssd_loads.la_code = statutory_rows.la_code
 )
 {%- for earlier in models[:loop.index0] %}
 and not exists (
-    select 1 from {{ ref(earlier) }} as earlier_rows where earlier_rows.child_key = statutory_rows.child_key
+    select 1 from {{ ref(earlier) }} as earlier_rows
+    where earlier_rows.la_code = statutory_rows.la_code and earlier_rows.child_key = statutory_rows.child_key
 )
 {%- endfor %}
 {%- endfor %}

@@ -28,19 +28,21 @@ def contract(raw_table: str) -> TableContract:
 def create_raw_table(con: duckdb.DuckDBPyConnection, table: TableContract) -> None:
     ensure_loads_table(con)  # as in every loaded warehouse: the current batch of a snapshot is read from it
     columns = [f'"{c.name}" {c.sql_type}' for c in table.columns]
-    columns += ["_source_file varchar", "_row_number bigint", "_loaded_at timestamp", "_batch_id bigint"]
+    columns += ["_source_file varchar", "_row_number bigint", "_loaded_at timestamp", "_batch_id bigint",
+                "_la_code varchar"]
     con.execute(f"create table raw.{table.raw_table} ({', '.join(columns)})")
 
 
 def insert_rows(
     con: duckdb.DuckDBPyConnection, raw_table: str, rows: list[dict[str, Any]], *, batch_id: int = 1,
-    source_file: str | None = None,
+    source_file: str | None = None, la_code: str = LA,
 ) -> None:
-    """Append one batch; `_row_number` counts data rows from 1 as the loader does."""
+    """Append one batch of authority `la_code`'s; `_row_number` counts data rows from 1 as the loader does."""
     table = contract(raw_table)
     source_file = source_file or f"{table.table}.csv"
     for number, row in enumerate(rows, start=1):
-        values = {**row, "_source_file": source_file, "_row_number": number, "_batch_id": batch_id}
+        values = {**row, "_source_file": source_file, "_row_number": number, "_batch_id": batch_id,
+                  "_la_code": la_code}
         names = ", ".join(f'"{n}"' for n in values)
         markers = ", ".join(f"${n}" for n in range(1, len(values) + 1))
         con.execute(

@@ -91,11 +91,15 @@ def test_every_raw_table_is_read_through_its_staging_models_current_rows_call():
     assert {c.raw_table for c in tables} <= set(calls)
     for contract in tables:
         (source, table, *keys), keywords = calls[contract.raw_table]
-        assert (source, table) == (contract.feed, contract.raw_table) and keywords == {}
+        # the published benchmarks are about an area, not the authority that sent them: current across authorities
+        shared = {"per_authority": False} if contract.feed == "benchmarks" else {}
+        assert (source, table) == (contract.feed, contract.raw_table) and keywords == shared
         # an incremental feed names its contract's key; a snapshot feed takes the newest file
         assert keys in ([], [list(contract.key)]), contract.raw_table
     assert current_rows_sql("health__assessments").endswith("where ranked.key_rank = 1 ) as current_rows")
-    assert "raw._loads where table_name = 'case_system__ssd_person'" in current_rows_sql("case_system__ssd_person")
+    assert "partition by keyed._la_code, keyed.assessment_id" in current_rows_sql("health__assessments")
+    assert ("raw._loads as loads where loads.table_name = 'case_system__ssd_person'"
+            in current_rows_sql("case_system__ssd_person"))
 
 
 def test_each_collection_years_newest_file_is_what_staging_and_the_raw_suites_read():
@@ -107,13 +111,15 @@ def test_each_collection_years_newest_file_is_what_staging_and_the_raw_suites_re
         assert calls[contract.raw_table] == ((contract.feed, contract.raw_table), {"year_file": contract.raw_table})
     for contract in by_year:  # read by staging or not, the raw suite checks each year's newest file of the table
         sql = current_rows_sql(contract.raw_table)
-        assert f"from raw.{contract.raw_table} as year_files group by year_files.collection_year" in sql, sql
+        assert (f"from raw.{contract.raw_table} as year_files group by year_files._la_code, "
+                "year_files.collection_year") in sql, sql
     census = [c for c in all_tables() if c.feed == "cin_census"]
     assert {c.raw_table for c in census} <= set(calls)
     for contract in census:  # one census file fills every table: the year's newest file is its children's batch
         sql = current_rows_sql(contract.raw_table)
         assert f"from raw.{contract.raw_table} as yearly" in sql, sql
-        assert "from raw.cin_census__children as year_files group by year_files.collection_year" in sql, sql
+        assert ("from raw.cin_census__children as year_files group by year_files._la_code, "
+                "year_files.collection_year") in sql, sql
 
 
 def test_current_rows_are_written_only_in_dbt():

@@ -66,10 +66,11 @@ def _looked_after(children: int) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create schema raw")
     ensure_loads_table(con)
-    con.execute("create table raw.case_system__ssd_cla_episodes (clae_person_id varchar, _batch_id bigint)")
-    con.execute("insert into raw.case_system__ssd_cla_episodes values ('OLD', 1)")
+    con.execute("create table raw.case_system__ssd_cla_episodes "
+                "(clae_person_id varchar, _batch_id bigint, _la_code varchar)")
+    con.execute("insert into raw.case_system__ssd_cla_episodes values ('OLD', 1, '841')")
     for n in range(children):
-        con.execute("insert into raw.case_system__ssd_cla_episodes values ($1, 2), ($1, 2)", [f"P{n}"])
+        con.execute("insert into raw.case_system__ssd_cla_episodes values ($1, 2, '841'), ($1, 2, '841')", [f"P{n}"])
     return con
 
 
@@ -127,7 +128,8 @@ def test_with_no_ssd_rows_children_are_counted_in_the_staging_the_statutory_retu
     children; 2 of 50 = 4.0% is a warning, not a block for want of a denominator."""
     rules = _policy(tmp_path, THRESHOLDS)
     con = _looked_after(0)
-    con.execute("create table raw.case_system__ssd_cin_episodes (cine_person_id varchar, _batch_id bigint)")
+    con.execute("create table raw.case_system__ssd_cin_episodes "
+                "(cine_person_id varchar, _batch_id bigint, _la_code varchar)")
     con.execute("create schema staging")
     con.execute("create view staging.stg_case_system__referrals as select 'k' || (n % 50) as child_key, n "
                 "from range(120) as t(n)")

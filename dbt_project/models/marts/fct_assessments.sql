@@ -19,7 +19,7 @@ final as (
     select
         {{ dbt.hash("assessments.child_key || ':' || assessments.assessment_id") }} as assessment_key,
         {{ dbt.hash("assessments.child_key || ':' || assessments.referral_id") }} as referral_key,
-        '{{ var("la_code") }}' as la_code,
+        assessments.la_code,
         assessments.child_key,
         assessments.start_date,
         assessments.authorised_date,
@@ -28,7 +28,7 @@ final as (
         assessments.is_outcome_nfa,
         {{ age_band(age_at('persons.birth_date', 'assessments.start_date')) }} as age_band
     from assessments
-    left join persons on assessments.child_key = persons.child_key
+    left join persons on assessments.la_code = persons.la_code and assessments.child_key = persons.child_key
 
 )
 

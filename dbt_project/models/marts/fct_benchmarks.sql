@@ -1,10 +1,12 @@
--- grain: one row per indicator and quarter that another authority's return or a published figure covers.
--- Our value comes from fct_indicator_values (never from a return of ours sent back); the region is every
--- authority with a number that quarter, us included. Suppressed (`c`) and blank values are left out of
--- the mean, median, rank and count, and counted in authorities_suppressed. Rank 1 is best by the
--- indicator's `better` direction; tied values share the lowest rank of the tie (SQL rank(): 1, 1, 3);
--- indicators with no direction get no rank or quartile. Quartile 1 is the best quarter of the ranks:
--- floor(4 * (rank - 1) / authorities_reporting) + 1.
+-- grain: one row per authority of the warehouse (`la_code`: every authority fct_indicator_values has, many in a
+-- regional hub, docs/regional-hub.md), indicator and quarter that another authority's return or a published figure
+-- covers. Our values come from fct_indicator_values (never from a return of ours sent back); the region is every
+-- authority with a number that quarter: each authority of the warehouse with its computed value, and every other
+-- authority with its return. Statistical neighbours are each authority's own. Suppressed (`c`) and blank values are
+-- left out of the mean, median, rank and count, and counted in authorities_suppressed. Rank 1 is best by the
+-- indicator's `better` direction; tied values share the lowest rank of the tie (SQL rank(): 1, 1, 3); indicators
+-- with no direction get no rank or quartile. Quartile 1 is the best quarter of the ranks: floor(4 * (rank - 1) /
+-- authorities_reporting) + 1.
 
 with
 
@@ -38,6 +40,12 @@ published_values as (
 
 ),
 
+our_authorities as (
+
+    select distinct la_code from indicator_values
+
+),
+
 our_values as (
 
     select
@@ -47,22 +55,23 @@ our_values as (
         value,
         false as is_suppressed
     from indicator_values
-    where
-        period_type = 'quarter'
-        and la_code = '{{ var("la_code") }}'
+    where period_type = 'quarter'
 
 ),
 
 other_values as (
 
     select
-        indicator_id,
-        period_label,
-        la_code,
-        value,
-        is_suppressed
+        regional_returns.indicator_id,
+        regional_returns.period_label,
+        regional_returns.la_code,
+        regional_returns.value,
+        regional_returns.is_suppressed
     from regional_returns
-    where la_code <> '{{ var("la_code") }}'
+    where not exists (
+        select 1 from our_authorities
+        where our_authorities.la_code = regional_returns.la_code
+    )
 
 ),
 
@@ -124,11 +133,12 @@ regional_statistics as (
 
 ),
 
--- Published figures, an LA's flagged when it is one of our statistical neighbours (a published LA figure
--- names its authority by LA code or by GSS code).
+-- Published figures, for each of our authorities, an LA's flagged when it is one of that authority's statistical
+-- neighbours (a published LA figure names its authority by LA code or by GSS code).
 published_areas as (
 
     select
+        our_authorities.la_code,
         published_values.indicator_id,
         published_values.period_label,
         published_values.area_type,
@@ -138,17 +148,19 @@ published_areas as (
             and ';' || our_authority.stat_neighbours || ';'
             like '%;' || coalesce(named_authorities.la_code, published_values.area_code) || ';%'
         ) as is_statistical_neighbour
-    from published_values
+    from our_authorities
+    cross join published_values
     left join local_authorities as named_authorities
         on published_values.area_code = named_authorities.la_gss_code
     left join local_authorities as our_authority
-        on our_authority.la_code = '{{ var("la_code") }}'
+        on our_authorities.la_code = our_authority.la_code
 
 ),
 
 published_statistics as (
 
     select
+        la_code,
         indicator_id,
         period_label,
         avg(case when area_type = 'ENGLAND' then value end order by value) as england_value,
@@ -156,7 +168,7 @@ published_statistics as (
         avg(case when is_statistical_neighbour then value end order by value) as statistical_neighbours_mean,
         count(case when is_statistical_neighbour then value end) as statistical_neighbours_reporting
     from published_areas
-    group by indicator_id, period_label
+    group by la_code, indicator_id, period_label
 
 ),
 
@@ -165,7 +177,7 @@ final as (
     select
         benchmarked_quarters.indicator_id,
         benchmarked_quarters.period_label,
-        '{{ var("la_code") }}' as la_code,
+        our_authorities.la_code,
         indicators.better,
         our_values.value as our_value,
         regional_statistics.regional_mean,
@@ -180,25 +192,28 @@ final as (
         published_statistics.published_region_value,
         published_statistics.statistical_neighbours_mean,
         coalesce(published_statistics.statistical_neighbours_reporting, 0) as statistical_neighbours_reporting
-    from benchmarked_quarters
+    from our_authorities
+    cross join benchmarked_quarters
     inner join indicators
         on benchmarked_quarters.indicator_id = indicators.indicator_id
     left join our_values
         on
-            benchmarked_quarters.indicator_id = our_values.indicator_id
+            our_authorities.la_code = our_values.la_code
+            and benchmarked_quarters.indicator_id = our_values.indicator_id
             and benchmarked_quarters.period_label = our_values.period_label
     left join ranked
         on
             benchmarked_quarters.indicator_id = ranked.indicator_id
             and benchmarked_quarters.period_label = ranked.period_label
-            and ranked.la_code = '{{ var("la_code") }}'
+            and our_authorities.la_code = ranked.la_code
     left join regional_statistics
         on
             benchmarked_quarters.indicator_id = regional_statistics.indicator_id
             and benchmarked_quarters.period_label = regional_statistics.period_label
     left join published_statistics
         on
-            benchmarked_quarters.indicator_id = published_statistics.indicator_id
+            our_authorities.la_code = published_statistics.la_code
+            and benchmarked_quarters.indicator_id = published_statistics.indicator_id
             and benchmarked_quarters.period_label = published_statistics.period_label
 
 )

@@ -19,7 +19,7 @@ final as (
     select
         {{ dbt.hash("episodes.child_key || ':' || episodes.cla_episode_id") }} as cla_episode_key,
         {{ dbt.hash("episodes.child_key || ':' || episodes.cla_id") }} as period_of_care_key,
-        '{{ var("la_code") }}' as la_code,
+        episodes.la_code,
         episodes.child_key,
         episodes.start_date,
         episodes.start_reason_code,
@@ -29,7 +29,7 @@ final as (
         episodes.primary_need_code,
         {{ age_band(age_at('persons.birth_date', 'episodes.start_date')) }} as age_band_at_start
     from episodes
-    left join persons on episodes.child_key = persons.child_key
+    left join persons on episodes.la_code = persons.la_code and episodes.child_key = persons.child_key
 
 )
 

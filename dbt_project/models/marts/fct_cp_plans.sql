@@ -18,7 +18,7 @@ final as (
 
     select
         {{ dbt.hash("plans.child_key || ':' || plans.cp_plan_id") }} as cp_plan_key,
-        '{{ var("la_code") }}' as la_code,
+        plans.la_code,
         plans.child_key,
         plans.start_date,
         plans.end_date,
@@ -26,7 +26,7 @@ final as (
         plans.latest_category_code,
         {{ age_band(age_at('persons.birth_date', 'plans.start_date')) }} as age_band
     from plans
-    left join persons on plans.child_key = persons.child_key
+    left join persons on plans.la_code = persons.la_code and plans.child_key = persons.child_key
 
 )
 

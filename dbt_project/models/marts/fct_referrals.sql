@@ -24,7 +24,7 @@ final as (
 
     select
         {{ dbt.hash("referrals.child_key || ':' || referrals.referral_id") }} as referral_key,
-        '{{ var("la_code") }}' as la_code,
+        referrals.la_code,
         referrals.child_key,
         referrals.referral_date,
         details.close_date,
@@ -37,8 +37,8 @@ final as (
         persons.sex_code,
         persons.ethnicity_code
     from referrals
-    inner join details on referrals.referral_id = details.referral_id
-    left join persons on referrals.child_key = persons.child_key
+    inner join details on referrals.la_code = details.la_code and referrals.referral_id = details.referral_id
+    left join persons on referrals.la_code = persons.la_code and referrals.child_key = persons.child_key
 
 )
 

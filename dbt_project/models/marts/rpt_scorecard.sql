@@ -1,11 +1,12 @@
--- grain: one row per indicator x financial quarter of our authority: the quarterly scorecard BI tools and the
--- pages (`csw report scorecard`) read. RAG comes only from a rule in seeds/rag_rules.csv (compare with the
--- target, the same quarter last year, or the statistical neighbours' mean): an indicator without a rule, or
--- without a direction in the catalogue, has no colour. The gap is how much worse than the reference the
--- value is (by the catalogue's `better`); green when the gap is 0 or less (exactly at the target is green),
--- amber when it is at most the amber band (exactly at the band's edge is amber), red beyond it. Values are
--- compared rounded to 6 decimals so a percentage computed as 18.000000000000004 is at the target 18.
--- A view (over the mart tables): a line written by `csw commentary set` shows at once, without a rebuild.
+-- grain: one row per authority x indicator x financial quarter (every authority of the warehouse): the quarterly
+-- scorecard BI tools and the pages (`csw report scorecard`) read. Commentary lines are per indicator and quarter.
+-- RAG comes only from a rule in seeds/rag_rules.csv (compare with the target, the same quarter last year, or the
+-- statistical neighbours' mean): an indicator without a rule, or without a direction in the catalogue, has no
+-- colour. The gap is how much worse than the reference the value is (by the catalogue's `better`); green when the
+-- gap is 0 or less (exactly at the target is green), amber when it is at most the amber band (exactly at the band's
+-- edge is amber), red beyond it. Values are compared rounded to 6 decimals so a percentage computed as
+-- 18.000000000000004 is at the target 18. A view (over the mart tables): a line written by `csw commentary set`
+-- shows at once, without a rebuild.
 
 {{ config(materialized='view') }}
 
@@ -14,7 +15,7 @@ with
 indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
-    where period_type = 'quarter' and la_code = '{{ var("la_code") }}'
+    where period_type = 'quarter'
 
 ),
 
@@ -65,7 +66,8 @@ quarters as (
     from indicator_values as this_year
     left join indicator_values as last_year
         on
-            this_year.indicator_id = last_year.indicator_id
+            this_year.la_code = last_year.la_code
+            and this_year.indicator_id = last_year.indicator_id
             and last_year.period_start = {{ add_months('this_year.period_start', -12) }}
 
 ),
@@ -106,7 +108,8 @@ referenced as (
         on quarters.indicator_id = rag_rules.indicator_id
     left join benchmarks
         on
-            quarters.indicator_id = benchmarks.indicator_id
+            quarters.la_code = benchmarks.la_code
+            and quarters.indicator_id = benchmarks.indicator_id
             and quarters.period_label = benchmarks.period_label
 
 ),

@@ -12,6 +12,7 @@ plans as (
 compared as (
 
     select
+        plans.la_code,
         plans.cp_plan_id,
         plans.child_key,
         plans.start_date,
@@ -30,9 +31,11 @@ compared as (
     from plans
     left join plans as earlier
         on
-            plans.child_key = earlier.child_key
+            plans.la_code = earlier.la_code
+            and plans.child_key = earlier.child_key
             and plans.start_date > earlier.start_date
-    group by plans.cp_plan_id, plans.child_key, plans.start_date, plans.end_date, plans.latest_category_code
+    group by
+        plans.la_code, plans.cp_plan_id, plans.child_key, plans.start_date, plans.end_date, plans.latest_category_code
 
 ),
 

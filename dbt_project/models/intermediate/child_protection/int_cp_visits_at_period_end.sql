@@ -38,7 +38,10 @@ children_on_plans as (
         periods.period_end,
         plans.child_key
     from periods
-    inner join plans on {{ is_open_at('plans.start_date', 'plans.end_date', 'periods.period_end') }}
+    inner join plans
+        on
+            periods.la_code = plans.la_code
+            and {{ is_open_at('plans.start_date', 'plans.end_date', 'periods.period_end') }}
     inner join calendar as plan_start on plans.start_date = plan_start.calendar_date
     inner join calendar as period_end_day on periods.period_end = period_end_day.calendar_date
     where period_end_day.working_day_number - plan_start.working_day_number >= 10
@@ -55,7 +58,8 @@ recent_visits as (
     from children_on_plans
     inner join visits
         on
-            children_on_plans.child_key = visits.child_key
+            children_on_plans.la_code = visits.la_code
+            and children_on_plans.child_key = visits.child_key
             and children_on_plans.period_end >= visits.visit_date
     inner join calendar as visit_day on visits.visit_date = visit_day.calendar_date
     inner join calendar as period_end_day on children_on_plans.period_end = period_end_day.calendar_date

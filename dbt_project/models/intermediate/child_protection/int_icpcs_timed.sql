@@ -18,6 +18,7 @@ s47_enquiries as (
 timed as (
 
     select
+        icpcs.la_code,
         icpcs.icpc_id,
         icpcs.child_key,
         icpcs.icpc_date,
@@ -28,7 +29,8 @@ timed as (
         (s47_enquiries.s47_enquiry_id is not null) as has_s47_enquiry,
         {{ working_days_between('wd') }} as working_days_from_s47_start
     from icpcs
-    left join s47_enquiries on icpcs.s47_enquiry_id = s47_enquiries.s47_enquiry_id
+    left join s47_enquiries
+        on icpcs.la_code = s47_enquiries.la_code and icpcs.s47_enquiry_id = s47_enquiries.s47_enquiry_id
     {{ join_working_day_calendar('s47_enquiries.start_date', 'icpcs.icpc_date', 'wd') }}
 
 )

@@ -11,6 +11,7 @@ assessments as (
 timed as (
 
     select
+        assessments.la_code,
         assessments.assessment_id,
         assessments.child_key,
         assessments.referral_id,

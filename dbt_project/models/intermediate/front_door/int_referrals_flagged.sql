@@ -12,6 +12,7 @@ referrals as (
 flagged as (
 
     select
+        referrals.la_code,
         referrals.referral_id,
         referrals.child_key,
         referrals.referral_date,
@@ -20,10 +21,11 @@ flagged as (
     from referrals
     left join referrals as earlier
         on
-            referrals.child_key = earlier.child_key
+            referrals.la_code = earlier.la_code
+            and referrals.child_key = earlier.child_key
             and earlier.referral_date >= {{ add_months('referrals.referral_date', -12) }}
             and referrals.referral_date > earlier.referral_date
-    group by referrals.referral_id, referrals.child_key, referrals.referral_date, referrals.is_nfa
+    group by referrals.la_code, referrals.referral_id, referrals.child_key, referrals.referral_date, referrals.is_nfa
 
 )
 

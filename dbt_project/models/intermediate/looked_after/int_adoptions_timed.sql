@@ -27,7 +27,9 @@ ranked_permanence as (
 
     select
         permanence.*,
-        row_number() over (partition by permanence.cla_id order by permanence.permanence_id desc) as permanence_rank
+        row_number() over (
+            partition by permanence.la_code, permanence.cla_id order by permanence.permanence_id desc
+        ) as permanence_rank
     from permanence
 
 ),
@@ -35,6 +37,7 @@ ranked_permanence as (
 timed as (
 
     select
+        adoptions.la_code,
         adoptions.cla_episode_id,
         adoptions.child_key,
         adoptions.cla_id,
@@ -52,7 +55,8 @@ timed as (
     from adoptions
     left join ranked_permanence
         on
-            adoptions.cla_id = ranked_permanence.cla_id
+            adoptions.la_code = ranked_permanence.la_code
+            and adoptions.cla_id = ranked_permanence.cla_id
             and ranked_permanence.permanence_rank = 1
 
 )

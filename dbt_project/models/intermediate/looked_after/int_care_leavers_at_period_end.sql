@@ -43,7 +43,8 @@ ranked_statuses as (
             order by care_leavers.latest_contact_date desc, care_leavers.care_leaver_record_id desc
         ) as status_rank
     from periods
-    inner join care_leavers on periods.period_end >= care_leavers.latest_contact_date
+    inner join care_leavers
+        on periods.la_code = care_leavers.la_code and periods.period_end >= care_leavers.latest_contact_date
 
 ),
 
@@ -53,7 +54,8 @@ aged as (
         ranked_statuses.*,
         {{ age_at('persons.birth_date', 'ranked_statuses.period_end') }} as age_at_period_end
     from ranked_statuses
-    left join persons on ranked_statuses.child_key = persons.child_key
+    left join persons
+        on ranked_statuses.la_code = persons.la_code and ranked_statuses.child_key = persons.child_key
     where ranked_statuses.status_rank = 1
 
 ),

@@ -43,7 +43,10 @@ open_episodes as (
             order by episodes.start_date desc, episodes.cla_episode_id desc
         ) as episode_rank
     from periods
-    inner join episodes on {{ is_open_at('episodes.start_date', 'episodes.ceased_date', 'periods.period_end') }}
+    inner join episodes
+        on
+            periods.la_code = episodes.la_code
+            and {{ is_open_at('episodes.start_date', 'episodes.ceased_date', 'periods.period_end') }}
 
 ),
 
@@ -57,7 +60,8 @@ short_breaks as (
     from periods
     inner join legal_statuses
         on
-            legal_statuses.legal_status_code in ('V3', 'V4')
+            periods.la_code = legal_statuses.la_code
+            and legal_statuses.legal_status_code in ('V3', 'V4')
             and {{ is_open_at('legal_statuses.start_date', 'legal_statuses.end_date', 'periods.period_end') }}
 
 ),
@@ -75,7 +79,8 @@ final as (
         (short_breaks.child_key is not null) as is_short_break,
         {{ age_at('persons.birth_date', 'open_episodes.period_end') }} as age_at_period_end
     from open_episodes
-    left join persons on open_episodes.child_key = persons.child_key
+    left join persons
+        on open_episodes.la_code = persons.la_code and open_episodes.child_key = persons.child_key
     left join short_breaks
         on
             open_episodes.la_code = short_breaks.la_code

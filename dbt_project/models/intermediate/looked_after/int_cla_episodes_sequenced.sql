@@ -12,6 +12,7 @@ episodes as (
 sequenced as (
 
     select
+        episodes.la_code,
         episodes.cla_episode_id,
         episodes.child_key,
         episodes.cla_id,
@@ -24,10 +25,12 @@ sequenced as (
     from episodes
     left join episodes as next_episodes
         on
-            episodes.child_key = next_episodes.child_key
+            episodes.la_code = next_episodes.la_code
+            and episodes.child_key = next_episodes.child_key
             and episodes.ceased_date = next_episodes.start_date
             and episodes.cla_episode_id != next_episodes.cla_episode_id
     group by
+        episodes.la_code,
         episodes.cla_episode_id,
         episodes.child_key,
         episodes.cla_id,

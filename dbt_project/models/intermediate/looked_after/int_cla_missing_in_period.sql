@@ -35,7 +35,8 @@ looked_after_in_period as (
     from periods
     inner join episodes
         on
-            periods.period_end >= episodes.start_date
+            periods.la_code = episodes.la_code
+            and periods.period_end >= episodes.start_date
             and (episodes.ceased_date is null or periods.period_start < episodes.ceased_date)
 
 ),
@@ -50,11 +51,13 @@ missing_while_looked_after as (
     from periods
     inner join missing_episodes
         on
-            missing_episodes.missing_type_code = 'M'
+            periods.la_code = missing_episodes.la_code
+            and missing_episodes.missing_type_code = 'M'
             and {{ is_in_period('missing_episodes.start_date') }}
     inner join episodes
         on
-            missing_episodes.child_key = episodes.child_key
+            missing_episodes.la_code = episodes.la_code
+            and missing_episodes.child_key = episodes.child_key
             and {{ is_open_at('episodes.start_date', 'episodes.ceased_date', 'missing_episodes.start_date') }}
 
 ),

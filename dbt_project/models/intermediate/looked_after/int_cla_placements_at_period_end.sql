@@ -35,7 +35,8 @@ placements_last_12_months as (
     from with_open_placement
     inner join placements
         on
-            with_open_placement.child_key = placements.child_key
+            with_open_placement.la_code = placements.la_code
+            and with_open_placement.child_key = placements.child_key
             and with_open_placement.period_end >= placements.start_date
             and (
                 placements.end_date is null

@@ -19,6 +19,7 @@ episodes as (
 looked_after_weeks as (
 
     select
+        attendance_weeks.la_code,
         attendance_weeks.child_key,
         attendance_weeks.week_start_date,
         attendance_weeks.school_urn,
@@ -32,7 +33,8 @@ looked_after_weeks as (
         select 1
         from episodes
         where
-            episodes.child_key = attendance_weeks.child_key
+            episodes.la_code = attendance_weeks.la_code
+            and episodes.child_key = attendance_weeks.child_key
             and {{ is_open_at('episodes.start_date', 'episodes.ceased_date', 'attendance_weeks.week_start_date') }}
     )
 

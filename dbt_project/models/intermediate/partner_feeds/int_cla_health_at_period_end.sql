@@ -45,7 +45,8 @@ assessments_last_12_months as (
     from with_latest_immunisation_status as cohort
     inner join completed_assessments
         on
-            cohort.child_key = completed_assessments.child_key
+            cohort.la_code = completed_assessments.la_code
+            and cohort.child_key = completed_assessments.child_key
             and {{ add_months('cohort.period_end', -12) }} < completed_assessments.completed_date
             and cohort.period_end >= completed_assessments.completed_date
     group by cohort.la_code, cohort.period_type, cohort.period_label, cohort.child_key

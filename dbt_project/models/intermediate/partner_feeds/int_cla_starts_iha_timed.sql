@@ -18,6 +18,7 @@ completed_assessments as (
 starts as (
 
     select
+        episodes.la_code,
         episodes.cla_episode_id,
         episodes.child_key,
         episodes.start_date
@@ -29,28 +30,32 @@ starts as (
 first_ihas as (
 
     select
+        starts.la_code,
         starts.cla_episode_id,
         min(completed_assessments.completed_date) as iha_completed_date
     from starts
     inner join completed_assessments
         on
-            starts.child_key = completed_assessments.child_key
+            starts.la_code = completed_assessments.la_code
+            and starts.child_key = completed_assessments.child_key
             and completed_assessments.assessment_type = 'IHA'
             and starts.start_date <= completed_assessments.completed_date
-    group by starts.cla_episode_id
+    group by starts.la_code, starts.cla_episode_id
 
 ),
 
 timed as (
 
     select
+        starts.la_code,
         starts.cla_episode_id,
         starts.child_key,
         starts.start_date,
         first_ihas.iha_completed_date,
         {{ working_days_between('wd') }} as working_days_to_iha
     from starts
-    left join first_ihas on starts.cla_episode_id = first_ihas.cla_episode_id
+    left join first_ihas
+        on starts.la_code = first_ihas.la_code and starts.cla_episode_id = first_ihas.cla_episode_id
     {{ join_working_day_calendar('starts.start_date', 'first_ihas.iha_completed_date', 'wd') }}
 
 )

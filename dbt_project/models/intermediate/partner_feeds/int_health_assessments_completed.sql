@@ -12,6 +12,7 @@ assessments as (
 completed as (
 
     select
+        assessments.la_code,
         assessments.assessment_id,
         assessments.child_key,
         assessments.assessment_type,

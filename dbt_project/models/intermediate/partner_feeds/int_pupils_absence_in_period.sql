@@ -36,7 +36,8 @@ pupil_sessions as (
         sum(attendance_weeks.authorised_absence_sessions + attendance_weeks.unauthorised_absence_sessions)
             as absence_sessions
     from periods
-    inner join attendance_weeks on {{ is_in_period('attendance_weeks.week_start_date') }}
+    inner join attendance_weeks
+        on periods.la_code = attendance_weeks.la_code and {{ is_in_period('attendance_weeks.week_start_date') }}
     group by
         periods.la_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end,
         attendance_weeks.child_key
@@ -53,7 +54,8 @@ suspended_pupils as (
     from pupil_sessions
     inner join suspensions
         on
-            pupil_sessions.child_key = suspensions.child_key
+            pupil_sessions.la_code = suspensions.la_code
+            and pupil_sessions.child_key = suspensions.child_key
             and pupil_sessions.period_start <= suspensions.start_date
             and pupil_sessions.period_end >= suspensions.start_date
 

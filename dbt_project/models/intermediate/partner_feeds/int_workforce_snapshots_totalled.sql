@@ -11,6 +11,7 @@ team_snapshots as (
 totalled as (
 
     select
+        team_snapshots.la_code,
         team_snapshots.snapshot_date,
         count(team_snapshots.team_id) as team_count,
         sum(team_snapshots.establishment_fte) as establishment_fte,
@@ -19,7 +20,7 @@ totalled as (
         sum(team_snapshots.vacancy_fte) as vacancy_fte,
         sum(team_snapshots.leavers_fte_in_month) as leavers_fte_in_month
     from team_snapshots
-    group by team_snapshots.snapshot_date
+    group by team_snapshots.la_code, team_snapshots.snapshot_date
 
 )
 

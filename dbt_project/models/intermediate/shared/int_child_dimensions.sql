@@ -12,6 +12,7 @@ persons as (
 final as (
 
     select
+        la_code,
         child_key,
         coalesce(sex_code, 'U') as sex_code,
         case

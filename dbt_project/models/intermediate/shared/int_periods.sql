@@ -1,5 +1,8 @@
 -- grain: one row per LA x period (month, financial quarter, financial year) that is complete on as_of
--- (period end <= as_of) and starts on or after the start of the data window.
+-- (period end <= as_of) and starts on or after the start of the data window. The LAs: every authority the warehouse
+-- holds case-level data of (a file of a feed other than reference and benchmarks loaded, raw._loads.la_code; many
+-- in a regional hub, docs/regional-hub.md), and always var la_code (CSW_LA_CODE), so a warehouse with no data
+-- yet still has its authority's periods.
 
 with
 
@@ -33,6 +36,16 @@ bounds as (
             else {{ add_months(dbt.date_trunc('month', 'candidate_start'), 1) }}
         end as window_start
     from window_candidate
+
+),
+
+authorities as (
+
+    select loads.la_code
+    from {{ source('loads', 'loads') }} as loads
+    where loads.outcome = 'loaded' and loads.feed not in ('reference', 'benchmarks') and loads.la_code is not null
+    union
+    select '{{ var("la_code") }}' as la_code
 
 ),
 
@@ -144,13 +157,14 @@ all_periods as (
 final as (
 
     select
-        '{{ var("la_code") }}' as la_code,
-        period_type,
-        period_label,
-        period_start,
-        period_end,
-        financial_year_start
-    from all_periods
+        authorities.la_code,
+        all_periods.period_type,
+        all_periods.period_label,
+        all_periods.period_start,
+        all_periods.period_end,
+        all_periods.financial_year_start
+    from authorities
+    cross join all_periods
 
 )
 

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ annex_a_child_columns() }},
         contact_date,
         {{ to_code('contact_source_code') }} as contact_source_code,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ annex_a_child_columns() }},
         referral_date,
         {{ to_code('referral_source_code') }} as referral_source_code,

@@ -12,6 +12,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ annex_a_child_columns() }},
         disability as disability_status,
         start_date,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ annex_a_child_columns() }},
         {{ annex_a_yes_no('was_uasc_12m') }} as was_uasc_12m,
         disability as disability_status,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ annex_a_child_columns() }},
         {{ annex_a_yes_no('was_ever_uasc') }} as was_ever_uasc,
         disability as disability_status,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         as_of_date,
         sheet_row,
         {{ child_key('person_id') }} as child_key,

@@ -2,7 +2,13 @@ with
 
 source as (
 
-    select * from {{ current_rows('benchmarks', 'benchmarks__published', ['indicator_id', 'area_code', 'period']) }}
+    select * from {{
+        current_rows(
+            'benchmarks', 'benchmarks__published',
+            ['indicator_id', 'area_code', 'period'],
+            per_authority=False
+        )
+    }}
 
 ),
 

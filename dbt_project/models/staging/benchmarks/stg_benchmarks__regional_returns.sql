@@ -3,7 +3,13 @@ with
 source as (
 
     select *
-    from {{ current_rows('benchmarks', 'benchmarks__regional_return', ['la_code', 'period', 'indicator_id']) }}
+    from {{
+        current_rows(
+            'benchmarks', 'benchmarks__regional_return',
+            ['la_code', 'period', 'indicator_id'],
+            per_authority=False
+        )
+    }}
 
 ),
 

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         addr_table_id as address_id,
         {{ child_key('addr_person_id') }} as child_key,
         {{ to_code('addr_address_type') }} as address_type_code,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cinf_table_id as assessment_factor_id,
         cinf_assessment_id as assessment_id,
         cinf_assessment_factors_json as factor_codes_json

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cina_assessment_id as assessment_id,
         {{ child_key('cina_person_id') }} as child_key,
         cina_referral_id as referral_id,

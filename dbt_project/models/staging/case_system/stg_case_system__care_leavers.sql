@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clea_table_id as care_leaver_record_id,
         {{ child_key('clea_person_id') }} as child_key,
         {{ to_code('clea_care_leaver_eligibility') }} as eligibility_code,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cinp_cin_plan_id as cin_plan_id,
         {{ child_key('cinp_person_id') }} as child_key,
         cinp_referral_id as referral_id,

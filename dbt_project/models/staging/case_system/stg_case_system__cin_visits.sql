@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cinv_cin_visit_id as cin_visit_id,
         {{ child_key('cinv_person_id') }} as child_key,
         cinv_cin_visit_date as visit_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         lacp_table_id as cla_care_plan_id,
         {{ child_key('lacp_person_id') }} as child_key,
         lacp_cla_care_plan_start_date as start_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clac_cla_conviction_id as cla_conviction_id,
         {{ child_key('clac_person_id') }} as child_key,
         clac_cla_conviction_date as conviction_date,

@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clae_cla_episode_id as cla_episode_id,
         {{ child_key('clae_person_id') }} as child_key,
         clae_cla_id as cla_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clah_health_check_id as health_check_id,
         {{ child_key('clah_person_id') }} as child_key,
         {{ to_code('clah_health_check_type') }} as health_check_type_code,

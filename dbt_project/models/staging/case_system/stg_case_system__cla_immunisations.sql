@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ child_key('clai_person_id') }} as child_key,
         {{ to_flag('clai_immunisations_status') }} as is_immunisations_up_to_date,
         clai_immunisations_status_date as status_date

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clap_cla_placement_id as placement_id,
         {{ child_key('clap_person_id') }} as child_key,
         clap_cla_id as cla_id,

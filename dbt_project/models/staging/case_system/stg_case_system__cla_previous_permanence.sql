@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         lapp_table_id as previous_permanence_id,
         {{ child_key('lapp_person_id') }} as child_key,
         {{ to_code('lapp_previous_permanence_option') }} as previous_permanence_code,

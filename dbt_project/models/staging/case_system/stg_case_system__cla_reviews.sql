@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clar_cla_review_id as cla_review_id,
         clar_cla_id as cla_id,
         clar_cla_review_due_date as due_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clas_substance_misuse_id as substance_misuse_id,
         {{ child_key('clas_person_id') }} as child_key,
         clas_substance_misuse_date as identified_date,

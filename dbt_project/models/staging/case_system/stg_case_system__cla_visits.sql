@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         clav_cla_visit_id as cla_visit_id,
         {{ child_key('clav_person_id') }} as child_key,
         clav_cla_id as cla_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cont_contact_id as contact_id,
         {{ child_key('cont_person_id') }} as child_key,
         cont_contact_date as contact_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cppl_cp_plan_id as cp_plan_id,
         {{ child_key('cppl_person_id') }} as child_key,
         cppl_referral_id as referral_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cppr_cp_review_id as cp_review_id,
         {{ child_key('cppr_person_id') }} as child_key,
         cppr_cp_plan_id as cp_plan_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cppv_cp_visit_id as cp_visit_id,
         {{ child_key('cppv_person_id') }} as child_key,
         cppv_cp_plan_id as cp_plan_id,

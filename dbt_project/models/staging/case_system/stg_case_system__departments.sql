@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         dept_team_id as team_id,
         nullif(trim(dept_team_name), '') as team_name,
         nullif(trim(dept_team_parent_id), '') as parent_team_id

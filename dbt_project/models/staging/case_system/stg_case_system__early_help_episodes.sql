@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         earl_episode_id as early_help_episode_id,
         {{ child_key('earl_person_id') }} as child_key,
         earl_episode_start_date as start_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         ehca_ehcp_assessment_id as ehcp_assessment_id,
         ehca_ehcp_request_id as ehcp_request_id,
         ehca_ehcp_assessment_outcome_date as outcome_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         ehcn_named_plan_id as named_plan_id,
         ehcn_ehcp_asmt_id as ehcp_assessment_id,
         ehcn_named_plan_start_date as start_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         ehcr_ehcp_request_id as ehcp_request_id,
         ehcr_send_table_id as send_id,
         ehcr_ehcp_req_date as request_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         fami_table_id as family_member_id,
         nullif(trim(fami_family_id), '') as family_id,
         {{ child_key('fami_person_id') }} as child_key

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         immi_immigration_status_id as immigration_status_id,
         {{ child_key('immi_person_id') }} as child_key,
         {{ to_code('immi_immigration_status') }} as immigration_status_code,

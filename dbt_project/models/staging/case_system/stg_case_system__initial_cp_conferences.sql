@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         icpc_icpc_id as icpc_id,
         {{ child_key('icpc_person_id') }} as child_key,
         icpc_s47_enquiry_id as s47_enquiry_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         invo_involvements_id as involvement_id,
         nullif(trim(invo_professional_id), '') as professional_id,
         {{ child_key('invo_person_id') }} as child_key,

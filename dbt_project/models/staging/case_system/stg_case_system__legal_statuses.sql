@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         lega_legal_status_id as legal_status_id,
         {{ child_key('lega_person_id') }} as child_key,
         {{ to_code('lega_legal_status') }} as legal_status_code,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         link_table_id as linked_identifier_id,
         {{ child_key('link_person_id') }} as child_key,
         {{ to_code('link_identifier_type') }} as identifier_type_code,

@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         miss_table_id as missing_episode_id,
         {{ child_key('miss_person_id') }} as child_key,
         miss_missing_episode_start_date as start_date,

@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         perm_table_id as permanence_id,
         {{ child_key('perm_person_id') }} as child_key,
         perm_cla_id as cla_id,

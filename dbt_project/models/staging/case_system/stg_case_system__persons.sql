@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ child_key('pers_person_id') }} as child_key,
         {{ to_code('pers_sex') }} as sex_code,
         {{ to_code('pers_ethnicity') }} as ethnicity_code,

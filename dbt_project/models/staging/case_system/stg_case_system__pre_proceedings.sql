@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         prep_table_id as pre_proceedings_id,
         {{ child_key('prep_person_id') }} as child_key,
         nullif(trim(prep_plo_family_id), '') as plo_family_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         prof_professional_id as professional_id,
         nullif(trim(prof_professional_job_title), '') as job_title,
         prof_professional_caseload as caseload,

@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         cine_referral_id as referral_id,
         {{ child_key('cine_person_id') }} as child_key,
         cine_referral_date as referral_date,

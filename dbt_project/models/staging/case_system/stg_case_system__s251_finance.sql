@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         s251_table_id as s251_finance_id,
         s251_cla_placement_id as placement_id
 

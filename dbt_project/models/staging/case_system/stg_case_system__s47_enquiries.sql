@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         s47e_s47_enquiry_id as s47_enquiry_id,
         {{ child_key('s47e_person_id') }} as child_key,
         s47e_referral_id as referral_id,

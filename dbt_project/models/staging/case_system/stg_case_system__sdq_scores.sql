@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         csdq_table_id as sdq_score_id,
         {{ child_key('csdq_person_id') }} as child_key,
         csdq_sdq_completed_date as completed_date,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         senn_table_id as sen_need_id,
         senn_active_ehcp_id as active_ehcp_id,
         {{ to_code('senn_active_ehcp_need_type') }} as need_type_code,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         send_table_id as send_id,
         {{ child_key('send_person_id') }} as child_key,
         (send_upn is not null or send_uln is not null) as has_pupil_identifier,

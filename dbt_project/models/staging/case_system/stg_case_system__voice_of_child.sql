@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         voch_table_id as voice_of_child_id,
         {{ child_key('voch_person_id') }} as child_key,
         {{ to_flag('voch_explained_worries') }} as is_worries_explained,

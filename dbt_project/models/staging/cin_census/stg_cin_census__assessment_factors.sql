@@ -12,6 +12,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         collection_year,
         {{ census_id(["'A'", 'parent_start_date']) }} as assessment_id,
         factor_index,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         collection_year,
         {{ child_key('person_id') }} as child_key,
         (upn is not null) as has_upn,

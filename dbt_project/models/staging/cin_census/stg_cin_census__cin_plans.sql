@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         collection_year,
         {{ census_id(["'CIN'", 'start_date']) }} as cin_plan_id,
         {{ census_id() }} as referral_id,

@@ -10,6 +10,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         collection_year,
         {{ census_id(["'S47'", 'start_date']) }} as s47_enquiry_id,
         {{ census_id() }} as referral_id,

@@ -2,6 +2,7 @@
 -- newest census year that returns it (an assessment open on 31 March is authorised in the next). The census
 -- carries no assessment outcome and does not say whether the child was seen: both null.
 select
+    la_code,
     assessment_id,
     child_key,
     referral_id,

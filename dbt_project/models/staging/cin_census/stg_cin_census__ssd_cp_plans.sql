@@ -12,15 +12,17 @@ cp_plans as (
 conferences as (
 
     select
+        la_code,
         referral_id,
         icpc_date,
         min(icpc_id) as icpc_id
     from {{ ref('stg_cin_census__ssd_initial_cp_conferences') }}
-    group by referral_id, icpc_date
+    group by la_code, referral_id, icpc_date
 
 )
 
 select
+    cp_plans.la_code,
     cp_plans.cp_plan_id,
     cp_plans.child_key,
     cp_plans.referral_id,
@@ -32,5 +34,6 @@ select
 from cp_plans
 left join conferences
     on
-        cp_plans.referral_id = conferences.referral_id
+        cp_plans.la_code = conferences.la_code
+        and cp_plans.referral_id = conferences.referral_id
         and cp_plans.start_date = conferences.icpc_date

@@ -2,6 +2,7 @@
 -- census year (a code an older year listed and the newest does not is no longer the child's). The census has no
 -- row id: disability_id is the child and the code.
 select distinct
+    la_code,
     child_key || '/' || disability_code as disability_id,
     child_key,
     disability_code

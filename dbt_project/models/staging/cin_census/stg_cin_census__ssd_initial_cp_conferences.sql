@@ -26,6 +26,7 @@ cp_plans as (
 conferences as (
 
     select
+        la_code,
         s47_enquiry_id || '/ICPC' as icpc_id,
         child_key,
         s47_enquiry_id,
@@ -38,6 +39,7 @@ conferences as (
     union all
 
     select distinct
+        referrals.la_code,
         referrals.referral_id || '/ICPC/' || cast(referrals.icpc_date as varchar) as icpc_id,
         referrals.child_key,
         cast(null as varchar) as s47_enquiry_id,
@@ -45,7 +47,7 @@ conferences as (
         referrals.icpc_date,
         not exists (
             select 1 from section47
-            where section47.referral_id = referrals.referral_id
+            where section47.la_code = referrals.la_code and section47.referral_id = referrals.referral_id
         ) as is_transfer_in
     from referrals
     where referrals.icpc_date is not null
@@ -53,6 +55,7 @@ conferences as (
 )
 
 select
+    conferences.la_code,
     conferences.icpc_id,
     conferences.child_key,
     conferences.s47_enquiry_id,
@@ -64,5 +67,6 @@ select
 from conferences
 left join cp_plans
     on
-        conferences.referral_id = cp_plans.referral_id
+        conferences.la_code = cp_plans.la_code
+        and conferences.referral_id = cp_plans.referral_id
         and conferences.icpc_date = cp_plans.start_date

@@ -2,6 +2,7 @@
 -- enquiry, from the newest census year that returns it. The census has no end date and no outcome (only whether
 -- a conference was not required): both null.
 select
+    la_code,
     s47_enquiry_id,
     child_key,
     referral_id,

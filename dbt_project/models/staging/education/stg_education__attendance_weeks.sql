@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         {{ child_key('person_id') }} as child_key,
         week_start as week_start_date,
         school_urn,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         exclusion_id as suspension_id,
         {{ child_key('person_id') }} as child_key,
         school_urn,

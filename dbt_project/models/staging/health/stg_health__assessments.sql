@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         assessment_id,
         {{ child_key('person_id') }} as child_key,
         {{ to_code('assessment_type') }} as assessment_type,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         fgc_id as family_group_conference_id,
         {{ child_key('person_id') }} as child_key,
         family_id,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         incident_ref as police_incident_id,
         {{ child_key('person_id') }} as child_key,
         person_id is not null as is_matched_to_child,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         rhi_id as return_home_interview_id,
         {{ child_key('person_id') }} as child_key,
         missing_start_date,

@@ -1,8 +1,23 @@
+-- One row per authority (`la_code`, the authority the row is about), mid-year and age. In a regional hub each
+-- authority's folder may send the list (docs/regional-hub.md): of the authorities' current files, the newest row
+-- about each wins.
 with
 
 source as (
 
     select * from {{ current_rows('reference', 'reference__population') }}
+
+),
+
+newest as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.la_code, source.year, source.age
+            order by source._batch_id desc, source._row_number desc
+        ) as sender_rank
+    from source
 
 ),
 
@@ -14,7 +29,8 @@ renamed as (
         trim(age) as age,
         cast(population as integer) as population
 
-    from source
+    from newest
+    where sender_rank = 1
 
 )
 

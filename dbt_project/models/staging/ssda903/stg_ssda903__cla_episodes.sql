@@ -3,6 +3,7 @@
 -- The special guardianship codes the DfE split in 2016 (E45, E46: to former foster carers; E47, E48: to other
 -- carers) are read as the SSD's E43 and E44, the codes the indicators count (docs/specs/INDICATORS.md SGO_COUNT).
 select
+    la_code,
     child_key || ':' || cast(start_date as varchar) as cla_episode_id,
     child_key,
     cla_id,

@@ -7,12 +7,13 @@ runs as (
 
     select
         *,
-        row_number() over (partition by child_key, placement_run order by start_date desc) as from_last
+        row_number() over (partition by la_code, child_key, placement_run order by start_date desc) as from_last
     from {{ ref('stg_ssda903__episodes') }}
 
 )
 
 select
+    la_code,
     child_key || ':' || cast(min(start_date) as varchar) as placement_id,
     child_key,
     max(cla_id) as cla_id,
@@ -24,5 +25,5 @@ select
     max(placement_urn) as placement_urn,
     max(case when from_last = 1 then change_reason_code end) as change_reason_code
 from runs
-group by child_key, placement_run
+group by la_code, child_key, placement_run
 having max(placement_type_code) is not null

@@ -11,10 +11,13 @@ source as (
 reviews as (
 
     select
+        _la_code as la_code,
         {{ child_key('child') }} as child_key,
         review as review_date,
         {{ to_code('review_code') }} as participation_code,
-        row_number() over (partition by child, review order by collection_year desc, _row_number asc) as year_rank
+        row_number() over (
+            partition by _la_code, child, review order by collection_year desc, _row_number asc
+        ) as year_rank
     from source
 
 ),
@@ -26,6 +29,7 @@ episodes as (
 )
 
 select
+    reviews.la_code,
     reviews.child_key || ':' || cast(reviews.review_date as varchar) as cla_review_id,
     max(episodes.cla_id) as cla_id,
     cast(null as date) as due_date,
@@ -35,7 +39,8 @@ select
 from reviews
 left join episodes
     on
-        reviews.child_key = episodes.child_key
+        reviews.la_code = episodes.la_code
+        and reviews.child_key = episodes.child_key
         and {{ is_open_at('episodes.start_date', 'episodes.ceased_date', 'reviews.review_date') }}
 where reviews.year_rank = 1
-group by reviews.child_key, reviews.review_date, reviews.participation_code
+group by reviews.la_code, reviews.child_key, reviews.review_date, reviews.participation_code

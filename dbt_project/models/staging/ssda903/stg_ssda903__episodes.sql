@@ -14,6 +14,7 @@ source as (
 keyed as (
 
     select
+        _la_code as la_code,
         {{ child_key('child') }} as child_key,
         decom as start_date,
         dec as ceased_date,
@@ -26,7 +27,9 @@ keyed as (
         {{ to_code('rec') }} as ceased_reason_code,
         {{ to_code('reason_place_change') }} as change_reason_code,
         collection_year,
-        row_number() over (partition by child, decom order by collection_year desc, _row_number asc) as year_rank
+        row_number() over (
+            partition by _la_code, child, decom order by collection_year desc, _row_number asc
+        ) as year_rank
 
     from source
 
@@ -36,8 +39,8 @@ ordered as (
 
     select
         *,
-        lag(ceased_date) over (partition by child_key order by start_date) as previous_ceased_date,
-        lag(legal_status_code) over (partition by child_key order by start_date) as previous_legal_status_code
+        lag(ceased_date) over (partition by la_code, child_key order by start_date) as previous_ceased_date,
+        lag(legal_status_code) over (partition by la_code, child_key order by start_date) as previous_legal_status_code
     from keyed
     where year_rank = 1
 
@@ -61,18 +64,18 @@ numbered as (
     select
         *,
         sum(is_period_start) over (
-            partition by child_key order by start_date rows between unbounded preceding and current row
+            partition by la_code, child_key order by start_date rows between unbounded preceding and current row
         ) as period_number,
         sum(
             case
                 when is_period_start = 1 or legal_status_code is distinct from previous_legal_status_code then 1
                 else 0
             end
-        ) over (partition by child_key order by start_date rows between unbounded preceding and current row)
+        ) over (partition by la_code, child_key order by start_date rows between unbounded preceding and current row)
             as status_run,
         sum(
             case when is_period_start = 1 or start_reason_code in ('P', 'T', 'B', 'U') then 1 else 0 end
-        ) over (partition by child_key order by start_date rows between unbounded preceding and current row)
+        ) over (partition by la_code, child_key order by start_date rows between unbounded preceding and current row)
             as placement_run
     from flagged
 
@@ -81,6 +84,7 @@ numbered as (
 final as (
 
     select
+        la_code,
         child_key,
         start_date,
         ceased_date,
@@ -95,7 +99,7 @@ final as (
         collection_year,
         status_run,
         placement_run,
-        min(start_date) over (partition by child_key, period_number) as entered_care_date
+        min(start_date) over (partition by la_code, child_key, period_number) as entered_care_date
     from numbered
 
 )

@@ -11,17 +11,20 @@ source as (
 missing as (
 
     select
+        _la_code as la_code,
         {{ child_key('child') }} as child_key,
         mis_start as start_date,
         mis_end as end_date,
         {{ to_code('missing') }} as missing_type_code,
-        row_number() over (partition by child, mis_start, missing order by collection_year desc, _row_number asc)
-            as year_rank
+        row_number() over (
+            partition by _la_code, child, mis_start, missing order by collection_year desc, _row_number asc
+        ) as year_rank
     from source
 
 )
 
 select
+    la_code,
     child_key || ':' || cast(start_date as varchar) || ':' || missing_type_code as missing_episode_id,
     child_key,
     start_date,

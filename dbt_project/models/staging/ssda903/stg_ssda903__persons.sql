@@ -11,16 +11,18 @@ source as (
 latest as (
 
     select
+        _la_code as la_code,
         {{ child_key('child') }} as child_key,
         {{ to_code('sex') }} as sex,
         {{ to_code('ethnic') }} as ethnicity_code,
         dob as birth_date,
-        row_number() over (partition by child order by collection_year desc, _row_number asc) as year_rank
+        row_number() over (partition by _la_code, child order by collection_year desc, _row_number asc) as year_rank
     from source
 
 )
 
 select
+    la_code,
     child_key,
     case sex when '1' then 'M' when '2' then 'F' else sex end as sex_code,
     ethnicity_code,

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        _la_code as la_code,
         snapshot_date,
         team_id,
         team_name,

@@ -10,6 +10,7 @@ assessments as (
 )
 
 select
+    assessments.la_code,
     {{ annex_a_id('start_date', 'assessments') }} as assessment_id,
     assessments.child_key,
     {{ annex_a_referral_on('assessments') }} as referral_id,

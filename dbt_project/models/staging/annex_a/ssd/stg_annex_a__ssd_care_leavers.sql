@@ -1,6 +1,7 @@
 -- Annex A list 9 as stg_case_system__care_leavers (same columns): each young person's status as of a latest
 -- contact date, from the newest workbook listing that contact.
 select
+    la_code,
     {{ annex_a_id('latest_contact_date') }} as care_leaver_record_id,
     child_key,
     {{ to_code('eligibility_code') }} as eligibility_code,

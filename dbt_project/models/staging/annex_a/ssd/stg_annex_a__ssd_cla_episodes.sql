@@ -4,6 +4,7 @@
 -- id. An episode change inside the period (a new placement or legal status) is in the placements and legal
 -- statuses.
 select
+    la_code,
     {{ annex_a_id('entered_care_date') }} as cla_episode_id,
     child_key,
     {{ annex_a_id('entered_care_date') }} as cla_id,

@@ -12,12 +12,15 @@ placements as (
 )
 
 select
+    la_code,
     {{ annex_a_id('placement_start_date') }} as placement_id,
     child_key,
     child_key || ':' || coalesce(cast(entered_care_date as varchar), '') || ':1' as cla_id,
     placement_start_date as start_date,
     coalesce(
-        lead(placement_start_date) over (partition by child_key, entered_care_date order by placement_start_date asc),
+        lead(placement_start_date) over (
+            partition by la_code, child_key, entered_care_date order by placement_start_date asc
+        ),
         ceased_date
     ) as end_date,
     placement_type_code,

@@ -1,5 +1,6 @@
 -- Annex A list 1 as stg_case_system__contacts (same columns): each contact from the newest workbook listing it.
 select
+    la_code,
     {{ annex_a_id('contact_date') }} as contact_id,
     child_key,
     contact_date,

@@ -12,16 +12,18 @@ plans as (
 conferences as (
 
     select
+        la_code,
         child_key,
         icpc_date,
         min({{ annex_a_id('start_date') }} || '/ICPC') as icpc_id
     from {{ annex_a_newest('stg_annex_a__list_05_section_47', 'start_date') }}
     where icpc_date is not null
-    group by child_key, icpc_date
+    group by la_code, child_key, icpc_date
 
 )
 
 select
+    plans.la_code,
     {{ annex_a_id('start_date', 'plans') }} as cp_plan_id,
     plans.child_key,
     {{ annex_a_referral_on('plans') }} as referral_id,
@@ -31,4 +33,8 @@ select
     plans.initial_category_code,
     plans.latest_category_code
 from plans
-left join conferences on plans.child_key = conferences.child_key and plans.start_date = conferences.icpc_date
+left join conferences
+    on
+        plans.la_code = conferences.la_code
+        and plans.child_key = conferences.child_key
+        and plans.start_date = conferences.icpc_date

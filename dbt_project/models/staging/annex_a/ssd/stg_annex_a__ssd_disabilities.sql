@@ -6,6 +6,7 @@ with
 coded as (
 
     select
+        la_code,
         child_key,
         case disability_status when 'no' then 'NONE' when 'yes' then 'DDA' end as disability_code
     from {{ annex_a_newest_per_child(['disability_status'], first_list=4) }}
@@ -13,6 +14,7 @@ coded as (
 )
 
 select
+    la_code,
     child_key || ':' || disability_code as disability_id,
     child_key,
     disability_code

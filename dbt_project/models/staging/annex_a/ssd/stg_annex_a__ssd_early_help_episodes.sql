@@ -1,6 +1,7 @@
 -- Annex A list 2 as stg_case_system__early_help_episodes (same columns): each episode from the newest workbook
 -- listing it (which knows an end an older one could not). Annex A gives no reasons.
 select
+    la_code,
     {{ annex_a_id('start_date') }} as early_help_episode_id,
     child_key,
     start_date,

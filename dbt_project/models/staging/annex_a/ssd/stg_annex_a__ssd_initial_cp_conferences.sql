@@ -13,17 +13,19 @@ enquiries as (
 plans as (
 
     select
+        la_code,
         child_key,
         start_date,
         min(cp_plan_id) as cp_plan_id
     from {{ ref('stg_annex_a__ssd_cp_plans') }}
-    group by child_key, start_date
+    group by la_code, child_key, start_date
 
 ),
 
 conferences as (
 
     select
+        enquiries.la_code,
         {{ annex_a_id('start_date', 'enquiries') }} as s47_enquiry_id,
         enquiries.child_key,
         {{ annex_a_referral_on('enquiries') }} as referral_id,
@@ -31,11 +33,16 @@ conferences as (
         enquiries.icpc_cp_plan as is_cp_plan_outcome,
         plans.cp_plan_id
     from enquiries
-    left join plans on enquiries.child_key = plans.child_key and enquiries.icpc_date = plans.start_date
+    left join plans
+        on
+            enquiries.la_code = plans.la_code
+            and enquiries.child_key = plans.child_key
+            and enquiries.icpc_date = plans.start_date
 
 )
 
 select
+    la_code,
     s47_enquiry_id || '/ICPC' as icpc_id,
     child_key,
     s47_enquiry_id,

@@ -11,13 +11,14 @@ statuses as (
 )
 
 select
+    la_code,
     {{ annex_a_id('legal_status_start_date') }} as legal_status_id,
     child_key,
     legal_status_code,
     legal_status_start_date as start_date,
     coalesce(
         lead(legal_status_start_date) over (
-            partition by child_key, entered_care_date order by legal_status_start_date asc
+            partition by la_code, child_key, entered_care_date order by legal_status_start_date asc
         ),
         ceased_date
     ) as end_date

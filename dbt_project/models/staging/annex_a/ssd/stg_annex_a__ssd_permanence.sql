@@ -3,6 +3,7 @@
 -- ADOPTION; the period of care is list 8's id for the child and the date it entered care
 -- (stg_annex_a__ssd_cla_episodes).
 select
+    la_code,
     {{ annex_a_id('adoption_decision_date') }} as permanence_id,
     child_key,
     child_key || ':' || coalesce(cast(entered_care_date as varchar), '') || ':1' as cla_id,

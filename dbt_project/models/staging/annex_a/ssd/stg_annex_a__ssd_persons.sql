@@ -2,6 +2,7 @@
 -- columns): one row per child, from the newest workbook listing the child (its lowest list, then row). Annex A
 -- has no expected date of birth or date of death.
 select
+    la_code,
     child_key,
     sex_code,
     ethnicity_code,

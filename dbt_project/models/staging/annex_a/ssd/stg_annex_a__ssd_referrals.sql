@@ -19,6 +19,7 @@ children_in_need as (
 joined as (
 
     select
+        coalesce(referrals.la_code, children_in_need.la_code) as la_code,
         coalesce(referrals.child_key, children_in_need.child_key) as child_key,
         coalesce(referrals.referral_date, children_in_need.referral_date) as referral_date,
         coalesce(referrals.same_day_number, children_in_need.same_day_number) as same_day_number,
@@ -30,13 +31,15 @@ joined as (
     from referrals
     full outer join children_in_need
         on
-            referrals.child_key = children_in_need.child_key
+            referrals.la_code = children_in_need.la_code
+            and referrals.child_key = children_in_need.child_key
             and referrals.referral_date = children_in_need.referral_date
             and referrals.same_day_number = children_in_need.same_day_number
 
 )
 
 select
+    la_code,
     {{ annex_a_id('referral_date') }} as referral_id,
     child_key,
     referral_date,

@@ -10,6 +10,7 @@ enquiries as (
 )
 
 select
+    enquiries.la_code,
     {{ annex_a_id('start_date', 'enquiries') }} as s47_enquiry_id,
     enquiries.child_key,
     {{ annex_a_referral_on('enquiries') }} as referral_id,

@@ -1,0 +1,124 @@
+"""A regional hub's indicators equal each authority's own (issue 17, docs/regional-hub.md).
+
+One generated landing folder of two authorities (`csw generate --la 841,840`, `<landing>/<la_code>/<feed>/`) is
+ingested into one warehouse and built; each authority's folder is also ingested alone (the flat layout, CSW_LA_CODE
+its code, its own secret) into a warehouse of its own and built. Every indicator value and breakdown row of each
+authority in the hub equals the alone warehouse's, row for row: nothing of one authority (a newer snapshot, a
+colliding case-system id, a period, a population) reaches the other's figures.
+
+Cost: the builds select only what the two indicator marts read (`+fct_indicator_values +fct_indicator_breakdowns`);
+the hub's build runs those models' data tests too (the grains include la_code), the alone builds skip them. dbt's
+unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine: 150 to 185 s (load 3.5 to 5,
+nearly all of it the three dbt builds' fixed cost, not the 91,000 generated rows). `csw ingest` and a dbt build
+rather than `csw run`: the checks and exports after the build read the marts for one authority (docs/regional-hub.md,
+what is next)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import WITHOUT_DBT_UNIT_TESTS
+from tests.integration.conftest import AS_OF, ROOT, pipeline_env, run_csw
+
+AUTHORITIES = ("841", "840")
+SECRET_840 = "county-durham-own-secret-for-the-hub-test-0123456789"  # 841's is the tests' CSW_PSEUDONYMISATION_SECRET
+MARTS = ("fct_indicator_values", "fct_indicator_breakdowns")
+DBT = str(Path(sys.executable).parent / "dbt")
+PROJECT = str(ROOT / "dbt_project")
+
+
+def build(env: dict[str, str], la_code: str, data_tests: bool) -> None:
+    """dbt build of the indicator marts and everything upstream (seeds, staging, intermediate) on env's warehouse."""
+    excluded = ["unit_test"] if data_tests else ["unit_test", "test"]
+    args = [DBT, "build", "--project-dir", PROJECT, "--profiles-dir", PROJECT, "--target", "duckdb",
+            "--vars", json.dumps({"as_of": AS_OF, "la_code": la_code}),
+            "--select", *(f"+{mart}" for mart in MARTS), "--indirect-selection", "cautious",
+            "--exclude-resource-type", *excluded]
+    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb"}, cwd=PROJECT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def rows(warehouse: Path, table: str, la_code: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return sorted(con.execute(f"select * from marts.{table} where la_code = $1", [la_code]).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory) -> dict[str, Path]:
+    """'hub' and each authority code → its warehouse, built from one generated two-authority landing folder."""
+    base = tmp_path_factory.mktemp("hub")
+    generated = base / "generated"
+    env = {**pipeline_env(base / "hub"), **WITHOUT_DBT_UNIT_TESTS, "CSW_PSEUDONYMISATION_SECRET_840": SECRET_840}
+    run_csw(["generate", "--out", str(generated), "--la", ",".join(AUTHORITIES), "--scale", "0.05", "--seed", "7"], env)
+    assert sorted(p.name for p in generated.iterdir()) == sorted(AUTHORITIES)
+
+    shutil.copytree(generated, base / "hub" / "landing")
+    run_csw(["ingest", "--landing", str(base / "hub" / "landing"), "--as-of", AS_OF], env)
+    build(env, "841", data_tests=True)
+    built = {"hub": Path(env["CSW_WAREHOUSE"])}
+
+    for la in AUTHORITIES:  # each folder alone: the flat layout, its authority CSW_LA_CODE, the same secret
+        alone = base / la
+        shutil.copytree(generated / la, alone / "landing")
+        alone_env = {**pipeline_env(alone), **WITHOUT_DBT_UNIT_TESTS, "CSW_LA_CODE": la}
+        if la == "840":
+            alone_env["CSW_PSEUDONYMISATION_SECRET_840"] = SECRET_840
+        run_csw(["ingest", "--landing", str(alone / "landing"), "--as-of", AS_OF], alone_env)
+        build(alone_env, la, data_tests=False)
+        built[la] = Path(alone_env["CSW_WAREHOUSE"])
+    return built
+
+
+def test_the_hub_holds_both_authorities_each_with_its_own_keys(warehouses):
+    con = duckdb.connect(str(warehouses["hub"]), read_only=True)
+    try:
+        assert con.execute("select _la_code, count(*) > 0 from raw.case_system__ssd_person group by 1 "
+                           "order by 1").fetchall() == [("840", True), ("841", True)]
+        # the same case-system id in both authorities (generated ids collide) keyed apart
+        shared = con.execute("select count(*) from raw._child_keys as a inner join raw._child_keys as b "
+                             "on a.person_id = b.person_id and a.la_code = '841' and b.la_code = '840' "
+                             "where a.child_key <> b.child_key").fetchone()[0]
+        assert shared > 0
+        # each authority's own snapshot is current (840's newer batch does not hide 841's), ids colliding
+        staged = con.execute("select la_code, count(*), count(distinct referral_id) "
+                             "from staging.stg_case_system__referrals group by 1 order by 1").fetchall()
+        raw = con.execute("select _la_code, count(*), count(distinct cine_referral_id) "
+                          "from raw.case_system__ssd_cin_episodes group by 1 order by 1").fetchall()
+        assert staged == raw and all(n > 0 for _, n, _ in staged)
+        periods = con.execute("select la_code, count(*) from intermediate.int_periods group by 1 order by 1").fetchall()
+        assert [la for la, _ in periods] == ["840", "841"] and periods[0][1] == periods[1][1]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("table", MARTS)
+@pytest.mark.parametrize("la_code", AUTHORITIES)
+def test_each_authoritys_indicators_in_the_hub_equal_its_own_warehouse(warehouses, la_code, table):
+    hub = rows(warehouses["hub"], table, la_code)
+    alone = rows(warehouses[la_code], table, la_code)
+    assert len(hub) > 1000  # every indicator x period of the window (breakdowns: the values that occur)
+    assert hub == alone
+    other = next(la for la in AUTHORITIES if la != la_code)
+    assert rows(warehouses[la_code], table, other) == []  # the alone warehouse holds its authority only
+
+
+def test_the_two_authorities_figures_differ(warehouses):
+    """The equality above is not two copies of one authority: their referral counts differ."""
+    con = duckdb.connect(str(warehouses["hub"]), read_only=True)
+    try:
+        counts = dict(con.execute("select la_code, sum(numerator) from marts.fct_indicator_values "
+                                  "where indicator_id = 'REF_COUNT' and period_type = 'year' group by 1").fetchall())
+    finally:
+        con.close()
+    assert counts["841"] > 0 and counts["840"] > counts["841"]  # County Durham is the larger authority
