@@ -43,7 +43,7 @@ SHARED_FIXTURE_GROUPS = ("demo_runs", "validators_python")
 # finish together; every other group follows, largest first. `test_pipeline` comes first: it builds the shared
 # `pipeline` run that a dozen later modules read.
 COSTLIEST_FIRST = ("test_pipeline", "demo_runs", "test_regional_return_dag", "test_dag_run", "test_sql_style",
-                   "test_planted_defects", "test_ssda903_round_trip", "test_statutory_dags", "test_rekey",
+                   "test_planted_defects", "test_hub_equals_alone", "test_ssda903_round_trip", "test_statutory_dags", "test_rekey",
                    "test_indicators_reference_cp", "test_airflow_image", "test_annex_a_demo", "test_ingest_dag_run")
 
 # dbt's own variable: a build in a fixture that is not about dbt's unit tests skips them (`csw run`, `csw build`
