@@ -103,20 +103,21 @@ PERM = _stg("permanence")
 
 # a period of care (cla_id): its person, first start and end (null while any episode is open)
 _PERIOD = (
-    f"(select e.cla_id as cla_id, min(e.child_key) as child_key, "
+    f"(select e.la_code as la_code, e.cla_id as cla_id, min(e.child_key) as child_key, "
     f"min(e.start_date) as period_start, "
     f"case when count(*) = count(e.ceased_date) then max(e.ceased_date) end "
-    f"as period_end from {EPI} as e group by e.cla_id)"
+    f"as period_end from {EPI} as e group by e.la_code, e.cla_id)"
 )
 
 # Where the looked-after history the warehouse holds begins: with no SSD extract loaded (the 903 fills the episodes,
 # macros/statutory_sources.sql), 1 April of the first 903 collection year landed (`2024-25/episodes.csv` ->
-# 2024-04-01); with the SSD, the beginning of time (the SSD holds the whole history).
+# 2024-04-01); with the SSD, the beginning of time (the SSD holds the whole history). Per authority: the episode
+# `e`'s own (a hub holds authorities that landed different years, or an SSD beside another's 903 files).
 _HISTORY_START = (
     "coalesce((select min(make_date(cast(substr(l.file_name, 1, 4) as integer), 4, 1)) from raw._loads as l "
-    "where l.table_name = 'ssda903__episodes' and l.outcome = 'loaded' "
-    "and not exists (select 1 from raw._loads as ssd where ssd.feed = 'case_system' and ssd.outcome = 'loaded')), "
-    "date '0001-01-01')"
+    "where l.table_name = 'ssda903__episodes' and l.outcome = 'loaded' and l.la_code = e.la_code "
+    "and not exists (select 1 from raw._loads as ssd where ssd.feed = 'case_system' and ssd.outcome = 'loaded' "
+    "and ssd.la_code = e.la_code)), date '0001-01-01')"
 )
 
 CIN_CLOSE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9")
@@ -144,29 +145,29 @@ def _local(source: str, code: str, message: str, severity: str, sql: str, note: 
 CIN_RULES: list[DfeRule] = [
     _cin("1103", "The assessment start date cannot be before the referral date", "blocking", f"""
         select a.assessment_id as failing_key from {ASMT} as a
-        join {REF} as r on r.referral_id = a.referral_id
+        join {REF} as r on r.referral_id = a.referral_id and r.la_code = a.la_code
         where a.start_date < r.referral_date"""),
     _cin("1104", "The date of the initial child protection conference cannot be before the referral date",
          "blocking", f"""
         select i.icpc_id as failing_key from {ICPC} as i
-        join {REF} as r on r.referral_id = i.referral_id
+        join {REF} as r on r.referral_id = i.referral_id and r.la_code = i.la_code
         where i.icpc_date < r.referral_date"""),
     _cin("1105", "The child protection plan start date cannot be before the referral date", "blocking", f"""
         select p.cp_plan_id as failing_key from {CPP} as p
-        join {REF} as r on r.referral_id = p.referral_id
+        join {REF} as r on r.referral_id = p.referral_id and r.la_code = p.la_code
         where p.start_date < r.referral_date"""),
     _cin("2885", "Child protection plan shown as starting a different day to the initial child protection "
          "conference.", "blocking", f"""
         select p.cp_plan_id as failing_key from {CPP} as p
-        join {ICPC} as i on i.icpc_id = p.icpc_id
+        join {ICPC} as i on i.icpc_id = p.icpc_id and i.la_code = p.la_code
         where p.start_date <> i.icpc_date"""),
     _cin("2889", "The S47 start date cannot be before the referral date.", "blocking", f"""
         select s.s47_enquiry_id as failing_key from {S47} as s
-        join {REF} as r on r.referral_id = s.referral_id
+        join {REF} as r on r.referral_id = s.referral_id and r.la_code = s.la_code
         where s.start_date < r.referral_date"""),
     _cin("4000", "CIN Plan details provided for a referral with no further action", "blocking", f"""
         select c.cin_plan_id as failing_key from {CINP} as c
-        join {REF} as r on r.referral_id = c.referral_id
+        join {REF} as r on r.referral_id = c.referral_id and r.la_code = c.la_code
         where r.is_nfa"""),
     _cin("4001", "A CIN Plan cannot run concurrently with a Child Protection Plan", "blocking", f"""
         select c.cin_plan_id as failing_key from {CINP} as c
@@ -182,7 +183,7 @@ CIN_RULES: list[DfeRule] = [
         where c.end_date < c.start_date"""),
     _cin("4015", "The CIN Plan start date cannot be before the referral date", "blocking", f"""
         select c.cin_plan_id as failing_key from {CINP} as c
-        join {REF} as r on r.referral_id = c.referral_id
+        join {REF} as r on r.referral_id = c.referral_id and r.la_code = c.la_code
         where c.start_date < r.referral_date"""),
     _cin("8525Q", "Either Date of Birth or Expected Date of Birth must be provided (but not both)", "warning", f"""
         select p.child_key as failing_key from {PERSON} as p
@@ -197,7 +198,7 @@ CIN_RULES: list[DfeRule] = [
         where r.referral_date > p.death_date"""),
     _cin("8565", "Activity shown after a case has been closed", "blocking", f"""
         select a.assessment_id as failing_key from {ASMT} as a
-        join {REF} as r on r.referral_id = a.referral_id
+        join {REF} as r on r.referral_id = a.referral_id and r.la_code = a.la_code
         where a.start_date > r.close_date""",
          "checked on assessment start dates"),
     _cin("8606", "Child referral date is more than 40 weeks before DOB or expected DOB", "warning", f"""
@@ -212,7 +213,7 @@ CIN_RULES: list[DfeRule] = [
     _cin("8615", "Section 47 Enquiry Start Date must be present and cannot be later than the date of the initial "
          "Child Protection Conference", "blocking", f"""
         select i.icpc_id as failing_key from {ICPC} as i
-        join {S47} as s on s.s47_enquiry_id = i.s47_enquiry_id
+        join {S47} as s on s.s47_enquiry_id = i.s47_enquiry_id and s.la_code = i.la_code
         where i.icpc_date < s.start_date"""),
     _cin("8630", "CIN Closure Date is before CIN Referral Date for the same CIN episode", "blocking", f"""
         select r.referral_id as failing_key from {REF} as r
@@ -248,15 +249,15 @@ CIN_RULES: list[DfeRule] = [
          "makes an overlap (test_date_outside_1990_to_as_of_warns)"),
     _cin("8831", "Activity is recorded against a case marked as a referral with no further action", "blocking", f"""
         select a.assessment_id as failing_key from {ASMT} as a
-        join {REF} as r on r.referral_id = a.referral_id
+        join {REF} as r on r.referral_id = a.referral_id and r.la_code = a.la_code
         where r.is_nfa
         union all
         select s.s47_enquiry_id as failing_key from {S47} as s
-        join {REF} as r on r.referral_id = s.referral_id
+        join {REF} as r on r.referral_id = s.referral_id and r.la_code = s.la_code
         where r.is_nfa""", "checked on assessments and S47 enquiries"),
     _cin("8832", "Child Protection details provided for a referral with no further action.", "blocking", f"""
         select p.cp_plan_id as failing_key from {CPP} as p
-        join {REF} as r on r.referral_id = p.referral_id
+        join {REF} as r on r.referral_id = p.referral_id and r.la_code = p.la_code
         where r.is_nfa"""),
     _cin("8840", "Child Protection Plan cannot start and end on the same day", "blocking", f"""
         select p.cp_plan_id as failing_key from {CPP} as p
@@ -264,7 +265,7 @@ CIN_RULES: list[DfeRule] = [
     _cin("8841", "The review date cannot be on the same day or before the Child protection Plan start date.",
          "blocking", f"""
         select v.cp_review_id as failing_key from {CPR} as v
-        join {CPP} as p on p.cp_plan_id = v.cp_plan_id
+        join {CPP} as p on p.cp_plan_id = v.cp_plan_id and p.la_code = v.la_code
         where v.review_date <= p.start_date"""),
     _cin("8863Q", "An Assessment is shown as starting when there is another Assessment ongoing.", "warning", f"""
         select later.assessment_id as failing_key from {ASMT} as later
@@ -302,16 +303,16 @@ CIN_RULES: list[DfeRule] = [
     _local("CIN", "L01", "Assessment recorded against a referral that is not in the extract", "blocking", f"""
         select a.assessment_id as failing_key from {ASMT} as a
         where a.referral_id is null
-           or not exists (select 1 from {REF} as r where r.referral_id = a.referral_id)"""),
+           or not exists (select 1 from {REF} as r where r.referral_id = a.referral_id and r.la_code = a.la_code)"""),
     _local("CIN", "L02", "Section 47 enquiry recorded against a referral that is not in the extract", "blocking", f"""
         select s.s47_enquiry_id as failing_key from {S47} as s
         where s.referral_id is null
-           or not exists (select 1 from {REF} as r where r.referral_id = s.referral_id)"""),
+           or not exists (select 1 from {REF} as r where r.referral_id = s.referral_id and r.la_code = s.la_code)"""),
     _local("CIN", "L03", "Child protection plan recorded against a referral that is not in the extract", "blocking",
            f"""
         select p.cp_plan_id as failing_key from {CPP} as p
         where p.referral_id is null
-           or not exists (select 1 from {REF} as r where r.referral_id = p.referral_id)"""),
+           or not exists (select 1 from {REF} as r where r.referral_id = p.referral_id and r.la_code = p.la_code)"""),
     _local("CIN", "L04", "Section 47 enquiry end date is before its start date", "blocking", f"""
         select s.s47_enquiry_id as failing_key from {S47} as s
         where s.end_date < s.start_date""",
@@ -436,14 +437,14 @@ _903_RULES: list[DfeRule] = [
     _903("440", "Participation method indicates child was under 4 years old at the time of the review, but date "
          "of birth and review date indicates the child was 4 years old or over.", "warning", f"""
         select v.cla_review_id as failing_key from {CLAR} as v
-        join {_PERIOD} as pc on pc.cla_id = v.cla_id
+        join {_PERIOD} as pc on pc.cla_id = v.cla_id and pc.la_code = v.la_code
         join {PERSON} as p on p.child_key = pc.child_key
         where v.participation_code = 'PN0'
           and v.review_date >= p.birth_date + interval '4 years'"""),
     _903("441", "Participation method indicates child was 4 years old or over at the time of the review, but the "
          "date of birth and review date indicates the child was under 4 years old.", "warning", f"""
         select v.cla_review_id as failing_key from {CLAR} as v
-        join {_PERIOD} as pc on pc.cla_id = v.cla_id
+        join {_PERIOD} as pc on pc.cla_id = v.cla_id and pc.la_code = v.la_code
         join {PERSON} as p on p.child_key = pc.child_key
         where v.participation_code in ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7')
           and v.review_date < p.birth_date + interval '4 years'"""),
@@ -475,22 +476,22 @@ _903_RULES: list[DfeRule] = [
     _903("1003", "Date of LA's decision that a child should be placed for adoption is before the child started "
          "to be looked after.", "blocking", f"""
         select m.permanence_id as failing_key from {PERM} as m
-        join {_PERIOD} as pc on pc.cla_id = m.cla_id
+        join {_PERIOD} as pc on pc.cla_id = m.cla_id and pc.la_code = m.la_code
         where m.adoption_decision_date < pc.period_start"""),
     _local("903", "L05", "Placement outside its period of care (starts before the period's first episode or "
            "after its last episode ceased)", "blocking", f"""
         select pl.placement_id as failing_key from {PLACE} as pl
-        join {_PERIOD} as pc on pc.cla_id = pl.cla_id
+        join {_PERIOD} as pc on pc.cla_id = pl.cla_id and pc.la_code = pl.la_code
         where pl.start_date < pc.period_start
            or pl.start_date >= pc.period_end
            or pl.end_date > pc.period_end""",
            "the 903 records placements inside episodes; SSD placements link to the period of care"),
     _local("903", "L06", "Placement recorded against a period of care with no CLA episode", "blocking", f"""
         select pl.placement_id as failing_key from {PLACE} as pl
-        where not exists (select 1 from {EPI} as e where e.cla_id = pl.cla_id)"""),
+        where not exists (select 1 from {EPI} as e where e.cla_id = pl.cla_id and e.la_code = pl.la_code)"""),
     _local("903", "L07", "CLA review held after the period of care ended", "warning", f"""
         select v.cla_review_id as failing_key from {CLAR} as v
-        join {_PERIOD} as pc on pc.cla_id = v.cla_id
+        join {_PERIOD} as pc on pc.cla_id = v.cla_id and pc.la_code = v.la_code
         where v.review_date > pc.period_end"""),
     _local("903", "L08", "Care leaver aged under 16 or over 25 at the latest contact", "warning", f"""
         select c.care_leaver_record_id as failing_key from {LEAVER} as c

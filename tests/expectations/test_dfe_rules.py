@@ -361,7 +361,8 @@ def test_run_checks_stores_dfe_results(tmp_path):
 
 def test_357_on_903_files_judges_only_the_episodes_of_the_years_landed():
     """A 903 year holds the episodes open on its 1 April, begun before: with no SSD loaded, 357 (first episode ever
-    not S) judges only episodes from 1 April of the first 903 year landed, as the validator judges its one year."""
+    not S) judges only episodes from 1 April of the first 903 year landed, as the validator judges its one year.
+    Per authority: another authority's files (in a hub) change nothing."""
     from expectations.dfe_rules import count_failing
     from ingest.core.load import ensure_loads_table
 
@@ -370,14 +371,14 @@ def test_357_on_903_files_judges_only_the_episodes_of_the_years_landed():
     con.execute("create schema staging")
     ensure_loads_table(con)
     con.execute("create table staging.stg_case_system__cla_episodes "
-                "(cla_episode_id varchar, child_key varchar, start_date date, start_reason_code varchar)")
-    con.execute("insert into staging.stg_case_system__cla_episodes values ('E1', 'k1', '2024-03-31', 'P'), "
-                "('E2', 'k2', '2024-04-01', 'T'), ('E3', 'k3', '2024-04-02', 'S')")
+                "(la_code varchar, cla_episode_id varchar, child_key varchar, start_date date, start_reason_code varchar)")
+    con.execute("insert into staging.stg_case_system__cla_episodes values ('841', 'E1', 'k1', '2024-03-31', 'P'), "
+                "('841', 'E2', 'k2', '2024-04-01', 'T'), ('841', 'E3', 'k3', '2024-04-02', 'S')")
     (rule,) = [r for r in RULES if r.code == "357"]
 
-    def load(feed: str, table: str, file_name: str, outcome: str = "loaded") -> None:
-        con.execute("insert into raw._loads (feed, table_name, file_name, outcome) values ($1, $2, $3, $4)",
-                    [feed, table, file_name, outcome])
+    def load(feed: str, table: str, file_name: str, outcome: str = "loaded", la_code: str = "841") -> None:
+        con.execute("insert into raw._loads (feed, table_name, file_name, outcome, la_code) values ($1, $2, $3, $4, $5)",
+                    [feed, table, file_name, outcome, la_code])
 
     assert count_failing(con, rule.sql) == (2, ["E1", "E2"])  # nothing loaded from the 903: the whole history
     load("ssda903", "ssda903__episodes", "2025-26/episodes.csv")
@@ -385,5 +386,8 @@ def test_357_on_903_files_judges_only_the_episodes_of_the_years_landed():
     assert count_failing(con, rule.sql) == (1, ["E2"])  # the files begin on 1 April 2024: E1 began before them
     load("ssda903", "ssda903__episodes", "2023-24/episodes.csv", "quarantined")
     assert count_failing(con, rule.sql) == (1, ["E2"])  # a refused year is no history
+    load("ssda903", "ssda903__episodes", "2020-21/episodes.csv", la_code="840")
+    load("case_system", "case_system__ssd_cla_episodes", "ssd_cla_episodes.csv", la_code="840")
+    assert count_failing(con, rule.sql) == (1, ["E2"])  # another authority's years and SSD are its own
     load("case_system", "case_system__ssd_cla_episodes", "ssd_cla_episodes.csv")
     assert count_failing(con, rule.sql) == (2, ["E1", "E2"])  # an SSD extract wins, and its history is whole
