@@ -18,8 +18,8 @@ def outbox_bytes(folder: Path) -> dict[str, bytes]:
 
 def test_outbox_is_the_quarter_folder_and_email_attachments_are_identical(file_warehouse, smtp_server, tmp_path):
     settings = settings_now()
-    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
-    assert files.folder == tmp_path / "out" / "regional" / LA / PERIOD
+    files = job.write(settings, PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    assert files.by_authority[LA].folder == tmp_path / "out" / "regional" / LA / PERIOD
     assert job.deliver(settings, PERIOD, files.paths, progress=lambda _: None) is True
 
     [message] = smtp_server
@@ -27,14 +27,14 @@ def test_outbox_is_the_quarter_folder_and_email_attachments_are_identical(file_w
     assert message["X-Envelope-To"] == "returns@alliance.example.org, analyst@example.org"
     assert "Darlington (841)" in next(message.iter_parts()).get_content()
     attached = {part.get_filename(): part.get_payload(decode=True) for part in message.iter_attachments()}
-    assert attached == outbox_bytes(files.folder)
+    assert attached == outbox_bytes(files.by_authority[LA].folder)
     assert sorted(attached) == ["manifest.json", f"return_{LA}_{PERIOD}.csv", f"return_{LA}_{PERIOD}.xlsx"]
 
 
 def test_no_alliance_address_keeps_the_return_in_the_outbox_only(file_warehouse, smtp_server, tmp_path, monkeypatch):
     monkeypatch.setenv("CSW_ALLIANCE_TO", "")
     settings = settings_now()
-    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
+    files = job.write(settings, PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
     said: list[str] = []
     assert job.deliver(settings, PERIOD, files.paths, progress=said.append) is False
     assert smtp_server == [] and said == ["CSW_ALLIANCE_TO is empty: return not emailed"]
@@ -45,17 +45,17 @@ def test_refused_quarter_alerts_the_team_and_leaves_the_outbox_untouched(file_wa
 
     settings = settings_now()
     out = tmp_path / "out"
-    files = job.write(settings, PERIOD, out, progress=lambda _: None)
-    before = outbox_bytes(files.folder)
+    files = job.write(settings, PERIOD, out, la_codes=[LA], progress=lambda _: None)
+    before = outbox_bytes(files.by_authority[LA].folder)
 
     con = duckdb.connect(str(file_warehouse))
     add_run(con, "run-3", datetime(2025, 4, 15, 8, 0), "FAILED",
             [("raw_case_system__cla_episodes", "unique_episode_id", "blocking", "failed", "2")])
     con.close()
     with pytest.raises(job.ReturnBlocked, match="run-3 is FAILED: 1 blocking check"):
-        job.write(settings, PERIOD, out, progress=lambda _: None)
+        job.write(settings, PERIOD, out, la_codes=[LA], progress=lambda _: None)
 
-    assert outbox_bytes(files.folder) == before
+    assert outbox_bytes(files.by_authority[LA].folder) == before
     assert sorted(p.name for p in (out / "regional" / LA).iterdir()) == [PERIOD]  # no temporary folder left
     [alert] = smtp_server  # the one blocking alert (expectations.alerts): the check run's failures, Data Docs
     assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked: 1 blocking failure in case_system"
@@ -83,3 +83,43 @@ def test_marts_missing_reason_never_creates_a_warehouse_file(tmp_path, monkeypat
     monkeypatch.setenv("CSW_WAREHOUSE", str(absent))
     assert job.marts_missing_reason(settings_now(), PERIOD) == f"warehouse {absent} not built yet"
     assert not absent.exists() and not absent.parent.exists()
+
+
+def test_a_hub_writes_and_mails_one_return_per_authority_in_the_marts(file_warehouse, smtp_server, tmp_path):
+    """The fixture marts hold 841 (eight quarters) and 840 (one CLA_STARTS value of the quarter): without
+    `la_codes` the job writes both, each in its own folder with its own rows, and mails each on its own."""
+    said: list[str] = []
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=said.append)
+    assert sorted(files.by_authority) == ["840", LA]
+    for code, one in files.by_authority.items():
+        assert one.folder == tmp_path / "out" / "regional" / code / PERIOD
+    durham = files.by_authority["840"].csv.read_text().splitlines()
+    assert durham[1:] == ["840,2024-25Q4,REF_RATE,,,", "840,2024-25Q4,ASMT_45WD_PCT,,,",
+                          "840,2024-25Q4,CLA_STARTS,99,,99"] + [f"840,2024-25Q4,{i},,," for i in (
+                          "CLA_UASC_COUNT", "CPP_SECOND_PCT", "HLTH_DENTAL_PCT", "CL_EET_19_21_PCT", "WF_CASELOAD_AVG",
+                          "CONT_COUNT")]
+    assert f"{LA},{PERIOD},CLA_STARTS,,,c" in files.by_authority[LA].csv.read_text().splitlines()
+    assert said[0] == f"regional return {PERIOD} for 2 authorities: 840, {LA}"
+    assert said[-1] == f"authority {LA} (2/2): regional return {PERIOD} written to {files.by_authority[LA].folder}"
+
+    assert job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None) is True
+    assert [m["Subject"] for m in smtp_server] == [f"Regional return 840 {PERIOD}", f"Regional return {LA} {PERIOD}"]
+    assert "County Durham (840)" in next(smtp_server[0].iter_parts()).get_content()
+    assert sorted(p.get_filename() for p in smtp_server[0].iter_attachments()) == [
+        "manifest.json", f"return_840_{PERIOD}.csv", f"return_840_{PERIOD}.xlsx"]
+
+
+def test_la_names_the_authorities_and_an_unknown_one_is_refused_in_one_line(file_warehouse, tmp_path, capsys):
+    from csw.cli import main
+
+    out = tmp_path / "out"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out), "--la", "840"]) == 0
+    assert [p.name for p in (out / "regional").iterdir()] == ["840"]
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        f"wrote {out}/regional/840/{PERIOD}/return_840_{PERIOD}.xlsx",
+        f"wrote {out}/regional/840/{PERIOD}/return_840_{PERIOD}.csv",
+        f"wrote {out}/regional/840/{PERIOD}/manifest.json"]
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out), "--la", "841,805"]) == 1
+    assert capsys.readouterr().err == ("csw: authority 805 not in marts.fct_indicator_values (it holds: 840, 841): "
+                                       "load its extract and build first, or check the code\n")
+    assert [p.name for p in (out / "regional").iterdir()] == ["840"]  # nothing written for 841 either
