@@ -415,12 +415,12 @@ RELATIONSHIPS = (
 CHECKS = (QUARANTINED_FILES, SHRUNKEN_SNAPSHOTS) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
-def _existing(con: Connection) -> set[str]:
-    rows = con.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_catalog = current_database()"
-    ).fetchall()
-    return {r[0] for r in rows}
+def _existing(con: Connection, column: str | None = None) -> set[str]:
+    """schema.table of every relation of the warehouse; with `column`, of those that have that column."""
+    source = "information_schema.columns" if column else "information_schema.tables"
+    sql = f"select table_schema || '.' || table_name from {source} where table_catalog = current_database()"
+    rows = con.execute(sql + " and column_name = $1", [column]) if column else con.execute(sql)
+    return {r[0] for r in rows.fetchall()}
 
 
 def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
@@ -429,21 +429,12 @@ def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
     return {r[0] for r in con.execute("select distinct feed from raw._loads where outcome = 'loaded'").fetchall()}
 
 
-def _with_la_code(con: Connection) -> set[str]:
-    """schema.table of every relation with a `la_code` column."""
-    rows = con.execute(
-        "select table_schema || '.' || table_name from information_schema.columns "
-        "where table_catalog = current_database() and column_name = 'la_code'"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
     """Run each check; one whose SQL fails is reported with the error, never raised. A check whose tables are
     absent, or that needs a feed never loaded, does not run (`missing` names them). A check over relations that
     all carry `la_code` runs per authority (`authority_scoped`)."""
     existing = _existing(con)
-    with_la_code = _with_la_code(con)
+    with_la_code = _existing(con, "la_code")
     loaded = _loaded_feeds(con, existing) if any(c.loaded_feeds for c in checks) else set()
     results = []
     for check in checks:
