@@ -123,7 +123,7 @@ def read(con: Connection, period: str, la_code: str | None = None) -> ScorecardD
         ind.quarters = ind.quarters[-TREND_QUARTERS:]
     if table_exists(con, "marts", "fct_benchmarks"):
         for r in _rows(con, "select indicator_id, period_label, regional_mean, statistical_neighbours_mean, "
-                            "england_value from marts.fct_benchmarks", []):
+                            "england_value from marts.fct_benchmarks where la_code = $1", [la_code]):  # ours only
             ind = indicators.get(r["indicator_id"])
             if ind is not None:
                 ind.quarter_benchmarks[r["period_label"]] = r
