@@ -229,11 +229,30 @@ def _suppression(args: argparse.Namespace):
     return Suppression() if args.suppress else Suppression.off(args.reason)
 
 
+def _for_authority(args: argparse.Namespace):
+    """The settings of the authority `--la` names (refused, one line, unless the warehouse holds it), else
+    CSW_LA_CODE's: a hub's statutory returns and pages are each one authority's (docs/regional-hub.md)."""
+    from dataclasses import replace
+
+    from exports.authorities import authority_for
+    from foundation.warehouse import connect
+
+    settings = get_settings()
+    if not args.la:
+        return settings
+    con = connect(settings, read_only=True)
+    try:
+        return replace(settings, la_code=authority_for(con, args.la, settings.la_code))
+    finally:
+        con.close()
+
+
 def cmd_export_ssda903(args: argparse.Namespace) -> int:
     from exports.statutory.ssda903 import export_ssda903
 
-    out = Path(args.out) if args.out else get_settings().output_dir
-    files = export_ssda903(get_settings(), args.year, out)
+    settings = _for_authority(args)
+    out = Path(args.out) if args.out else settings.output_dir
+    files = export_ssda903(settings, args.year, out)
     for name, path in files.files.items():
         _say(f"wrote {path} ({files.rows[name]:,} rows)")
     _say(f"wrote {files.manifest}")
@@ -244,9 +263,11 @@ def cmd_export_ssda903(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from csw.pipeline import export_regional
+    from exports.authorities import parse_codes
 
     out = Path(args.out) if args.out else get_settings().output_dir
-    files = export_regional(args.period, out, suppression=_suppression(args), progress=_say)
+    files = export_regional(args.period, out, la_codes=parse_codes(args.la), suppression=_suppression(args),
+                            progress=_say)
     print_return_files(files)
     if args.email:
         from exports.regional.job import deliver
@@ -258,15 +279,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_export_annex_a(args: argparse.Namespace) -> int:
     from exports.statutory.annex_a import export_annex_a
 
-    settings = get_settings()
+    settings = _for_authority(args)
     files = export_annex_a(settings, args.as_of, Path(args.out) if args.out else settings.output_dir)
     for path in files.paths:
         _say(f"wrote {path}")
     _say("rows: " + ", ".join(f"list {number} {rows}" for number, rows in files.rows.items()))
+    return 0
+
+
 def cmd_export_cin(args: argparse.Namespace) -> int:
     from exports.statutory.cin import export_census
 
-    settings = get_settings()
+    settings = _for_authority(args)
     out = Path(args.out) if args.out else settings.output_dir
     files = export_census(settings, args.year, out, serial_no=args.serial)
     for path in files.paths:
@@ -354,8 +378,9 @@ def cmd_report_scorecard(args: argparse.Namespace) -> int:
     from exports.reports.job import write_scorecard
 
     reports = ("scorecard", "panel") if args.report == "all" else (args.report,)
-    write_scorecard(get_settings(), args.period, Path(args.out) if args.out else None, reports=reports,
-                    sharing=args.sharing, pdf=args.pdf, progress=_say)
+    settings = get_settings()
+    write_scorecard(settings, args.period, Path(args.out) if args.out else None, reports=reports,
+                    sharing=args.sharing, pdf=args.pdf, la_code=_for_authority(args).la_code, progress=_say)
     return 0
 
 
@@ -451,6 +476,7 @@ def parser() -> argparse.ArgumentParser:
     s903 = esub.add_parser("ssda903", help="the DfE's SSDA903 return (children looked after) for a collection year")
     s903.add_argument("--year", required=True, help="collection year, e.g. 2024-25 (ingest/ssda903/years/)")
     s903.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to <out>/ssda903/<la_code>/<year>/")
+    s903.add_argument("--la", help="the authority (a hub's warehouse holds several; default CSW_LA_CODE); refused unless the warehouse holds it")
     s903.set_defaults(func=cmd_export_ssda903)
     r = esub.add_parser("regional", help="the quarterly regional return")
     r.add_argument("--period", required=True, help="financial quarter, e.g. 2024-25Q4")
@@ -463,17 +489,21 @@ def parser() -> argparse.ArgumentParser:
                        help="show small numbers, for a data sharing agreement: needs --reason")
     r.add_argument("--reason", help="why small numbers are shown (e.g. the data sharing agreement's reference); "
                                     "printed on the cover sheet and in manifest.json")
+    r.add_argument("--la", metavar="CODE[,CODE…]", help="only these authorities (default: one return per authority "
+                   "in the marts, each into <out>/regional/<la_code>/<period>/)")
     r.add_argument("--email", action="store_true", help="also email the files to CSW_ALLIANCE_TO")
     r.set_defaults(func=cmd_export)
 
     annex = esub.add_parser("annex-a", help="Ofsted's Annex A workbook (lists 1-11) for the date of inspection")
     annex.add_argument("--as-of", type=_date, required=True, help="the date of inspection (YYYY-MM-DD)")
     annex.add_argument("--out", help="output folder (default CSW_OUTPUT); files go to annex_a/<la>/<date>/")
+    annex.add_argument("--la", help="the authority (a hub's warehouse holds several; default CSW_LA_CODE); refused unless the warehouse holds it")
     annex.set_defaults(func=cmd_export_annex_a)
     cin = esub.add_parser("cin", help="the DfE's children in need census XML for a collection year")
     cin.add_argument("--year", required=True, help="collection year, e.g. 2024-25")
     cin.add_argument("--out", help="outbox folder (default CSW_OUTPUT); the file goes in cin/<LA>/<year>/")
     cin.add_argument("--serial", type=int, default=1, help="the file's <SerialNo> (default 1)")
+    cin.add_argument("--la", help="the authority (a hub's warehouse holds several; default CSW_LA_CODE); refused unless the warehouse holds it")
     cin.set_defaults(func=cmd_export_cin)
 
     run = sub.add_parser("run", help="ingest, build, check, export: the DAG's work")
@@ -540,6 +570,8 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
     sc.add_argument("--sharing", action="store_true",
                     help="for readers outside the council: small numbers withheld, into <period>-sharing/")
+    sc.add_argument("--la", help="the authority (default CSW_LA_CODE; another's pages go to "
+                    "<out>/scorecard/<la_code>/<period>/); refused unless the warehouse holds it")
     sc.set_defaults(func=cmd_report_scorecard)
 
     com = sub.add_parser("commentary", help="a performance officer's line per indicator and quarter")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from foundation.settings import Settings, get_settings
 from foundation.warehouse import connect
@@ -60,12 +60,15 @@ def check(*, as_of: date | None = None, settings: Settings | None = None, progre
 
 
 def export_regional(
-    period: str, out: Path, *, suppression=None, settings: Settings | None = None, progress: Progress = _quiet
+    period: str, out: Path, *, la_codes: Sequence[str] = (), suppression=None, settings: Settings | None = None,
+    progress: Progress = _quiet,
 ):
-    """The regional return's files for `period` (exports.regional.job.export_return)."""
-    from exports.regional.job import export_return
+    """The regional return's files for `period`, one return per authority in the marts, or per `la_codes`
+    (exports.regional.job.export_returns, each by export_return)."""
+    from exports.regional.job import export_returns
 
-    return export_return(settings or get_settings(), period, out, suppression=suppression, progress=progress)
+    return export_returns(settings or get_settings(), period, out, la_codes=la_codes, suppression=suppression,
+                          progress=progress)
 
 
 def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _quiet) -> int:

@@ -177,8 +177,9 @@ def quality_gate_task():
 
 
 def write_return_task():
-    """The quarter's three files, swapped into the outbox in one rename (exports.regional.job.write: only after
-    a passed gate that nothing was loaded or built since); marks the return Asset updated."""
+    """The quarter's three files of every authority in the marts, each swapped into the outbox in one rename
+    (exports.regional.job.write: only after a passed gate that nothing was loaded or built since); marks the
+    return Asset updated."""
 
     @task(task_id="write_return", retries=0, outlets=[REGIONAL_RETURN])
     def write_return() -> list[str]:

@@ -14,11 +14,13 @@ calendar). `airflow dags test export__regional_return 2025-01-01` runs 2024-25Q4
 2. `quality_gate` runs every data-quality check (as of the newest case_system extract date); a blocking
    failure fails the run and emails the performance team (`CSW_ALERT_TO`, the one blocking alert,
    `expectations.alerts.alert_blocked`) — nothing is written.
-3. `write_return` writes `<out>/regional/<la_code>/<period>/` (xlsx, csv, manifest.json) to a temporary
+3. `write_return` writes `<out>/regional/<la_code>/<period>/` (xlsx, csv, manifest.json) for every authority in
+   the marts (a hub's warehouse holds several: one return each, docs/regional-hub.md) to a temporary
    folder and swaps it in by rename — only if nothing was loaded or built since the gate's check run
    (foundation/state.py; otherwise it refuses and alerts the team): a re-run replaces the quarter's files, a
    failed run leaves them as they were. It updates the Asset `csw.assets.REGIONAL_RETURN`.
-4. `deliver` emails the three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
+4. `deliver` emails each authority's three files to the alliance (`CSW_ALLIANCE_TO`; empty = outbox only).
+   The gate is the warehouse's: one blocking failure, whichever authority's rows it is in, holds every return.
 5. `write_scorecard` writes the quarter's pages after the return (`<out>/scorecard/<period>/`: the scorecard,
    a page per indicator, the corporate parenting panel report, the data-quality page, A4 PDFs when Chromium
    is installed; and `<period>-sharing/` with small numbers withheld) and emails the performance team

@@ -29,6 +29,7 @@ observed value saying it did not run; `marts_are_built` and `table_is_loaded` re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,6 +67,20 @@ class SqlCheckResult:
 
 def _stg(model: str) -> str:
     return f"staging.stg_{model}"
+
+
+# A hub's staging rows carry `la_code` (docs/regional-hub.md): a record id repeats legitimately across
+# authorities, so a record's parent is looked up within its own authority, and a failing key names the authority
+# (`840/R123`). The markers stay in the SQL and `authority_scoped` fills them when every relation of the check
+# has the column (before it does, they vanish: one authority, as before).
+SAME_AUTHORITY = "{same_authority: and p.la_code = c.la_code}"
+AUTHORITY_OF_KEY = "{authority_of_key:c.la_code || '/' || }"
+_MARKER = re.compile(r"\{(?:same_authority|authority_of_key):([^}]*)\}")
+
+
+def authority_scoped(sql: str, per_authority: bool) -> str:
+    """`sql` with its authority markers filled (`per_authority`: the relations carry `la_code`) or removed."""
+    return _MARKER.sub(lambda m: m.group(1) if per_authority else "", sql)
 
 
 # --- staging relationships -------------------------------------------------------------------------------
@@ -128,8 +143,9 @@ def _parent_check(model: str, record_id: str, parent: str, parent_id: str, colum
         suite=RELATIONSHIPS_SUITE, check_name=f"{model.split('__', 1)[1]}_have_their_{column}",
         feed="case_system", table_name=f"stg_{model}", severity=severity,
         message=f"{what} names a {column} that is not in the extract's {parent_what}s",
-        sql=f"""select c.{record_id} as failing_key from {_stg(model)} as c
-                where {blank}not exists (select 1 from {_stg(parent)} as p where p.{parent_id} = c.{column})""",
+        sql=f"""select {AUTHORITY_OF_KEY}c.{record_id} as failing_key from {_stg(model)} as c
+                where {blank}not exists (select 1 from {_stg(parent)} as p
+                                         where p.{parent_id} = c.{column}{SAME_AUTHORITY})""",
         relations=(_stg(model), _stg(parent)),
     )
 
@@ -152,10 +168,12 @@ _PLACEMENT_IN_EPISODE = SqlCheck(
     suite=RELATIONSHIPS_SUITE, check_name="cla_placements_start_within_an_episode", feed="case_system",
     table_name="stg_case_system__cla_placements", severity=BLOCKING,
     message="Placement starts outside every CLA episode of its period of care (before it began or after it ceased)",
-    sql=f"""select pl.placement_id as failing_key from {_stg('case_system__cla_placements')} as pl
+    sql=f"""select {AUTHORITY_OF_KEY.replace('c.', 'pl.')}pl.placement_id as failing_key
+            from {_stg('case_system__cla_placements')} as pl
             where not exists (
                 select 1 from {_stg('case_system__cla_episodes')} as e
-                where e.cla_id = pl.cla_id and pl.start_date >= e.start_date
+                where e.cla_id = pl.cla_id{SAME_AUTHORITY.replace('p.', 'e.').replace('c.', 'pl.')}
+                  and pl.start_date >= e.start_date
                   and (e.ceased_date is null or pl.start_date < e.ceased_date))""",
     relations=(_stg("case_system__cla_placements"), _stg("case_system__cla_episodes")),
 )
@@ -397,12 +415,12 @@ RELATIONSHIPS = (
 CHECKS = (QUARANTINED_FILES, SHRUNKEN_SNAPSHOTS) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
-def _existing(con: Connection) -> set[str]:
-    rows = con.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_catalog = current_database()"
-    ).fetchall()
-    return {r[0] for r in rows}
+def _existing(con: Connection, column: str | None = None) -> set[str]:
+    """schema.table of every relation of the warehouse; with `column`, of those that have that column."""
+    source = "information_schema.columns" if column else "information_schema.tables"
+    sql = f"select table_schema || '.' || table_name from {source} where table_catalog = current_database()"
+    rows = con.execute(sql + " and column_name = $1", [column]) if column else con.execute(sql)
+    return {r[0] for r in rows.fetchall()}
 
 
 def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
@@ -413,8 +431,10 @@ def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
 
 def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
     """Run each check; one whose SQL fails is reported with the error, never raised. A check whose tables are
-    absent, or that needs a feed never loaded, does not run (`missing` names them)."""
+    absent, or that needs a feed never loaded, does not run (`missing` names them). A check over relations that
+    all carry `la_code` runs per authority (`authority_scoped`)."""
     existing = _existing(con)
+    with_la_code = _existing(con, "la_code")
     loaded = _loaded_feeds(con, existing) if any(c.loaded_feeds for c in checks) else set()
     results = []
     for check in checks:
@@ -424,7 +444,8 @@ def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[Sql
             results.append(SqlCheckResult(check, 0, [], missing=missing))
             continue
         try:
-            count, keys = count_failing(con, check.sql)
+            sql = authority_scoped(check.sql, all(r in with_la_code for r in check.relations))
+            count, keys = count_failing(con, sql)
             results.append(SqlCheckResult(check, count, keys))
         except Exception as exc:  # noqa: BLE001 - reported on the check, the others still run
             results.append(SqlCheckResult(check, 0, [], f"{type(exc).__name__}: {exc}"))

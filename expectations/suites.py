@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from expectations._gx import Column as Col
 from expectations._gx import FailureSeverity, gx, gxe
+from expectations.verdicts import AUTHORITY_COLUMN
 from ingest.core.contract import TableContract
 
 BLOCKING = "blocking"
@@ -65,7 +66,22 @@ def _as_bound(d: date) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: str) -> None:
+def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: str,
+                      authority: str | None = None) -> None:
+    """The key is unique (blocking). With `authority` (the column naming a hub's authority: raw `_la_code`) it is
+    unique within each authority, as a case-system id repeats legitimately across authorities; the check keeps
+    the name of the key alone, so the policy and acknowledgements that name it still hold."""
+    if authority is not None:
+        key_text = " + ".join(key)
+        name = (f"expect_column_values_to_be_unique({key[0]})" if len(key) == 1
+                else f"expect_compound_columns_to_be_unique({', '.join(key)})")
+        _add(
+            suite, gxe.ExpectCompoundColumnsToBeUnique,
+            _meta(BLOCKING, name, f"No two {what} rows of one authority share the same {key_text} (the key)",
+                  f"{{rows}} {{has}} the same {key_text} as another row of the same authority"),
+            column_list=[authority, *key],
+        )
+        return
     key_text = " + ".join(key)
     if len(key) == 1:
         _add(
@@ -85,8 +101,9 @@ def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: st
         )
 
 
-def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
-    """The suite of one raw table: structure and keys (blocking), code lists and date sanity (warning)."""
+def raw_suite(contract: TableContract, as_of: date, *, per_authority: bool = False) -> gx.ExpectationSuite:
+    """The suite of one raw table: structure and keys (blocking), code lists and date sanity (warning).
+    `per_authority`: the table carries `_la_code` (AUTHORITY_COLUMN), and its key is unique within each authority."""
     suite = gx.ExpectationSuite(name=suite_name("raw", contract.raw_table))
     what = contract.table
 
@@ -111,7 +128,7 @@ def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
                   f"{{rows}} {{has}} a blank {name}"),
             column=name,
         )
-    _key_expectations(suite, contract.key, what)
+    _key_expectations(suite, contract.key, what, AUTHORITY_COLUMN if per_authority else None)
 
     if contract.table == "ssd_person":
         _add(

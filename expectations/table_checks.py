@@ -14,7 +14,7 @@ from expectations import verdicts
 from expectations.current_rows import current_rows_sql
 from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
 from expectations.results import CheckResult
-from expectations.verdicts import BLOCKING, META_COLUMNS, WARNING, Target
+from expectations.verdicts import AUTHORITY_COLUMN, BLOCKING, META_COLUMNS, WARNING, Target
 from ingest.contracts import FEEDS
 from foundation.warehouse import Connection
 from ingest.core.contract import TableContract
@@ -108,8 +108,10 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
     loaded = verdicts.table_check(target, "table_is_loaded", WARNING, checked_at, passed=True,
                                   observed=f"{rows:,} rows", message=f"{target.relation}: {rows:,} current rows",
                                   failing_rows=0)
-    index_columns = [c for c in (*contract.key, *META_COLUMNS) if c in columns]
-    return [loaded] + _validate(validator, suites.raw_suite(contract, as_of), target, frame, checked_at,
+    per_authority = AUTHORITY_COLUMN in columns  # a hub's table: the key is unique per authority
+    index_columns = [c for c in (*contract.key, *META_COLUMNS, AUTHORITY_COLUMN) if c in columns]
+    suite = suites.raw_suite(contract, as_of, per_authority=per_authority)
+    return [loaded] + _validate(validator, suite, target, frame, checked_at,
                                 query=query, index_columns=index_columns, row_count=rows)
 
 
@@ -121,7 +123,8 @@ def _current_relation(contract: TableContract, columns: Sequence[str]) -> str:
 
 
 def _wanted(contract: TableContract, columns: Sequence[str]) -> list[str]:
-    return [c.name for c in contract.columns if c.name in columns] + [c for c in META_COLUMNS if c in columns]
+    return [c.name for c in contract.columns if c.name in columns] + [c for c in (*META_COLUMNS, AUTHORITY_COLUMN)
+                                                                       if c in columns]
 
 
 def _current_rows_query(contract: TableContract, columns: list[str]) -> str:

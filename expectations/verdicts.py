@@ -17,6 +17,8 @@ from expectations.results import CheckResult
 
 SAMPLE_SIZE = 5
 META_COLUMNS = ("_source_file", "_row_number")  # where a raw row came from: quoted in messages as file and row
+AUTHORITY_COLUMN = "_la_code"  # the authority that sent a raw row (a hub's warehouse; docs/regional-hub.md)
+AUTHORITY_COLUMNS = (AUTHORITY_COLUMN, "la_code")  # raw, then staging and marts: named in a failure's message
 BLOCKING = "blocking"
 WARNING = "warning"
 
@@ -108,7 +110,7 @@ def from_expectation(
 
     sample = _key_sample(frame, target.key, indices)
     words = meta.get("message", check_name).format(rows=_rows(unexpected), has="has" if unexpected == 1 else "have")
-    details = []
+    details = _authorities(frame, target.key, indices)
     if meta.get("show_values") and found:
         details.append("found " + ", ".join(found[:SAMPLE_SIZE]))
     is_key_check = "_to_be_unique(" in check_name
@@ -140,6 +142,16 @@ def _key_sample(frame: pd.DataFrame, key: Sequence[str], indices: list[Any]) -> 
         return []
     rows = frame.loc[indices, columns]
     return _distinct(" | ".join(_text(v) for v in row) for row in rows.itertuples(index=False, name=None))[:SAMPLE_SIZE]
+
+
+def _authorities(frame: pd.DataFrame, key: Sequence[str], indices: list[Any]) -> list[str]:
+    """`authority 840` (`authorities 840, 841`) of the failing rows shown, when the rows carry one that their key
+    does not already quote (a mart's key has `la_code`)."""
+    column = next((c for c in AUTHORITY_COLUMNS if c in frame.columns), None)
+    if column is None or column in key or not indices:
+        return []
+    codes = sorted(_distinct(_text(v) for v in frame.loc[indices, column]))
+    return [f"authorit{'ies' if len(codes) > 1 else 'y'} {', '.join(codes)}"]
 
 
 def _file_rows(frame: pd.DataFrame, indices: list[Any], unexpected: int) -> list[str]:

@@ -5,6 +5,12 @@ The floor is a plain DuckDB read of every landing file: the least any loader cou
 rows/s at the scale asked for (`--scale 20` for a region-sized estate); `--stages generate,floor,ingest`
 measures the loader alone.
 
+`--las N` (`make bench LAS=N`) generates N authorities of the North East (Darlington first, then in
+`synthetic.reference.NORTH_EAST` order), one folder each, sized by population (docs/regional-hub.md); the
+stages then load, build, check and export all of them (one regional return per authority). The generator and
+the reference data know the twelve North East authorities only, so N is at most 12 (a larger N is refused).
+Each stage's line gives its rows and its wall time against the floor's (`× floor`).
+
 `--big-files` measures instead what one file can cost the loader (bounded reading): a one-line file of
 `--line-mb` MB (refused by the line cap) and a well-formed `ssd_contacts.csv` of `--big-mb` MB (generated
 contacts repeated under new ids), each ingested in its own process.
@@ -31,15 +37,28 @@ AS_OF = date(2025, 3, 31)
 STAGES = ("generate", "floor", "ingest", "build", "check", "export")
 
 
-def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
+def authorities(las: int) -> list[str]:
+    """The first `las` North East authorities, Darlington (the default CSW_LA_CODE) first."""
+    from synthetic.reference import NORTH_EAST
+
+    codes = [a.la_code for a in NORTH_EAST]
+    if not 1 <= las <= len(codes):
+        raise SystemExit(f"synthetic.bench: --las {las}: the generator knows the North East's {len(codes)} "
+                         f"authorities, so 1 to {len(codes)}")
+    return codes[:las]
+
+
+def _stage(name: str, landing: Path, out: Path, scale: float, las: int = 1) -> dict:
     """Run one stage in this process; return rows handled."""
     from csw import pipeline
     from foundation.periods import last_complete_quarter
 
     if name == "generate":
-        from synthetic import generate
+        from synthetic import generate, generate_region
 
-        return {"rows": sum(generate(landing, scale=scale).values())}
+        if las == 1:  # one authority: the flat landing layout, as before
+            return {"rows": sum(generate(landing, scale=scale).values())}
+        return {"rows": sum(generate_region(landing, authorities(las), scale=scale).values()), "authorities": las}
     if name == "floor":
         import duckdb
 
@@ -55,19 +74,29 @@ def _stage(name: str, landing: Path, out: Path, scale: float) -> dict:
             payload["quarantined"] = "; ".join(f.reason for f in report.quarantined)
         return payload
     if name == "build":
+        from foundation.settings import get_settings
+        from foundation.warehouse import connect, first_row
+
         result = pipeline.build(as_of=AS_OF)
-        return {"nodes": sum(result.counts.values())}
+        con = connect(get_settings())  # as dbt's in-process connection (DuckDB refuses a mix)
+        try:
+            values = first_row(con, "select count(*) from marts.fct_indicator_values")[0]
+        finally:
+            con.close()
+        return {"rows": int(values), "nodes": sum(result.counts.values())}  # rows: indicator values
     if name == "check":
         run = pipeline.check(as_of=AS_OF)
         return {"checks": run.checks_run, "status": run.status}
     if name == "export":
         files = pipeline.export_regional(last_complete_quarter(AS_OF).label, out)
-        return {"files": len(files.paths)}
+        return {"rows": sum(f.csv_rows for f in files.by_authority.values()), "returns": len(files.by_authority),
+                "files": len(files.paths)}
     raise ValueError(name)
 
 
-def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: dict[str, str]) -> dict:
-    cmd = [sys.executable, "-m", "synthetic.bench", "--stage", name, "--landing", str(landing), "--out", str(out), "--scale", str(scale)]
+def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: dict[str, str], las: int = 1) -> dict:
+    cmd = [sys.executable, "-m", "synthetic.bench", "--stage", name, "--landing", str(landing), "--out", str(out),
+           "--scale", str(scale), "--las", str(las)]
     started, cpu_before = time.perf_counter(), _children_cpu()
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
@@ -75,6 +104,17 @@ def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: di
         raise RuntimeError(f"stage {name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     payload = json.loads(result.stdout.strip().splitlines()[-1])
     return {"stage": name, "seconds": seconds, "cpu_seconds": cpu, **payload}
+
+
+def stage_line(r: dict, floor: float | None) -> str:
+    """`  build     83.1 s wall ( 80.2 s in stage,  79.0 s CPU)  peak  1234 MB  rows 1,234  21.7x floor  nodes 461`:
+    the stage's rows and its in-stage time over the floor's (a plain DuckDB read of the same files)."""
+    rows = f"rows {r['rows']:>11,}" if "rows" in r else " " * 16
+    ratio = f"{r['in_process_seconds'] / floor:7.1f}x floor" if floor and r["stage"] != "floor" else " " * 13
+    detail = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in r.items()
+                       if k not in ("stage", "rows", "seconds", "cpu_seconds", "in_process_seconds", "peak_mb"))
+    return (f"  {r['stage']:<9} {r['seconds']:7.1f} s wall ({r['in_process_seconds']:6.1f} s in stage, "
+            f"{r['cpu_seconds']:6.1f} s CPU)  peak {r['peak_mb']:7.0f} MB  {rows}  {ratio}  {detail}").rstrip()
 
 
 def _children_cpu() -> float:
@@ -136,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
     p = argparse.ArgumentParser(prog="synthetic.bench")
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--las", type=int, default=1, help="authorities to generate and run (1-12, the North East's)")
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--landing")
     p.add_argument("--out")
@@ -153,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.stage:  # child process: one stage, then a JSON line with its own peak memory
         started = time.perf_counter()
-        payload = _stage(args.stage, Path(args.landing), Path(args.out), args.scale)
+        payload = _stage(args.stage, Path(args.landing), Path(args.out), args.scale, args.las)
         payload["in_process_seconds"] = time.perf_counter() - started
         payload["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(payload))
@@ -164,19 +205,20 @@ def main(argv: list[str] | None = None) -> int:
             _big_files(Path(tmp), args.line_mb, args.big_mb)
         return 0
 
+    codes = authorities(args.las)  # refused before any work
     with tempfile.TemporaryDirectory(prefix="csw-bench-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"),
                    CSW_QUARANTINE=str(base / "quarantine"), CSW_OUTPUT=str(base / "output"))
-        print(f"benchmark: scale {args.scale}, as of {AS_OF}, in {base} ({os.cpu_count()} cores)", flush=True)
+        print(f"benchmark: {args.las} authorit{'y' if args.las == 1 else 'ies'} ({', '.join(codes)}), scale "
+              f"{args.scale}, as of {AS_OF}, in {base} ({os.cpu_count()} cores)", flush=True)
         results = []
+        floor = None
         for name in stages:
-            r = run_stage_process(name, base / "landing", base / "output", args.scale, env)
+            r = run_stage_process(name, base / "landing", base / "output", args.scale, env, args.las)
             results.append(r)
-            detail = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in r.items()
-                               if k not in ("stage", "seconds", "cpu_seconds", "in_process_seconds", "peak_mb"))
-            print(f"  {name:<9} {r['seconds']:7.1f} s wall ({r['in_process_seconds']:6.1f} s in stage, "
-                  f"{r['cpu_seconds']:6.1f} s CPU)  peak {r['peak_mb']:7.0f} MB  {detail}", flush=True)
+            floor = r["in_process_seconds"] if name == "floor" else floor
+            print(stage_line(r, floor), flush=True)
         by = {r["stage"]: r for r in results}
         if "ingest" in by:
             ingest = by["ingest"]["in_process_seconds"]
@@ -189,8 +231,11 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
         refresh = [r for r in results if r["stage"] in ("ingest", "build", "check", "export")]
         if refresh:
-            print(f"refresh ({' → '.join(r['stage'] for r in refresh)}): {sum(r['seconds'] for r in refresh):.1f} s "
-                  f"wall, {sum(r['cpu_seconds'] for r in refresh):.1f} s CPU", flush=True)
+            wall = sum(r["seconds"] for r in refresh)
+            against = f"; {wall / floor:.1f}x the floor ({floor:.1f} s)" if floor else ""
+            print(f"refresh ({' → '.join(r['stage'] for r in refresh)}): {wall:.1f} s "
+                  f"wall, {sum(r['cpu_seconds'] for r in refresh):.1f} s CPU{against}; peak memory "
+                  f"{max(r['peak_mb'] for r in refresh):.0f} MB", flush=True)
         timed = [r for r in results if r["stage"] != "floor"]
         print(f"total of the stages run ({' → '.join(r['stage'] for r in timed)}; wall, incl. process start-up): "
               f"{sum(r['seconds'] for r in timed):.1f} s; peak memory of any stage: "

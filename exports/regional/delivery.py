@@ -47,9 +47,11 @@ def small_numbers(paths: Sequence[Path]) -> str:
     return f"Small numbers are NOT suppressed: {reason}"
 
 
-def deliver(paths: Sequence[Path], settings: Settings, *, la_name: str, period: str) -> bool:
-    """Email the return to `CSW_ALLIANCE_TO`; False (nothing sent) when no address is configured."""
+def deliver(paths: Sequence[Path], settings: Settings, *, la_name: str, period: str,
+            la_code: str | None = None) -> bool:
+    """Email one authority's return (`la_code`, default CSW_LA_CODE) to `CSW_ALLIANCE_TO`; False (nothing sent)
+    when no address is configured."""
     mail = return_mail(
-        paths, la_name=la_name, la_code=settings.la_code, period=period, to=recipients(settings.alliance_to)
+        paths, la_name=la_name, la_code=la_code or settings.la_code, period=period, to=recipients(settings.alliance_to)
     )
     return send(mail, settings.smtp_conn_id, from_email=settings.smtp_from)

@@ -6,6 +6,7 @@ performance team when the gate or the export refuses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +23,9 @@ class ReturnBlocked(RuntimeError):
 
 
 def marts_missing_reason(settings: Settings, period: str) -> str | None:
-    """None when `marts.fct_indicator_values` holds quarterly values of our authority for `period` (the
-    transform has run with an as-of on or after the quarter's end); otherwise why not yet."""
+    """None when `marts.fct_indicator_values` holds quarterly values of our authority (CSW_LA_CODE) for `period`
+    (the transform has run with an as-of on or after the quarter's end); otherwise why not yet. A hub builds
+    every authority in one transform, so our authority's quarter stands for all of them."""
     from foundation.warehouse import connect, first_row, table_exists
 
     quarter = parse_quarter(period)
@@ -79,20 +81,74 @@ def _release(settings: Settings, period: str, run_id: str):
         con.close()
 
 
-def write(settings: Settings, period: str, out: Path, *, progress: Progress = print) -> ReturnFiles:
-    """Write the quarter's outbox folder (atomically; a re-run replaces it), or alert and raise ReturnBlocked.
+@dataclass(frozen=True)
+class RegionalReturns:
+    """The returns of one quarter, one per authority (`<out>/regional/<la_code>/<period>/`), in code order."""
+
+    by_authority: dict[str, ReturnFiles]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(path for files in self.by_authority.values() for path in files.paths)
+
+
+def write(settings: Settings, period: str, out: Path, *, la_codes: Sequence[str] = (),
+          progress: Progress = print) -> RegionalReturns:
+    """Write the quarter's outbox folder of every authority in the marts (or of `la_codes`), each atomically (a
+    re-run replaces it); or alert and raise ReturnBlocked when one is refused (the others are still written).
 
     Small numbers are suppressed unless the settings turn it off with a reason (CSW_SUPPRESSION)."""
     try:
-        return export_return(settings, period, out, progress=progress)
+        return export_returns(settings, period, out, la_codes=la_codes, progress=progress)
     except ExportRefused as exc:
         _alert(settings, period, exc.reason, progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
 
 
-def export_return(settings: Settings, period: str, out: Path, *, suppression=None,
+def export_returns(settings: Settings, period: str, out: Path, *, la_codes: Sequence[str] = (), suppression=None,
+                   progress: Progress = print) -> RegionalReturns:
+    """One return per authority (exports.authorities.return_authorities: `la_codes`, else every authority
+    in the marts), each by `export_return`. With one authority it says and writes exactly what one authority's
+    warehouse did; with several each line starts `authority <la_code> (i/n):`. An authority refused does not
+    stop the others: ExportRefused at the end names each refused authority and its reason."""
+    from exports.authorities import return_authorities
+    from foundation.warehouse import connect
+
+    con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
+    try:
+        codes = return_authorities(con, list(la_codes), settings.la_code)
+    finally:
+        con.close()
+    if len(codes) == 1:
+        files = export_return(settings, period, out, la_code=codes[0], suppression=suppression, progress=progress)
+        return RegionalReturns({codes[0]: files})
+    progress(f"regional return {period} for {len(codes)} authorities: {', '.join(codes)}")
+    written: dict[str, ReturnFiles] = {}
+    refused: dict[str, str] = {}
+    for number, code in enumerate(codes, 1):
+        prefix = f"authority {code} ({number}/{len(codes)}): "
+        try:
+            written[code] = export_return(settings, period, out, la_code=code, suppression=suppression,
+                                          progress=lambda line, prefix=prefix: progress(prefix + line))
+        except ExportRefused as exc:
+            refused[code] = exc.reason
+            progress(f"{prefix}refused: {exc.reason}")
+    if refused:  # a reason of the whole warehouse (the check run failed or is stale) is named once
+        by_reason: dict[str, list[str]] = {}
+        for code, reason in refused.items():
+            by_reason.setdefault(reason, []).append(code)
+        if not written and len(by_reason) == 1:  # every authority for the one reason: the warehouse's own
+            raise ExportRefused(next(iter(by_reason)))
+        done = f"; written for {', '.join(written)}" if written else ""
+        raise ExportRefused("; ".join(f"authority {', '.join(codes)}: {reason}" for reason, codes in by_reason.items())
+                            + done)
+    return RegionalReturns(written)
+
+
+def export_return(settings: Settings, period: str, out: Path, *, la_code: str | None = None, suppression=None,
                   progress: Progress = print) -> ReturnFiles:
-    """Write the quarter's return under `out` (exports.regional.write), after the gate's freshness test.
+    """Write one authority's return (`la_code`, default CSW_LA_CODE) for the quarter under `out`
+    (exports.regional.write), after the gate's freshness test.
     `suppression` (exports.regional.suppression.Suppression): default from CSW_SUPPRESSION (on)."""
     from exports.regional import write_regional_return
     from exports.regional.suppression import Suppression
@@ -103,7 +159,7 @@ def export_return(settings: Settings, period: str, out: Path, *, suppression=Non
     con = connect(settings)  # same configuration as dbt's in-process connection (DuckDB refuses a mix)
     try:
         files = write_regional_return(
-            con, period=period, out_dir=out, la_code=settings.la_code, suppression=suppression
+            con, period=period, out_dir=out, la_code=la_code or settings.la_code, suppression=suppression
         )
     finally:
         con.close()
@@ -112,11 +168,22 @@ def export_return(settings: Settings, period: str, out: Path, *, suppression=Non
 
 
 def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress: Progress = print) -> bool:
-    """Email the outbox files (`ReturnFiles.paths`) to the alliance when `CSW_ALLIANCE_TO` is set."""
+    """Email the outbox files (`RegionalReturns.paths`) to the alliance when `CSW_ALLIANCE_TO` is set: one mail
+    per authority, whose code is the name of the folder above the quarter's (`regional/<la_code>/<period>/`)."""
     from exports.regional.delivery import deliver as send_return
 
-    sent = send_return(paths, settings, la_name=_la_name(settings), period=period)
-    progress(f"return emailed to {settings.alliance_to}" if sent else "CSW_ALLIANCE_TO is empty: return not emailed")
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:
+        folders.setdefault(Path(path).parent, []).append(Path(path))
+    sent = False
+    for folder, files in folders.items():
+        code = folder.parent.name if folder.parent.parent.name == "regional" else settings.la_code
+        sent = send_return(files, settings, la_name=_la_name(settings, code), la_code=code, period=period) or sent
+        if len(folders) > 1 and sent:
+            progress(f"authority {code}: return emailed to {settings.alliance_to}")
+    if len(folders) <= 1 or not sent:
+        progress(f"return emailed to {settings.alliance_to}" if sent else
+                 "CSW_ALLIANCE_TO is empty: return not emailed")
     return sent
 
 
@@ -127,12 +194,12 @@ def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, 
     progress(alert_blocked(settings, reason=reason, period=period, run_id=run_id).reason)
 
 
-def _la_name(settings: Settings) -> str:
+def _la_name(settings: Settings, la_code: str) -> str:
     from foundation.warehouse import connect, first_row
 
     con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
     try:
-        row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = $1", [settings.la_code])
+        row = first_row(con, "select la_name from marts.dim_local_authorities where la_code = $1", [la_code])
     finally:
         con.close()
-    return row[0] if row else f"LA {settings.la_code}"
+    return row[0] if row else f"LA {la_code}"

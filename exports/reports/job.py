@@ -14,24 +14,30 @@ from foundation.settings import Settings
 from foundation.warehouse import connect
 
 
-def out_dir_for(out: Path, period: str, *, sharing: bool) -> Path:
-    return Path(out) / "scorecard" / (f"{period}-sharing" if sharing else period)
+def out_dir_for(out: Path, period: str, *, sharing: bool, la_code: str | None = None) -> Path:
+    """`<out>/scorecard/<period>/` (CSW_LA_CODE's pages); another authority of a hub's in
+    `<out>/scorecard/<la_code>/<period>/`."""
+    folder = Path(out) / "scorecard" / la_code if la_code else Path(out) / "scorecard"
+    return folder / (f"{period}-sharing" if sharing else period)
 
 
 def write_scorecard(settings: Settings, period: str, out: Path | None = None, *, reports: Iterable[str] = pages.REPORTS,
-                    sharing: bool = False, pdf: bool = False,
+                    sharing: bool = False, pdf: bool = False, la_code: str | None = None,
                     progress: Callable[[str], None] = lambda _: None) -> pages.Built:
+    """One authority's pages (`la_code`, default CSW_LA_CODE's) of the quarter."""
     out = Path(out) if out else settings.output_dir
     # read-write, as the return's writer: in `airflow dags test` the build ran in this process, and DuckDB refuses a
     # read-only connection beside it (it opens nothing it does not find: the marts are read, never created)
     con = connect(settings)
     try:
-        data = read(con, period)
+        data = read(con, period, la_code or settings.la_code)
     finally:
         con.close()
+    own = settings.la_code  # CSW_LA_CODE's pages stay where a one-authority warehouse writes them
     threshold = next((i.small_numbers_threshold for i in data.indicators if i.small_numbers_threshold is not None), 10)
     data_docs = settings.output_dir / "data-docs"
-    built = pages.build(data, out_dir_for(out, data.quarter.label, sharing=sharing), sharing=sharing,
+    folder = out_dir_for(out, data.quarter.label, sharing=sharing, la_code=None if data.la_code == own else data.la_code)
+    built = pages.build(data, folder, sharing=sharing,
                         threshold=float(threshold), reports=reports, data_docs=data_docs if data_docs.exists() else None,
                         pdf=pdf)
     progress(f"wrote {len(built.pages)} page(s){f' and {len(built.pdfs)} PDF(s)' if built.pdfs else ''} "

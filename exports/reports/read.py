@@ -93,16 +93,19 @@ def _rows(con: Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [dict(zip(names, r)) for r in cursor.fetchall()]
 
 
-def read(con: Connection, period: str) -> ScorecardData:
-    """The scorecard of one financial quarter; refused with the reason when the warehouse lacks it."""
+def read(con: Connection, period: str, la_code: str | None = None) -> ScorecardData:
+    """The scorecard of one financial quarter of one authority (`la_code`; None: the one the scorecard holds, as
+    a one-authority warehouse); refused with the reason when the warehouse lacks it."""
     quarter = parse_quarter(period)
     if not table_exists(con, "marts", "rpt_scorecard"):
         raise ExportRefused("the warehouse has no marts.rpt_scorecard: run `csw build` first")
     rows = _rows(con, f"select s.{', s.'.join(_SCORECARD_COLUMNS)}, s.la_code, d.definition, d.statutory_reference "
                       "from marts.rpt_scorecard s join marts.dim_indicators d on s.indicator_id = d.indicator_id "
-                      "where s.period_label = $1 order by s.domain, s.indicator_id", [quarter.label])
+                      "where s.period_label = $1 and (s.la_code = $2 or cast($2 as varchar) is null) order by s.domain, s.indicator_id",
+                 [quarter.label, la_code])
     if not rows:
-        raise ExportRefused(f"marts.rpt_scorecard has no rows for {quarter.label}: is the quarter complete and built?")
+        of = f" of authority {la_code}" if la_code else ""
+        raise ExportRefused(f"marts.rpt_scorecard has no rows{of} for {quarter.label}: is the quarter complete and built?")
     la_code = rows[0]["la_code"]
     indicators = {r["indicator_id"]: Indicator({k: r[k] for k in _SCORECARD_COLUMNS}, r["definition"] or "",
                                                r["statutory_reference"] or "") for r in rows}
@@ -120,7 +123,7 @@ def read(con: Connection, period: str) -> ScorecardData:
         ind.quarters = ind.quarters[-TREND_QUARTERS:]
     if table_exists(con, "marts", "fct_benchmarks"):
         for r in _rows(con, "select indicator_id, period_label, regional_mean, statistical_neighbours_mean, "
-                            "england_value from marts.fct_benchmarks", []):
+                            "england_value from marts.fct_benchmarks where la_code = $1", [la_code]):  # ours only
             ind = indicators.get(r["indicator_id"])
             if ind is not None:
                 ind.quarter_benchmarks[r["period_label"]] = r

@@ -18,8 +18,8 @@ def outbox_bytes(folder: Path) -> dict[str, bytes]:
 
 def test_outbox_is_the_quarter_folder_and_email_attachments_are_identical(file_warehouse, smtp_server, tmp_path):
     settings = settings_now()
-    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
-    assert files.folder == tmp_path / "out" / "regional" / LA / PERIOD
+    files = job.write(settings, PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    assert files.by_authority[LA].folder == tmp_path / "out" / "regional" / LA / PERIOD
     assert job.deliver(settings, PERIOD, files.paths, progress=lambda _: None) is True
 
     [message] = smtp_server
@@ -27,14 +27,14 @@ def test_outbox_is_the_quarter_folder_and_email_attachments_are_identical(file_w
     assert message["X-Envelope-To"] == "returns@alliance.example.org, analyst@example.org"
     assert "Darlington (841)" in next(message.iter_parts()).get_content()
     attached = {part.get_filename(): part.get_payload(decode=True) for part in message.iter_attachments()}
-    assert attached == outbox_bytes(files.folder)
+    assert attached == outbox_bytes(files.by_authority[LA].folder)
     assert sorted(attached) == ["manifest.json", f"return_{LA}_{PERIOD}.csv", f"return_{LA}_{PERIOD}.xlsx"]
 
 
 def test_no_alliance_address_keeps_the_return_in_the_outbox_only(file_warehouse, smtp_server, tmp_path, monkeypatch):
     monkeypatch.setenv("CSW_ALLIANCE_TO", "")
     settings = settings_now()
-    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
+    files = job.write(settings, PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
     said: list[str] = []
     assert job.deliver(settings, PERIOD, files.paths, progress=said.append) is False
     assert smtp_server == [] and said == ["CSW_ALLIANCE_TO is empty: return not emailed"]
@@ -45,17 +45,17 @@ def test_refused_quarter_alerts_the_team_and_leaves_the_outbox_untouched(file_wa
 
     settings = settings_now()
     out = tmp_path / "out"
-    files = job.write(settings, PERIOD, out, progress=lambda _: None)
-    before = outbox_bytes(files.folder)
+    files = job.write(settings, PERIOD, out, la_codes=[LA], progress=lambda _: None)
+    before = outbox_bytes(files.by_authority[LA].folder)
 
     con = duckdb.connect(str(file_warehouse))
     add_run(con, "run-3", datetime(2025, 4, 15, 8, 0), "FAILED",
             [("raw_case_system__cla_episodes", "unique_episode_id", "blocking", "failed", "2")])
     con.close()
     with pytest.raises(job.ReturnBlocked, match="run-3 is FAILED: 1 blocking check"):
-        job.write(settings, PERIOD, out, progress=lambda _: None)
+        job.write(settings, PERIOD, out, la_codes=[LA], progress=lambda _: None)
 
-    assert outbox_bytes(files.folder) == before
+    assert outbox_bytes(files.by_authority[LA].folder) == before
     assert sorted(p.name for p in (out / "regional" / LA).iterdir()) == [PERIOD]  # no temporary folder left
     [alert] = smtp_server  # the one blocking alert (expectations.alerts): the check run's failures, Data Docs
     assert alert["Subject"] == f"[csw] Regional return {LA} {PERIOD} blocked: 1 blocking failure in case_system"
@@ -83,3 +83,4 @@ def test_marts_missing_reason_never_creates_a_warehouse_file(tmp_path, monkeypat
     monkeypatch.setenv("CSW_WAREHOUSE", str(absent))
     assert job.marts_missing_reason(settings_now(), PERIOD) == f"warehouse {absent} not built yet"
     assert not absent.exists() and not absent.parent.exists()
+

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from exports.regional import job
 from expectations import run_checks
 from ingest.contracts import all_tables
-from tests.exports.conftest import PERIOD, add_run, settings_now
+from tests.exports.conftest import LA, PERIOD, add_run, settings_now
 from tests.expectations.conftest import (
     AS_OF, LOCAL_AUTHORITIES, PERSONS, POPULATION, REFERRALS, build_marts, create_raw_table, insert_rows,
 )
@@ -97,7 +97,7 @@ def test_no_value_from_a_feed_reaches_the_return_or_the_email(file_warehouse, sm
         con.close()
 
     settings = settings_now()
-    files = job.write(settings, PERIOD, tmp_path / "out", progress=lambda _: None)
+    files = job.write(settings, PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None).by_authority[LA]
     assert job.deliver(settings, PERIOD, files.paths, progress=lambda _: None)
     [message] = smtp_server
 

@@ -155,30 +155,30 @@ def test_setting_values() -> None:
 def test_the_scheduled_return_is_suppressed_unless_the_setting_is_off_with_a_reason(
     file_warehouse, smtp_server, tmp_path, monkeypatch
 ) -> None:
-    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
-    assert f"{LA},{PERIOD},CLA_STARTS,,,c" in files.csv.read_text().splitlines()
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    assert f"{LA},{PERIOD},CLA_STARTS,,,c" in files.by_authority[LA].csv.read_text().splitlines()
     assert job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None)
     body = next(smtp_server[-1].iter_parts()).get_content()
     assert "Small numbers (1-4, and figures built on them) are suppressed: shown as c." in body
 
     monkeypatch.setenv("CSW_SUPPRESSION", "off")
-    before = files.csv.read_bytes()
+    before = files.by_authority[LA].csv.read_bytes()
     with pytest.raises(job.ReturnBlocked, match="only with a recorded reason"):
-        job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
-    assert files.csv.read_bytes() == before  # nothing replaced
+        job.write(settings_now(), PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    assert files.by_authority[LA].csv.read_bytes() == before  # nothing replaced
     assert "only with a recorded reason" in next(smtp_server[-1].iter_parts()).get_content()  # the team is told
 
     monkeypatch.setenv("CSW_SUPPRESSION_OFF_REASON", DSA)
-    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
-    assert f"{LA},{PERIOD},CLA_STARTS,3,,3" in files.csv.read_text().splitlines()
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    assert f"{LA},{PERIOD},CLA_STARTS,3,,3" in files.by_authority[LA].csv.read_text().splitlines()
     assert job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None)
     assert f"Small numbers are NOT suppressed: {DSA}" in next(smtp_server[-1].iter_parts()).get_content()
 
 
 def test_a_return_showing_small_numbers_without_a_reason_is_not_emailed(file_warehouse, smtp_server, tmp_path):
-    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
-    manifest = json.loads(files.manifest.read_text())
-    files.manifest.write_text(json.dumps(manifest | {"suppressed": False}))  # e.g. written by an older version
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", la_codes=[LA], progress=lambda _: None)
+    manifest = json.loads(files.by_authority[LA].manifest.read_text())
+    files.by_authority[LA].manifest.write_text(json.dumps(manifest | {"suppressed": False}))  # e.g. written by an older version
     with pytest.raises(ExportRefused, match="without a recorded reason: not sent"):
         job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None)
     assert smtp_server == []

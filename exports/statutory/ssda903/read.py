@@ -71,11 +71,18 @@ class Inputs:
     substance_misuse: list[Row] = field(default_factory=list)
 
 
-def read_inputs(con: Connection) -> Inputs:
+def read_inputs(con: Connection, la_code: str | None = None) -> Inputs:
+    """Every staging model the return reads; of authority `la_code` alone where the model carries `la_code` (a
+    hub's warehouse, docs/regional-hub.md; a model without the column is one authority's)."""
     missing = [name for name, sql in QUERIES.items() if not table_exists(con, "staging", _table_of(sql))]
     if missing:
         raise ExportRefused(f"the SSD staging models are not built ({', '.join(missing)}): run `csw build` first")
-    return Inputs(**{name: _rows(con, sql.format(s=_STAGING)) for name, sql in QUERIES.items()})
+    with_la_code = {row[0] for row in con.execute(
+        "select table_name from information_schema.columns where table_schema = 'staging' and column_name = 'la_code'"
+    ).fetchall()} if la_code else set()
+    return Inputs(**{name: _rows(con, sql.format(s=_STAGING) + " where la_code = $1", [la_code])
+                     if _table_of(sql) in with_la_code else _rows(con, sql.format(s=_STAGING))
+                     for name, sql in QUERIES.items()})
 
 
 def child_ids(con: Connection, la_code: str, child_keys: set[str]) -> dict[str, str]:
@@ -93,8 +100,8 @@ def _table_of(sql: str) -> str:
     return "stg_case_system__" + sql.split("{s}", 1)[1].split()[0]
 
 
-def _rows(con: Connection, sql: str) -> list[Row]:
-    cursor = con.execute(sql)
+def _rows(con: Connection, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cursor = con.execute(sql, params) if params else con.execute(sql)
     names = [d[0] for d in cursor.description]
     return [{n: _plain(v) for n, v in zip(names, values)} for values in cursor.fetchall()]
 

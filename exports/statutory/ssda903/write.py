@@ -54,7 +54,7 @@ def write_ssda903(con: Connection, *, year: str, out_dir: Path, la_code: str,
     unknown = sorted(set(spec.tables) - TABLES)
     if unknown:
         raise ExportRefused(f"the {year} specification names tables this version cannot build: {', '.join(unknown)}")
-    tables = build_tables(read_inputs(con), Window(spec.start, spec.end), spec.tables)
+    tables = build_tables(read_inputs(con, la_code), Window(spec.start, spec.end), spec.tables)
     if not tables.get("episodes"):
         raise ExportRefused(f"no looked-after episode in {year} ({spec.start} to {spec.end}) in the SSD staging "
                             "models: was an extract covering the year loaded and built?")
