@@ -6,15 +6,15 @@ its code, its own secret) into a warehouse of its own and built. Every indicator
 authority in the hub equals the alone warehouse's, row for row: nothing of one authority (a newer snapshot, a
 colliding case-system id, a period, a population) reaches the other's figures.
 
-Cost: the builds select only what the two indicator marts read (`+fct_indicator_values +fct_indicator_breakdowns`);
-the hub's build runs those models' data tests too (the grains include la_code), the alone builds skip them. dbt's
-unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine: 150 to 185 s (load 3.5 to 5,
-nearly all of it the three dbt builds' fixed cost, not the 91,000 generated rows). `csw ingest` and a dbt build
-rather than `csw run`: the checks and exports after the build read the marts for one authority (docs/regional-hub.md,
-what is next)."""
+Cost: the hub goes through `csw run` (ingest, build, the checks per authority, one return per authority); the
+alone builds select only what the two indicator marts read (`+fct_indicator_values +fct_indicator_breakdowns`) and
+skip data tests. dbt's unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine:
+150 to 185 s with the hub built the same way as the alone ones (load 3.5 to 5), nearly all of it the three dbt
+builds' fixed cost, not the 91,000 generated rows; the hub's checks and exports add about 25 s."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -34,13 +34,13 @@ DBT = str(Path(sys.executable).parent / "dbt")
 PROJECT = str(ROOT / "dbt_project")
 
 
-def build(env: dict[str, str], la_code: str, data_tests: bool) -> None:
-    """dbt build of the indicator marts and everything upstream (seeds, staging, intermediate) on env's warehouse."""
-    excluded = ["unit_test"] if data_tests else ["unit_test", "test"]
+def build(env: dict[str, str], la_code: str) -> None:
+    """dbt build of the indicator marts and everything upstream (seeds, staging, intermediate) on env's warehouse,
+    without tests (the hub's `csw run` runs the data tests, `pipeline` the unit tests)."""
     args = [DBT, "build", "--project-dir", PROJECT, "--profiles-dir", PROJECT, "--target", "duckdb",
             "--vars", json.dumps({"as_of": AS_OF, "la_code": la_code}),
             "--select", *(f"+{mart}" for mart in MARTS), "--indirect-selection", "cautious",
-            "--exclude-resource-type", *excluded]
+            "--exclude-resource-type", "unit_test", "test"]
     result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb"}, cwd=PROJECT, capture_output=True, text=True,
                             timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
@@ -64,9 +64,9 @@ def warehouses(tmp_path_factory) -> dict[str, Path]:
     assert sorted(p.name for p in generated.iterdir()) == sorted(AUTHORITIES)
 
     shutil.copytree(generated, base / "hub" / "landing")
-    run_csw(["ingest", "--landing", str(base / "hub" / "landing"), "--as-of", AS_OF], env)
-    build(env, "841", data_tests=True)
-    built = {"hub": Path(env["CSW_WAREHOUSE"])}
+    # the hub goes the whole way (ingest, build, checks per authority, one return per authority)
+    hub_output = run_csw(["run", "--landing", str(base / "hub" / "landing"), "--as-of", AS_OF], env).stdout
+    built = {"hub": Path(env["CSW_WAREHOUSE"]), "hub_output": hub_output, "hub_out": Path(env["CSW_OUTPUT"])}
 
     for la in AUTHORITIES:  # each folder alone: the flat layout, its authority CSW_LA_CODE, the same secret
         alone = base / la
@@ -75,7 +75,7 @@ def warehouses(tmp_path_factory) -> dict[str, Path]:
         if la == "840":
             alone_env["CSW_PSEUDONYMISATION_SECRET_840"] = SECRET_840
         run_csw(["ingest", "--landing", str(alone / "landing"), "--as-of", AS_OF], alone_env)
-        build(alone_env, la, data_tests=False)
+        build(alone_env, la)
         built[la] = Path(alone_env["CSW_WAREHOUSE"])
     return built
 
@@ -111,6 +111,17 @@ def test_each_authoritys_indicators_in_the_hub_equal_its_own_warehouse(warehouse
     assert hub == alone
     other = next(la for la in AUTHORITIES if la != la_code)
     assert rows(warehouses[la_code], table, other) == []  # the alone warehouse holds its authority only
+
+
+def test_csw_run_on_the_hub_checks_both_and_writes_one_return_per_authority(warehouses):
+    out = warehouses["hub_output"]
+    assert "0 blocking failures" in out and "regional return 2024-25Q4 for 2 authorities: 840, 841" in out
+    for la in AUTHORITIES:
+        folder = warehouses["hub_out"] / "regional" / la / "2024-25Q4"
+        assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", f"return_{la}_2024-25Q4.csv",
+                                                            f"return_{la}_2024-25Q4.xlsx"]
+        with open(folder / f"return_{la}_2024-25Q4.csv", newline="") as f:
+            assert {row["la_code"] for row in csv.DictReader(f)} == {la}
 
 
 def test_the_two_authorities_figures_differ(warehouses):
