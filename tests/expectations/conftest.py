@@ -35,14 +35,15 @@ def create_raw_table(con: duckdb.DuckDBPyConnection, table: TableContract) -> No
 
 def insert_rows(
     con: duckdb.DuckDBPyConnection, raw_table: str, rows: list[dict[str, Any]], *, batch_id: int = 1,
-    source_file: str | None = None, la_code: str = LA,
+    source_file: str | None = None, la_code: str | None = LA,
 ) -> None:
-    """Append one batch of authority `la_code`'s; `_row_number` counts data rows from 1 as the loader does."""
+    """Append one batch of authority `la_code`'s (a row's own `_la_code` wins; None: a table made before the hub,
+    without the column); `_row_number` counts data rows from 1 as the loader does."""
     table = contract(raw_table)
     source_file = source_file or f"{table.table}.csv"
     for number, row in enumerate(rows, start=1):
-        values = {**row, "_source_file": source_file, "_row_number": number, "_batch_id": batch_id,
-                  "_la_code": la_code}
+        values = {**({"_la_code": la_code} if la_code else {}), **row, "_source_file": source_file,
+                  "_row_number": number, "_batch_id": batch_id}
         names = ", ".join(f'"{n}"' for n in values)
         markers = ", ".join(f"${n}" for n in range(1, len(values) + 1))
         con.execute(
@@ -154,9 +155,10 @@ def add_rows(warehouse: duckdb.DuckDBPyConnection):
     """`add_rows(raw_table, rows, batch_id=2)`: append a batch (a higher batch id is the new current one)."""
 
     def add(
-        raw_table: str, new_rows: list[dict[str, Any]], *, batch_id: int = 2, source_file: str | None = None
+        raw_table: str, new_rows: list[dict[str, Any]], *, batch_id: int = 2, source_file: str | None = None,
+        la_code: str | None = LA,
     ) -> None:
-        insert_rows(warehouse, raw_table, new_rows, batch_id=batch_id, source_file=source_file)
+        insert_rows(warehouse, raw_table, new_rows, batch_id=batch_id, source_file=source_file, la_code=la_code)
 
     return add
 

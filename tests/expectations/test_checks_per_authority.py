@@ -19,7 +19,6 @@ def _from(authority: str, rows: list[dict]) -> list[dict]:
 
 
 def test_a_raw_key_repeats_across_authorities_but_not_within_one(warehouse, add_rows, as_of):
-    warehouse.execute(f"alter table raw.{CIN} add column _la_code varchar")  # as the loader adds it
     add_rows(CIN, _from("841", REFERRALS) + _from("840", REFERRALS))  # R001-R003 in both: one batch, current
     run = run_checks(warehouse, as_of=as_of)
     assert [f for f in run.failures if f.check_name == KEY_CHECK] == []
@@ -33,13 +32,6 @@ def test_a_raw_key_repeats_across_authorities_but_not_within_one(warehouse, add_
         "raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another row of the same "
         "authority (authority 840; key R002; file ssd_cin_episodes.csv, rows 4, 5)"
     )
-
-
-def test_without_the_authority_column_the_key_is_the_tables_alone(warehouse, add_rows, as_of):
-    add_rows(CIN, REFERRALS + REFERRALS[1:2])  # a warehouse made before the hub: no _la_code
-    [failure] = [f for f in run_checks(warehouse, as_of=as_of).failures if f.check_name == KEY_CHECK]
-    assert failure.message == ("raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another "
-                               "row (key R002; file ssd_cin_episodes.csv, rows 2, 4)")
 
 
 ASSESSMENTS_HAVE_REFERRALS = next(c for c in RELATIONSHIPS if c.check_name == "assessments_have_their_referral_id")

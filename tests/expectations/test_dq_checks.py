@@ -71,8 +71,8 @@ def test_duplicate_key_fails_naming_the_check_and_the_key(warehouse, add_rows, r
     failure = _failure(run, "expect_column_values_to_be_unique(cine_referral_id)")
     assert failure.severity == "blocking" and failure.failing_rows == 2 and failure.suite == f"raw_{CIN}"
     assert failure.message == (
-        "raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another row "
-        "(key R002; file ssd_cin_episodes.csv, rows 2, 4)"
+        "raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another row of the same "
+        "authority (authority 841; key R002; file ssd_cin_episodes.csv, rows 2, 4)"
     )
     stored = _stored(warehouse, run, failure.check_name, failure.suite)
     assert stored["failing_sample"] == "R002" and stored["status"] == "failed"
@@ -87,7 +87,7 @@ def test_blank_required_date_fails_with_file_and_row(warehouse, add_rows, rows, 
     assert run.status == "FAILED"
     failure = _failure(run, "expect_column_values_to_not_be_null(cine_referral_date)")
     assert failure.message == (
-        "raw.case_system__ssd_cin_episodes: 1 row has a blank cine_referral_date (file ssd_cin_episodes.csv, row 3)"
+        "raw.case_system__ssd_cin_episodes: 1 row has a blank cine_referral_date (authority 841; file ssd_cin_episodes.csv, row 3)"
     )
     assert _stored(warehouse, run, failure.check_name, failure.suite)["failing_sample"] == "R003"
 
@@ -120,7 +120,7 @@ def test_date_outside_1990_to_as_of_warns(warehouse, add_rows, rows, as_of):
     assert run.status == "PASSED"
     close = _failure(run, "expect_column_values_to_be_between(cine_close_date)")
     assert close.severity == "warning" and close.message.endswith(
-        "1 row has a cine_close_date before 1990-01-01 or after 2025-03-31 (file ssd_cin_episodes.csv, row 1)")
+        "1 row has a cine_close_date before 1990-01-01 or after 2025-03-31 (authority 841; file ssd_cin_episodes.csv, row 1)")
     assert _failure(run, "expect_column_values_to_be_between(cine_referral_date)").failing_rows == 1
     # the fixture's unborn child has an expected date of birth after the as-of date: not a warning
     assert not [f for f in run.failures if "pers_expected_dob" in f.check_name]
@@ -134,7 +134,7 @@ def test_person_without_any_date_of_birth_fails_without_quoting_dates(warehouse,
     assert run.status == "FAILED"
     failure = _failure(run, "expect_column_values_to_not_be_null(pers_dob, where pers_expected_dob is blank)")
     assert failure.message == (
-        "raw.case_system__ssd_person: 1 row has neither pers_dob nor pers_expected_dob (file ssd_person.csv, row 4)"
+        "raw.case_system__ssd_person: 1 row has neither pers_dob nor pers_expected_dob (authority 841; file ssd_person.csv, row 4)"
     )
     assert _stored(warehouse, run, failure.check_name, failure.suite)["failing_sample"] == "P009"
     dob_check = _stored(warehouse, run, "expect_column_values_to_be_between(pers_dob)", failure.suite)
