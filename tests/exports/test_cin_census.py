@@ -53,11 +53,12 @@ create table staging.stg_case_system__cp_reviews (cp_review_id varchar, child_ke
     due_date date, review_date date);
 create table staging.stg_case_system__disabilities (disability_id varchar, child_key varchar, disability_code varchar);
 create table raw._child_keys (la_code varchar, person_id varchar, child_key varchar);
-create table raw._loads (batch_id bigint, table_name varchar, outcome varchar);
-create table raw.case_system__ssd_person (pers_person_id varchar, pers_upn_unknown varchar, _batch_id bigint);
+create table raw._loads (batch_id bigint, table_name varchar, outcome varchar, la_code varchar);
+create table raw.case_system__ssd_person (pers_person_id varchar, pers_upn_unknown varchar, _batch_id bigint,
+    _la_code varchar);
 create table raw.case_system__ssd_linked_identifiers (link_table_id varchar, link_person_id varchar,
     link_identifier_type varchar, link_identifier_value varchar, link_valid_from_date date, link_valid_to_date date,
-    _batch_id bigint);
+    _batch_id bigint, _la_code varchar);
 -- weekdays are the working days here (the real int_calendar also takes out bank holidays)
 create table intermediate.int_calendar as
 select d::date as calendar_date, dayofweek(d) not in (0, 6) as is_working_day,
@@ -67,15 +68,16 @@ from range(date '2021-01-01', date '2026-12-31', interval 1 day) as t(d);
 
 ROWS = {
     "raw._child_keys": [(LA, f"P{n}", f"key{n}") for n in range(1, 7)],
-    "raw._loads": [(1, "case_system__ssd_person", "loaded"), (2, "case_system__ssd_person", "loaded"),
-                   (2, "case_system__ssd_linked_identifiers", "loaded")],
+    "raw._loads": [(1, "case_system__ssd_person", "loaded", LA), (2, "case_system__ssd_person", "loaded", LA),
+                   (2, "case_system__ssd_linked_identifiers", "loaded", LA)],
     # batch 1 is an older extract: only batch 2 is current
-    "raw.case_system__ssd_person": [("P1", "UN9", 1), ("P1", None, 2), ("P3", " un2 ", 2), ("P4", None, 2)],
+    "raw.case_system__ssd_person": [("P1", "UN9", 1, LA), ("P1", None, 2, LA), ("P3", " un2 ", 2, LA),
+                                    ("P4", None, 2, LA)],
     "raw.case_system__ssd_linked_identifiers": [
-        ("L1", "P1", "UPN", "A841000000001", date(2020, 9, 1), None, 2),
-        ("L2", "P3", "UPN", "B841000000002", date(2019, 9, 1), date(2024, 1, 31), 2),  # ended before 31 March
-        ("L3", "P3", "Former UPN", "C841000000003", date(2018, 9, 1), date(2019, 8, 31), 2),
-        ("L4", "P4", "CASE_NUMBER", "LEG1", date(2020, 1, 1), None, 2),
+        ("L1", "P1", "UPN", "A841000000001", date(2020, 9, 1), None, 2, LA),
+        ("L2", "P3", "UPN", "B841000000002", date(2019, 9, 1), date(2024, 1, 31), 2, LA),  # ended before 31 March
+        ("L3", "P3", "Former UPN", "C841000000003", date(2018, 9, 1), date(2019, 8, 31), 2, LA),
+        ("L4", "P4", "CASE_NUMBER", "LEG1", date(2020, 1, 1), None, 2, LA),
     ],
     "staging.stg_case_system__persons": [
         ("key1", "M", "WBRI", date(2015, 6, 1), None, None),

@@ -7,6 +7,7 @@ another worker's reader."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -54,6 +55,18 @@ def run_csw(args: list[str], env: dict[str, str], check: bool = True) -> subproc
     if check and result.returncode != 0:
         raise AssertionError(f"csw {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
+
+
+def dbt_build(env: dict[str, str], *select: str, la_code: str = "841") -> None:
+    """`dbt build` of the `select`ed models on env's DuckDB warehouse, without tests (unit tests run in the `pipeline`
+    run): for a test that needs only part of the project rebuilt after a load."""
+    project = str(ROOT / "dbt_project")
+    args = [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", project, "--profiles-dir", project,
+            "--target", "duckdb", "--vars", json.dumps({"as_of": AS_OF, "la_code": la_code}),
+            "--select", *select, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test", "test"]
+    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb"}, cwd=project, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:]
 
 
 def _build_pipeline(base: Path) -> None:

@@ -15,35 +15,18 @@ builds' fixed cost, not the 91,000 generated rows; the hub's checks and exports 
 from __future__ import annotations
 
 import csv
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, ROOT, pipeline_env, run_csw
+from tests.integration.conftest import AS_OF, dbt_build, pipeline_env, run_csw
 
 AUTHORITIES = ("841", "840")
 SECRET_840 = "county-durham-own-secret-for-the-hub-test-0123456789"  # 841's is the tests' CSW_PSEUDONYMISATION_SECRET
 MARTS = ("fct_indicator_values", "fct_indicator_breakdowns")
-DBT = str(Path(sys.executable).parent / "dbt")
-PROJECT = str(ROOT / "dbt_project")
-
-
-def build(env: dict[str, str], la_code: str) -> None:
-    """dbt build of the indicator marts and everything upstream (seeds, staging, intermediate) on env's warehouse,
-    without tests (the hub's `csw run` runs the data tests, `pipeline` the unit tests)."""
-    args = [DBT, "build", "--project-dir", PROJECT, "--profiles-dir", PROJECT, "--target", "duckdb",
-            "--vars", json.dumps({"as_of": AS_OF, "la_code": la_code}),
-            "--select", *(f"+{mart}" for mart in MARTS), "--indirect-selection", "cautious",
-            "--exclude-resource-type", "unit_test", "test"]
-    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb"}, cwd=PROJECT, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stdout[-4000:]
 
 
 def rows(warehouse: Path, table: str, la_code: str) -> list[tuple]:
@@ -75,7 +58,7 @@ def warehouses(tmp_path_factory) -> dict[str, Path]:
         if la == "840":
             alone_env["CSW_PSEUDONYMISATION_SECRET_840"] = SECRET_840
         run_csw(["ingest", "--landing", str(alone / "landing"), "--as-of", AS_OF], alone_env)
-        build(alone_env, la)
+        dbt_build(alone_env, *(f"+{mart}" for mart in MARTS), la_code=la)
         built[la] = Path(alone_env["CSW_WAREHOUSE"])
     return built
 

@@ -12,6 +12,8 @@ from tests.expectations.test_dq_checks import *  # noqa: F403 - the same tests, 
 
 # That test patches the pandas validator, which the Postgres target does not use; its SQL twin is below.
 del test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on  # noqa: F821
+# The raw key checked per authority (a compound key with _la_code) quotes no file and rows on Postgres: its twin below.
+del test_duplicate_key_fails_naming_the_check_and_the_key  # noqa: F821
 
 
 @pytest.fixture
@@ -48,3 +50,20 @@ def test_checks_on_postgres_run_through_the_gx_postgres_datasource(warehouse, as
     assert run.status == "FAILED" and run.blocking_failures == 1
     [failure] = [f for f in run.failures if f.check_name == "suite_could_run"]
     assert failure.message == "raw.reference__population: the checks could not run: RuntimeError: boom"
+
+
+def test_duplicate_key_fails_naming_the_check_the_authority_and_the_key(warehouse, add_rows, rows, as_of):  # noqa: F811
+    """On Postgres GX's SQL route returns the failing keys of a compound (per-authority) key without their index
+    columns, so the message names the authority and the key but not the file and rows the DuckDB route quotes."""
+    from datetime import date
+
+    from expectations import run_checks
+
+    cin = "case_system__ssd_cin_episodes"
+    add_rows(cin, rows[cin] + [dict(rows[cin][1], cine_referral_date=date(2025, 1, 2))])
+    run = run_checks(warehouse, as_of=as_of)
+    assert run.status == "FAILED" and run.blocking_failures == 1
+    [failure] = [f for f in run.failures if f.check_name == "expect_column_values_to_be_unique(cine_referral_id)"]
+    assert failure.severity == "blocking" and failure.failing_rows == 2 and failure.suite == f"raw_{cin}"
+    assert failure.message == ("raw.case_system__ssd_cin_episodes: 2 rows have the same cine_referral_id as another "
+                               "row of the same authority (authority 841; key R002)")
