@@ -7,8 +7,10 @@ A withheld figure (sharing mode) is a gap in a line and a missing bar, never a d
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import vl_convert
@@ -28,9 +30,16 @@ DASHES = {"Us": [1, 0], "Target": [2, 2], "Statistical neighbours": [6, 3], "Eng
 _SVG_OPEN = re.compile(r"<svg\b")
 
 
+@lru_cache(maxsize=2048)
+def _render(spec_json: str) -> str:
+    """One Vega-Lite spec drawn once: the scorecard and its sharing copy repeat many charts (a quarter's pages drew
+    346 charts, 255 of them different), and each drawing costs tens of milliseconds of CPU."""
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+
+
 def _svg(spec: dict[str, Any], description: str) -> str:
     spec = {"$schema": _SCHEMA, "config": _CONFIG, "background": "white", **spec}
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = _render(json.dumps(spec, sort_keys=True))
     return _SVG_OPEN.sub(f'<svg role="img" aria-label="{html.escape(description, quote=True)}" focusable="false"',
                          svg, count=1)
 
