@@ -36,13 +36,13 @@ for _name in ("CSW_PSEUDONYMISATION_SECRET_FILE", "CSW_DEMO"):
 # stay whole). The integration `pipeline` run is shared across workers through a file lock
 # (tests/integration/conftest.py); the Postgres cluster and the Airflow metadata database are cheap, so each
 # worker starts its own and their tests spread over both.
-SHARED_FIXTURE_GROUPS = ("demo_runs", "validators_python")
+SHARED_FIXTURE_GROUPS = ("demo_runs", "validators_python", "csw_pipeline_dag")
 
 # Groups that cost minutes, costliest first (CI's `--durations`): xdist gives the first two groups to each worker
 # and then hands a free worker the next group in this order, so the long ones start early and the two workers
 # finish together; every other group follows, largest first. `test_pipeline` comes first: it builds the shared
 # `pipeline` run that a dozen later modules read.
-COSTLIEST_FIRST = ("test_pipeline", "demo_runs", "test_regional_return_dag", "test_dag_run", "test_sql_style",
+COSTLIEST_FIRST = ("test_pipeline", "demo_runs", "csw_pipeline_dag", "test_sql_style",
                    "test_planted_defects", "test_hub_equals_alone", "test_ssda903_round_trip", "test_statutory_dags", "test_rekey",
                    "test_indicators_reference_cp", "test_airflow_image", "test_annex_a_demo", "test_ingest_dag_run")
 
@@ -88,6 +88,16 @@ def pytest_xdist_node_collection_finished(node, ids):
         pytest.exit(f"pytest {pytest.__version__} with this pytest-xdist does not group tests under --dist loadgroup "
                     "(pytest-xdist#1386): every shared fixture would be built on both workers; pyproject.toml pins "
                     "a pytest that does", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.fixture(scope="session")
+def csw_pipeline_dag(tmp_path_factory):
+    """`airflow dags test csw_pipeline` once per session (tests/dags/conftest.py `run_pipeline_dag`):
+    tests/dags/test_dag_run.py asserts on the run, and tests/exports/test_regional_return_dag.py starts from a copy
+    of the warehouse it built instead of a `csw run` of its own. Its tests share one worker (a group)."""
+    from tests.dags.conftest import run_pipeline_dag
+
+    return run_pipeline_dag(tmp_path_factory.mktemp("pipeline_dag"))
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,31 @@ def airflow_home(tmp_path_factory) -> dict[str, str]:
     migrated = run([str(BIN / "airflow"), "db", "migrate"], env)
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     return env
+
+
+@dataclass
+class PipelineDagRun:
+    """One `airflow dags test csw_pipeline` on generated data: its environment (warehouse, output, landing,
+    Airflow home) and what it printed."""
+    env: dict[str, str]
+    log: str
+    returncode: int
+
+
+def run_pipeline_dag(base: Path) -> PipelineDagRun:
+    """Generated data (scale 0.3, seed 3, with the other North East authorities' returns for the benchmarks feed),
+    a migrated Airflow home and one `airflow dags test csw_pipeline` as of 2025-03-31, dbt's unit tests skipped
+    (the `pipeline` run has them; this run is about the DAG's wiring)."""
+    from tests.conftest import WITHOUT_DBT_UNIT_TESTS
+
+    env = {**airflow_env(base), **WITHOUT_DBT_UNIT_TESTS}
+    landing = Path(env["CSW_LANDING"])
+    generated = run([sys.executable, "-m", "csw.cli", "generate", "--out", str(landing), "--scale", "0.3",
+                     "--seed", "3", "--benchmarks"], env)
+    assert generated.returncode == 0, generated.stderr
+    migrated = run([str(BIN / "airflow"), "db", "migrate"], env)
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    conf = json.dumps({"landing": str(landing), "as_of": "2025-03-31"})
+    result = run([str(BIN / "airflow"), "dags", "test", "csw_pipeline", "2025-03-31", "--conf", conf], env,
+                 timeout=1200)
+    return PipelineDagRun(env, result.stdout + result.stderr, result.returncode)

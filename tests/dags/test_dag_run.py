@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.dags.conftest import BIN, run
-
 pytestmark = pytest.mark.slow
 
 
-def test_pipeline_dag_runs_end_to_end(airflow_home):
-    env = {**airflow_home, **WITHOUT_DBT_UNIT_TESTS}  # the DAG's wiring is under test; `pipeline` runs dbt's unit tests
-    landing = Path(env["CSW_LANDING"])
-    generated = run([sys.executable, "-m", "csw.cli", "generate", "--out", str(landing), "--scale", "0.3", "--seed", "3"], env)
-    assert generated.returncode == 0, generated.stderr
-    conf = json.dumps({"landing": str(landing), "as_of": "2025-03-31"})
-    result = run([str(BIN / "airflow"), "dags", "test", "csw_pipeline", "2025-03-31", "--conf", conf], env, timeout=1200)
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-5000:]
+def test_pipeline_dag_runs_end_to_end(csw_pipeline_dag):
+    """The session's one run (tests/conftest.py `csw_pipeline_dag`): generated data with the benchmarks feed."""
+    env, log = csw_pipeline_dag.env, csw_pipeline_dag.log
+    assert csw_pipeline_dag.returncode == 0, log[-5000:]
     assert "state=success" in log
 
     con = duckdb.connect(env["CSW_WAREHOUSE"], read_only=True)
-    loads = con.execute("select outcome, count(*) from raw._loads group by 1").fetchall()
-    assert dict(loads) == {"loaded": 138}
+    loads = con.execute("select feed, outcome, count(*) from raw._loads group by all order by 1").fetchall()
+    benchmarks = 11 * 5 + 1  # the other North East authorities' returns for five quarters, and the published figures
+    assert sum(n for feed, _, n in loads if feed != "benchmarks") == 138 and {o for _, o, _ in loads} == {"loaded"}
+    assert ("benchmarks", "loaded", benchmarks) in loads
     assert con.execute("select status from dq.runs").fetchall() == [("PASSED",)]
     quarters = con.execute(
         "select count(*) from marts.fct_indicator_values where period_type = 'quarter' and indicator_id = 'CLA_RATE'"

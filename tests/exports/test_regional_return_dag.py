@@ -1,6 +1,7 @@
-"""`export__regional_return` end to end (`airflow dags test`, SQLite metadata, DuckDB) on generated data with
-the other North East authorities' returns: the quarter's three files, a byte-stable re-run, backfill dates,
-the benchmark mart ranking us among the 12, and a planted blocking defect that alerts and writes nothing."""
+"""`export__regional_return` end to end (`airflow dags test`, SQLite metadata, DuckDB) on the warehouse of the
+session's `csw_pipeline` DAG run (generated data with the other North East authorities' returns): the quarter's
+three files, a byte-stable re-run, backfill dates, the benchmark mart ranking us among the 12, and a planted
+blocking defect that alerts and writes nothing."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ import csv
 import hashlib
 import json
 import os
-import sys
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.dags.conftest import BIN, airflow_env, run
 
 pytestmark = pytest.mark.slow
@@ -27,18 +27,14 @@ NORTH_EAST = {"841", "840", "390", "805", "806", "391", "392", "929", "807", "39
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> dict[str, str]:
-    """Generated extract + benchmarks, `csw run` (ingest, dbt, checks) and a migrated Airflow home."""
+def demo(csw_pipeline_dag, tmp_path_factory) -> dict[str, str]:
+    """A copy of the warehouse the session's `csw_pipeline` DAG run built (tests/conftest.py: generated extract and
+    benchmarks, ingest, dbt, checks) and a migrated Airflow home of this module's own."""
+    assert csw_pipeline_dag.returncode == 0, csw_pipeline_dag.log[-3000:]
     base = tmp_path_factory.mktemp("return_dag")
     env = airflow_env(base)
     env["CSW_OUTBOX"] = str(base / "outbox")
-    landing = Path(env["CSW_LANDING"])
-    generated = run([sys.executable, "-m", "csw.cli", "generate", "--out", str(landing), "--scale", "0.3",
-                     "--seed", "3", "--benchmarks"], env)
-    assert generated.returncode == 0, generated.stderr
-    built = run([sys.executable, "-m", "csw.cli", "run", "--landing", str(landing), "--as-of", "2025-03-31"],
-                {**env, **WITHOUT_DBT_UNIT_TESTS})  # dbt's unit tests run in tests/integration's `pipeline`
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    shutil.copytree(Path(csw_pipeline_dag.env["CSW_WAREHOUSE"]).parent, Path(env["CSW_WAREHOUSE"]).parent)
     migrated = run([str(BIN / "airflow"), "db", "migrate"], env)
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     return env
