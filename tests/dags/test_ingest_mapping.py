@@ -16,9 +16,10 @@ from ingest.contracts import FEEDS
 from tests.dags.conftest import BIN, run
 from tests.ingest.test_authorities import LA_LIST, SECRET_840
 from tests.ingest.test_feed_authorities import HEALTH
-from tests.server.conftest import ETL_PASSWORD, connect_postgres_as, pg_cluster, pg_database  # noqa: F401 - fixtures
+from tests.server.conftest import ETL_PASSWORD, connect_postgres_as, pg_cluster, pg_database
 
 pytestmark = pytest.mark.xdist_group("postgres_ingest_dag")
+SERVER_FIXTURES = (pg_cluster, pg_database)  # the throwaway Postgres of tests/server, used here by name
 
 
 def _ingest_dags(monkeypatch, target: str, **env: str) -> dict:
@@ -62,27 +63,23 @@ def test_a_concurrency_that_is_not_a_whole_number_is_refused(monkeypatch):
     assert "CSW_INGEST_CONCURRENCY='0': expected a whole number of at least 1" in error
 
 
-def _mapped_loads(env: dict[str, str]) -> list[tuple]:
+def _metadata(env: dict[str, str], sql: str) -> list[tuple]:
+    """Rows of the run's Airflow metadata (the SQLite database of `airflow_home`)."""
     con = sqlite3.connect(Path(env["AIRFLOW_HOME"]) / "airflow.db")
     try:
-        return con.execute("select map_index, rendered_map_index, state from task_instance where dag_id = "
-                           "'ingest__health' and task_id = 'load' order by map_index").fetchall()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
 
 
-def _events(env: dict[str, str]) -> list[tuple]:
-    con = sqlite3.connect(Path(env["AIRFLOW_HOME"]) / "airflow.db")
-    try:
-        return con.execute("select a.name, e.source_map_index, e.extra from asset_event e join asset a "
-                           "on a.id = e.asset_id where e.source_dag_id = 'ingest__health' order by e.id").fetchall()
-    finally:
-        con.close()
+MAPPED_LOADS = ("select map_index, rendered_map_index, state from task_instance where dag_id = 'ingest__health' "
+                "and task_id = 'load' order by map_index")
+EVENTS = ("select a.name, e.source_map_index, e.extra from asset_event e join asset a on a.id = e.asset_id "
+          "where e.source_dag_id = 'ingest__health' order by e.id")
 
 
 @pytest.mark.slow
-def test_a_server_run_expands_load_over_a_two_authority_landing(airflow_home, pg_cluster, pg_database,  # noqa: F811
-                                                                tmp_path):
+def test_a_server_run_expands_load_over_a_two_authority_landing(airflow_home, pg_cluster, pg_database, tmp_path):
     database = pg_database("csw")
     landing = tmp_path / "landing"
     for relative, text in {"841/reference/local_authorities.csv": LA_LIST,
@@ -100,8 +97,8 @@ def test_a_server_run_expands_load_over_a_two_authority_landing(airflow_home, pg
     result = run([str(BIN / "airflow"), "dags", "test", "ingest__health", "2025-03-31"], env, timeout=600)
     log = result.stdout + result.stderr
     assert result.returncode == 0 and "state=success" in log, log[-5000:]
-    assert _mapped_loads(env) == [(0, "840", "success"), (1, "841", "success")]
-    assert _events(env) == [("raw.health__assessments", 0, '{"date": "2025-03-31", "rows": 2}'),
+    assert _metadata(env, MAPPED_LOADS) == [(0, "840", "success"), (1, "841", "success")]
+    assert _metadata(env, EVENTS) == [("raw.health__assessments", 0, '{"date": "2025-03-31", "rows": 2}'),
                             ("raw.health__assessments", 1, '{"date": "2025-03-31", "rows": 1}')]
     con = connect_postgres_as(pg)
     try:
