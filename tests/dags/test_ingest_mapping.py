@@ -18,7 +18,6 @@ from tests.ingest.test_authorities import LA_LIST, SECRET_840
 from tests.ingest.test_feed_authorities import HEALTH
 from tests.server.conftest import ETL_PASSWORD, connect_postgres_as, pg_cluster, pg_database
 
-pytestmark = pytest.mark.xdist_group("postgres_ingest_dag")
 SERVER_FIXTURES = (pg_cluster, pg_database)  # the throwaway Postgres of tests/server, used here by name
 
 

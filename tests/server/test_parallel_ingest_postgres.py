@@ -22,8 +22,6 @@ from tests.ingest.test_authorities import SECRET_840
 from tests.ingest.test_feed_authorities import *  # noqa: F403 - the split's tests, collected here on Postgres
 from tests.server.conftest import ETL_PASSWORD
 
-pytestmark = pytest.mark.xdist_group("postgres_parallel_ingest")
-
 
 @pytest.fixture
 def settings(pg_settings):
