@@ -1,6 +1,8 @@
 """The Airflow tasks of the job, one factory each: the product DAGs and the demo DAG chain these and nothing else.
 
-- `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`
+- `ingest__<feed>` (dags/ingest_feeds.py): `wait_for_files_task(feed)` → `load_feed_task(feed)`; on a server
+  target (Postgres) `wait_for_files_task(feed)` → `feed_authorities_task(feed)` → `load_authority_task(feed, …)`,
+  one load per authority, run in parallel (Airflow's dynamic task mapping)
 - `transform__warehouse`: `transform_task()` (Cosmos, csw/transform.py)
 - `export__regional_return`: `marts_ready_task()` → `quality_gate_task()` → `write_return_task()` → `deliver_task()`,
   and `write_scorecard_task()` after the return (the quarter's pages into the outbox, the team emailed)
@@ -35,6 +37,15 @@ from csw.assets import MARTS, REGIONAL_RETURN, feed_alias
 from foundation.settings import PROJECT_ROOT
 
 WAIT_HOURS = 20  # a day's files arrive within this long of the day's start, or the ingest run is skipped
+
+
+def ingest_concurrency() -> int:
+    """How many authorities' loads of one feed run at once on a server target (CSW_INGEST_CONCURRENCY, default
+    4): each holds one Postgres connection and one file's rows in memory."""
+    value = os.environ.get("CSW_INGEST_CONCURRENCY", "4")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"CSW_INGEST_CONCURRENCY={value!r}: expected a whole number of at least 1")
+    return int(value)
 
 
 def _run() -> tuple[Any, Any]:
@@ -98,33 +109,83 @@ def load_feed_task(feed: str, *, every_file: bool = False):
     @task(task_id="load" if not every_file else f"load__{feed}", outlets=[feed_alias(feed)], retries=0)
     def load() -> dict:
         """Load the feed's files; emit an Asset event for each raw table that received a batch."""
-        from csw.assets import raw_asset
-        from csw.cli import print_load_report
+        from ingest.core.load import check_secret_before_opening
+
+        context, settings = _run()
+        print(settings.secret_line())
+        check_secret_before_opening(_landing(context), settings)  # a missing or public secret fails before any file moves
+        return _load_and_mark(feed, context, settings, every_file=every_file)
+
+    return load()
+
+
+def _load_and_mark(feed: str, context, settings, *, every_file: bool = False, authority: str | None = None) -> dict:
+    """`ingest.core.load.load_feed` of the run's files (every authority's, or `authority`'s), its report printed,
+    and an Asset event for each raw table that received a batch."""
+    from csw.assets import raw_asset
+    from csw.cli import print_load_report
+    from foundation.warehouse import connect
+    from ingest.core.load import load_feed
+
+    landing, day = _landing(context), _as_of(context, settings)
+    con = connect(settings)
+    try:
+        report = load_feed(con, landing, feed, settings, day=None if every_file else day, as_of=day,
+                           progress=print, authority=authority)
+    finally:
+        con.close()
+    print_load_report(report)
+    rows: dict[str, int] = {}
+    for f in report.files:
+        for table, count in f.rows_by_table().items():
+            rows[table] = rows.get(table, 0) + count
+    events = context["outlet_events"][feed_alias(feed)]
+    for table, count in rows.items():
+        events.add(raw_asset(table), extra={"rows": count, "date": str(day)})
+    return {"loaded": report.count("loaded"), "duplicate": report.count("duplicate"),
+            "quarantined": report.count("quarantined"), "tables": sorted(rows)}
+
+
+def feed_authorities_task(feed: str):
+    """The authorities a server run of the feed loads, one mapped `load` each (ingest.core.load.feed_authorities):
+    every authority folder with files of the run's date ("" for CSW_LA_CODE's feed folders directly under the
+    landing) and every folder the reference data does not know (its load quarantines it, naming it). The
+    reference data is read here, once, and again by each load as it starts."""
+
+    @task(task_id="authorities", retries=0)
+    def authorities() -> list[str]:
+        """The authorities with files of the run's date, and the refused folders."""
         from foundation.warehouse import connect
-        from ingest.core.load import check_secret_before_opening, load_feed
+        from ingest.core.load import feed_authorities
 
         context, settings = _run()
         landing, day = _landing(context), _as_of(context, settings)
-        print(settings.secret_line())
-        check_secret_before_opening(landing, settings)  # a missing or public secret fails the task before any file moves
         con = connect(settings)
         try:
-            report = load_feed(con, landing, feed, settings, day=None if every_file else day, as_of=day,
-                               progress=print)
+            found = feed_authorities(con, landing, feed, settings, day=day)
         finally:
             con.close()
-        print_load_report(report)
-        rows: dict[str, int] = {}
-        for f in report.files:
-            for table, count in f.rows_by_table().items():
-                rows[table] = rows.get(table, 0) + count
-        events = context["outlet_events"][feed_alias(feed)]
-        for table, count in rows.items():
-            events.add(raw_asset(table), extra={"rows": count, "date": str(day)})
-        return {"loaded": report.count("loaded"), "duplicate": report.count("duplicate"),
-                "quarantined": report.count("quarantined"), "tables": sorted(rows)}
+        print(f"{feed} for {day}: " + (", ".join(key or f"{settings.la_code} (flat)" for key in found) or "none"))
+        return found
 
-    return load()
+    return authorities()
+
+
+def load_authority_task(feed: str, authorities):
+    """One load per entry of `authorities` (feed_authorities_task's list), mapped with `.expand`: each loads only
+    its authority's files of the run's date, checks only its authority's secret (a missing one fails that load,
+    naming the authority; the others go on) and emits the Asset events of the tables it loaded. At most
+    CSW_INGEST_CONCURRENCY run at once; Postgres takes the concurrent writers (ingest/core/load.py)."""
+
+    @task(task_id="load", outlets=[feed_alias(feed)], retries=0, max_active_tis_per_dagrun=ingest_concurrency(),
+          map_index_template="{{ authority_shown }}")
+    def load(authority: str) -> dict:
+        """Load one authority's files of the feed; emit an Asset event for each raw table that got a batch."""
+        context, settings = _run()
+        context["authority_shown"] = authority or settings.la_code  # the mapped instance's name in the UI
+        return _load_and_mark(feed, context, settings, authority=authority)
+
+    return load.expand(authority=authorities)
 
 
 def transform_task():

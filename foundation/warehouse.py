@@ -15,7 +15,10 @@ Where the engines differ, these helpers are the only places that know:
   API registers it), Postgres receives it through psycopg's `COPY … FROM STDIN` (`Copy.write_row`);
 - `transaction(con)`: a context manager that commits, or rolls back on any error — every transaction in the
   product is one of these;
-- `is_postgres(con)` and `sqlalchemy_url(con)` (Great Expectations' Postgres datasource).
+- `is_postgres(con)` and `sqlalchemy_url(con)` (Great Expectations' Postgres datasource);
+- `one_at_a_time(con, name)` / `lock_in_transaction(con, name)`: Postgres takes concurrent writers (the
+  per-authority ingest runs in parallel), so work that must not interleave takes an advisory lock named `name`;
+  DuckDB has one writing process per file, so there they do nothing.
 A writable DuckDB file held by another process is waited for (CSW_LOCK_WAIT_SECONDS), then refused with
 the holder's PID (`WarehouseBusy`), instead of DuckDB's raw lock error.
 """
@@ -201,6 +204,27 @@ def transaction(con: Connection) -> Iterator[Connection]:
         with suppress(duckdb.Error):
             con.rollback()
         raise
+
+
+@contextmanager
+def one_at_a_time(con: Connection, name: str) -> Iterator[Connection]:
+    """The block runs while no other Postgres session holds the lock `name` (a session advisory lock, released
+    when the block ends, the session's own transactions inside it unaffected). DuckDB: the file has one writer."""
+    if not is_postgres(con):
+        yield con
+        return
+    con.execute("select pg_advisory_lock(hashtext($1))", [name])
+    try:
+        yield con
+    finally:
+        con.execute("select pg_advisory_unlock(hashtext($1))", [name])
+
+
+def lock_in_transaction(con: Connection, name: str) -> None:
+    """Inside a `transaction`: wait until no other Postgres transaction holds the lock `name`, then hold it until
+    this one ends (commit or rollback). DuckDB: nothing to do (one writer)."""
+    if is_postgres(con):
+        con.execute("select pg_advisory_xact_lock(hashtext($1))", [name])
 
 
 def table_exists(con: Connection, schema: str, table: str) -> bool:

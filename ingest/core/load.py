@@ -38,7 +38,7 @@ from typing import Callable
 import pandas as pd
 
 from foundation.settings import SecretRefused, Settings
-from foundation.warehouse import Connection, first_row, quote_identifier, transaction, write_frame
+from foundation.warehouse import Connection, first_row, one_at_a_time, quote_identifier, transaction, write_frame
 from ingest.annex_a.schema import FEED as WORKBOOK_FEED
 from ingest.annex_a.workbook import read_workbook
 from ingest.contracts import FEEDS
@@ -48,6 +48,8 @@ from ingest.core.contract import TableContract
 from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_header, read_table, shown
 
 LOADS_TABLE = "raw._loads"
+# Each loaded file's batch id: a sequence, so loads running at once (Postgres, per authority) never share one.
+BATCH_IDS = "raw._batch_ids"
 _LOADS_DDL = f"""
 create table if not exists {LOADS_TABLE} (
     batch_id bigint,
@@ -178,15 +180,26 @@ def _add_authority_columns(con: Connection, la_code: str) -> None:
 
 
 def ensure_raw_layer(con: Connection, la_code: str) -> None:
-    """Audit, key and calendar tables, and an (empty) raw table per contract, so staging always compiles; the
-    authority columns added to an older warehouse's tables (`la_code`: the authority it held)."""
-    con.execute("create schema if not exists raw")
-    _add_authority_columns(con, la_code)
-    ensure_loads_table(con)
-    pseudonymise.ensure_table(con)
-    for contract in all_tables():
-        _create_table(con, contract)
-    calendar.refresh(con)
+    """Audit, key and calendar tables, the batch id sequence, and an (empty) raw table per contract, so staging
+    always compiles; the authority columns added to an older warehouse's tables (`la_code`: the authority it
+    held). On Postgres one session at a time: loads that start together (one per authority) would otherwise
+    race to create the same table or fill the calendar twice."""
+    with one_at_a_time(con, "csw.raw layer"):
+        con.execute("create schema if not exists raw")
+        _add_authority_columns(con, la_code)
+        ensure_loads_table(con)
+        _ensure_batch_ids(con)
+        pseudonymise.ensure_table(con)
+        for contract in all_tables():
+            _create_table(con, contract)
+        calendar.refresh(con)
+
+
+def _ensure_batch_ids(con: Connection) -> None:
+    """The batch id sequence, starting after the highest batch id of a warehouse made before it (whose ids were
+    the highest one plus one, safe only with one writer)."""
+    start = int(con.execute(f"select coalesce(max(batch_id), 0) + 1 from {LOADS_TABLE}").fetchall()[0][0])
+    con.execute(f"create sequence if not exists {BATCH_IDS} start with {start}")  # an int: nothing from outside
 
 
 def _already_loaded(con: Connection, sha: str, contract: TableContract, file_name: str, la_code: str) -> str | None:
@@ -208,7 +221,8 @@ def _already_loaded(con: Connection, sha: str, contract: TableContract, file_nam
 
 
 def _next_batch_id(con: Connection) -> int:
-    return int(con.execute(f"select coalesce(max(batch_id), 0) + 1 from {LOADS_TABLE}").fetchall()[0][0])
+    """A batch id no other load has, even one running at the same time (ids grow in the order they are taken)."""
+    return int(con.execute(f"select nextval('{BATCH_IDS}')").fetchall()[0][0])
 
 
 def _existing_columns(con: Connection, table: str) -> list[str]:
@@ -247,7 +261,9 @@ def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame)
     _create_table(con, contract)
     existing = _existing_columns(con, contract.raw_table)
     for extra in (c for c in frame.columns if c not in existing):
-        con.execute(f"alter table {_raw_table(con, contract)} add column {quote_identifier(con, extra)} varchar")
+        # `if not exists`: another authority's load may have added the same column since `existing` was read
+        con.execute(f"alter table {_raw_table(con, contract)} add column if not exists "
+                    f"{quote_identifier(con, extra)} varchar")
         existing.append(extra)
     return existing
 
@@ -523,6 +539,16 @@ class Authorities:
     folders: list[tuple[str, Path]]
     refused: list[tuple[Path, str]]
 
+    def keys(self) -> list[str]:
+        """One entry per authority a load can be split over (`load_feed(authority=…)`): each refused folder's
+        name, then each authority's ("" for CSW_LA_CODE's feed folders directly under the landing)."""
+        return [folder.name for folder, _ in self.refused] + [key for key, _ in self.folders]
+
+    def only(self, key: str) -> "Authorities":
+        """What a load of the one authority `key` (an entry of `keys`) takes: its folder, or its refusal."""
+        return Authorities([(k, folder) for k, folder in self.folders if k == key],
+                           [(folder, reason) for folder, reason in self.refused if key and folder.name == key])
+
 
 def landing_authorities(con: Connection, landing: Path, settings: Settings) -> Authorities:
     """The authorities of `landing`: each `<la_code>/` folder whose code the reference data knows
@@ -562,13 +588,16 @@ def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
 
 
 def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Settings, *, day: date | None,
-                as_of: date | None, progress: Callable[[str], None] | None) -> LoadReport:
-    """The loader loop: for each authority of `landing` (`landing_authorities`; a refused one quarantined), each
-    feed's `feed_files`, each in its own transaction (bad files quarantined, loaded ones skipped). Every authority's
-    secret is checked before any file moves."""
+                as_of: date | None, progress: Callable[[str], None] | None,
+                authority: str | None = None) -> LoadReport:
+    """The loader loop: for each authority of `landing` (`landing_authorities`; a refused one quarantined), or
+    only `authority` (an entry of `Authorities.keys`), each feed's `feed_files`, each in its own transaction (bad
+    files quarantined, loaded ones skipped). Every authority's secret is checked before any file moves."""
     ensure_raw_layer(con, settings.la_code)
     report = LoadReport()
     authorities = landing_authorities(con, landing, settings)
+    if authority is not None:
+        authorities = authorities.only(authority)
     for la_code, _ in authorities.folders:
         settings.secret_for(la_code or settings.la_code)  # SecretRefused, naming the authority
     for folder, reason in authorities.refused:
@@ -600,10 +629,26 @@ def load_feed(
     day: date | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
+    authority: str | None = None,
 ) -> LoadReport:
     """Load one feed's new files under `landing` (with `day`: that day's, as an `ingest__<feed>` run does), of
-    every authority it holds."""
-    return _load_feeds(con, landing, [feed], settings, day=day, as_of=as_of, progress=progress)
+    every authority it holds, or with `authority` of that one only (an entry of `feed_authorities`: a code, ""
+    for CSW_LA_CODE's feed folders directly under `landing`; a refused folder's name quarantines that folder).
+    Loads of different authorities may run at once on Postgres (the server's `ingest__<feed>` maps one per
+    authority); the reference data decides what is an authority in each, read as the load starts."""
+    return _load_feeds(con, landing, [feed], settings, day=day, as_of=as_of, progress=progress, authority=authority)
+
+
+def feed_authorities(con: Connection, landing: Path, feed: str, settings: Settings, *,
+                     day: date | None = None) -> list[str]:
+    """What a load of `feed` is split over, one `load_feed(authority=…)` each (`Authorities.keys`): every folder
+    named like an authority that is refused (its load quarantines it, naming it), and every authority with files
+    of the feed (with `day`: files a run for that day takes). Creates the raw layer first, so the loads that
+    follow find it (they may start together)."""
+    ensure_raw_layer(con, settings.la_code)
+    found = landing_authorities(con, landing, settings)
+    with_files = [(key, folder) for key, folder in found.folders if feed_files(folder, feed, day)]
+    return Authorities(with_files, found.refused).keys()
 
 
 def load_landing(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from foundation.warehouse import Connection, transaction, write_frame
+from foundation.warehouse import Connection, lock_in_transaction, transaction, write_frame
 from ingest.core.contract import TableContract
 
 CHILD_KEYS_TABLE = "raw._child_keys"
@@ -42,10 +42,13 @@ def ensure_table(con: Connection) -> None:
 
 
 def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[str]) -> int:
-    """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction."""
+    """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction.
+    On Postgres two loads of one authority (two feeds' DAGs at once) key one at a time: each would otherwise
+    miss the other's uncommitted keys and the second insert break the (la_code, person_id) key."""
     ids = {p for p in person_ids if p is not None and p == p}
     if not ids:
         return 0
+    lock_in_transaction(con, f"csw.child keys {la_code}")  # held to the file's commit; other authorities go on
     keyed = con.execute(f"select person_id from {CHILD_KEYS_TABLE} where la_code = $1", [la_code]).fetchall()
     new = sorted(ids - {person_id for (person_id,) in keyed})
     write_frame(con, CHILD_KEYS_TABLE, _keys(secret, [(la_code, p) for p in new]))
