@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
+
 from csw.assets import MARTS, feed_assets
 from ingest.contracts import FEEDS, all_tables
 from tests.dags.conftest import run
@@ -45,8 +47,14 @@ def probe(env: dict[str, str]) -> dict:
     return json.loads(result.stdout.split("PROBE", 1)[1])
 
 
-def test_dags_import_with_tags_retries_and_docs(airflow_home):
-    payload = probe(airflow_home)
+@pytest.fixture(scope="module")
+def embedded(airflow_home) -> dict:
+    """The DAG folder as the embedded (DuckDB) target parses it: one DagBag, read by every test that needs it."""
+    return probe(airflow_home)
+
+
+def test_dags_import_with_tags_retries_and_docs(embedded):
+    payload = embedded
     assert payload["errors"] == {}
     dag = payload["dags"]["csw_pipeline"]
     assert {"csw", "pipeline"} <= set(dag["tags"])
@@ -75,8 +83,8 @@ def test_server_target_renders_one_task_per_model(airflow_home):
     assert dag["cosmos_load_method"] == {"transform": "dbt_manifest"}  # rendered from the manifest, no `dbt ls`
 
 
-def test_one_ingest_dag_per_feed_and_a_transform_on_their_assets(airflow_home):
-    payload = probe(airflow_home)
+def test_one_ingest_dag_per_feed_and_a_transform_on_their_assets(embedded):
+    payload = embedded
     assert payload["errors"] == {}
     dags = payload["dags"]
     assert {d for d in dags if d.startswith("ingest__")} == {f"ingest__{feed}" for feed in FEEDS}
