@@ -24,7 +24,7 @@ first files above. A replacing feed (`reference`) or a corrected Annex A workboo
 it loads, which is selected. `raw._child_keys` only gains keys for the ids of the file being loaded (ids already
 keyed keep theirs); re-keying rewrites them all and forgets the record (`forget`), so the build after is full.
 dbt's unit tests are left out of an incremental build: their outcome depends on the SQL only, which the project
-fingerprint shows unchanged since a build that ran them.
+fingerprint shows unchanged since a build that ran them (or skipped them as that build was told to).
 
 Everything else is a full build, and `BuildPlan.line` says which it is and why in one line.
 """
@@ -84,10 +84,11 @@ class BuildPlan:
         return [f"source:*.{table}+" for table in self.tables]
 
     def dbt_args(self) -> list[str]:
-        """Extra `dbt build` arguments: none for a full build."""
+        """Extra `dbt build` arguments: none for a full build. An incremental one skips the unit tests and writes no
+        manifest.json / run_results.json (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's)."""
         if not self.incremental:
             return []
-        return ["--select", *self.select, "--exclude-resource-type", "unit_test"]
+        return ["--select", *self.select, "--exclude-resource-type", "unit_test", "--no-write-json"]
 
     @property
     def line(self) -> str:
