@@ -10,8 +10,7 @@ planned on copies of the built warehouse (no dbt run).
 
 Cost: a one-file ingest, one incremental build without unit tests (they ran in the `pipeline` run) and one full
 build without any tests: the module took 77 s on the shared 2-core machine (load average 3-4, with the data tests
-still in the full build), 62 s of it the
-fixture, 11 s the comparison of every relation."""
+still in the full build), 62 s of it the fixture, 11 s the comparison of every relation."""
 
 from __future__ import annotations
 
