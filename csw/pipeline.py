@@ -40,15 +40,29 @@ def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | Non
         con.close()
 
 
-def build(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+def build(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet,
+          full: str = ""):
+    """`dbt build`, incremental when the last recorded build shows it gives the same rows (csw/refresh.py), else
+    full; `full` names a reason to rebuild everything regardless. Prints which and why in one line."""
     from csw.dbt import run_dbt
+    from csw.refresh import plan_build, record_build
 
     settings = settings or get_settings()
     as_of = resolve_as_of(as_of, settings)
-    progress(f"dbt build (target {settings.target}, as of {as_of})")
-    result = run_dbt("build", settings, as_of)
+    con = connect(settings)  # closed before dbt opens the warehouse: one writer to a DuckDB file
+    try:
+        plan = plan_build(con, settings, as_of, full=full)
+    finally:
+        con.close()
+    progress(plan.heading(settings.target))
+    result = run_dbt("build", settings, as_of, plan.dbt_args())
     if not result.success:
         raise PipelineError("dbt build failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
+    con = connect(settings)
+    try:
+        record_build(con, plan)
+    finally:
+        con.close()
     return result
 
 
@@ -76,6 +90,7 @@ def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _
     authorities each from its own, `Settings.secret_for`; one transaction). Returns how many keys were rewritten: 0 when they already match the secret."""
     from ingest.core.pseudonymise import CHILD_KEYS_TABLE, child_key, rekey as rewrite_keys
 
+    from csw.refresh import forget as forget_builds
     from foundation.warehouse import table_exists
 
     settings = settings or get_settings()
@@ -88,6 +103,8 @@ def rekey_child_keys(*, settings: Settings | None = None, progress: Progress = _
         secrets = {la: settings.secret_for(la) for la in {row[0] for row in rows}}  # each authority's own
         stale = sum(key != child_key(secrets[la], la, pid) for la, pid, key in rows)
         progress(f"{CHILD_KEYS_TABLE}: {len(rows):,} keys, {stale:,} made with another secret")
+        if stale:
+            forget_builds(con)  # before the keys change: a build after an interrupted rotation is a full one
         rewritten = rewrite_keys(con, secrets.__getitem__) if stale else 0
     finally:
         con.close()
@@ -101,5 +118,5 @@ def rekey(*, as_of: date | None = None, settings: Settings | None = None, progre
     settings = settings or get_settings()
     as_of = resolve_as_of(as_of, settings)
     rewritten = rekey_child_keys(settings=settings, progress=progress)
-    build(as_of=as_of, settings=settings, progress=progress)
+    build(as_of=as_of, settings=settings, progress=progress, full="the child keys were re-keyed")
     return rewritten

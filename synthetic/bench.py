@@ -11,6 +11,11 @@ stages then load, build, check and export all of them (one regional return per a
 the reference data know the twelve North East authorities only, so N is at most 12 (a larger N is refused).
 Each stage's line gives its rows and its wall time against the floor's (`× floor`).
 
+The `delta` stage is a day's increment: the newest health file of the first authority is held back from the
+ingest (`hold_back_delta`, right after generating), then landed and loaded as an `ingest__health` run loads its
+day (`load_feed`), and the warehouse built again, incremental after the build stage's recorded build
+(csw/refresh.py, docs/regional-hub.md). Its line gives its share of the full rebuild (ingest + build stages).
+
 `--big-files` measures instead what one file can cost the loader (bounded reading): a one-line file of
 `--line-mb` MB (refused by the line cap) and a well-formed `ssd_contacts.csv` of `--big-mb` MB (generated
 contacts repeated under new ids), each ingested in its own process.
@@ -34,7 +39,8 @@ from pathlib import Path
 from foundation.settings import disable_telemetry
 
 AS_OF = date(2025, 3, 31)
-STAGES = ("generate", "floor", "ingest", "build", "check", "export")
+STAGES = ("generate", "floor", "ingest", "build", "check", "export", "delta")
+DELTA_FEED = "health"
 
 
 def authorities(las: int) -> list[str]:
@@ -46,6 +52,43 @@ def authorities(las: int) -> list[str]:
         raise SystemExit(f"synthetic.bench: --las {las}: the generator knows the North East's {len(codes)} "
                          f"authorities, so 1 to {len(codes)}")
     return codes[:las]
+
+
+def _delta_folder(landing: Path, las: int) -> Path:
+    """The delta feed's folder of the first authority."""
+    return (landing / authorities(las)[0] if las > 1 else landing) / DELTA_FEED
+
+
+def hold_back_delta(landing: Path, las: int) -> Path:
+    """Move the first authority's newest health file out of the landing folder (into `<landing>/../delta/`)
+    until the delta stage lands it; returns where it waits."""
+    newest = max(_delta_folder(landing, las).glob("*.csv"))  # dated names (…_<YYYYMMDD>.csv) sort by date
+    held = landing.parent / "delta" / newest.name
+    held.parent.mkdir(parents=True, exist_ok=True)
+    newest.rename(held)
+    return held
+
+
+def _delta(landing: Path, las: int) -> dict:
+    """Land the held file, load its day of the feed (as `ingest__health` does) and build again."""
+    from csw import pipeline
+    from foundation.settings import get_settings
+    from foundation.warehouse import connect
+    from ingest.core.load import extract_date_of, load_feed
+
+    held = next((landing.parent / "delta").glob("*.csv"))  # hold_back_delta's
+    landed = _delta_folder(landing, las) / held.name
+    held.rename(landed)
+    settings = get_settings()
+    con = connect(settings)
+    try:
+        report = load_feed(con, landing, DELTA_FEED, settings, day=extract_date_of(landed, AS_OF), as_of=AS_OF)
+    finally:
+        con.close()
+    said: list[str] = []
+    result = pipeline.build(as_of=AS_OF, progress=said.append)
+    return {"rows": report.rows_loaded, "files": report.count("loaded"), "nodes": sum(result.counts.values()),
+            "build": said[0].split("), ", 1)[-1]}
 
 
 def _stage(name: str, landing: Path, out: Path, scale: float, las: int = 1) -> dict:
@@ -87,6 +130,8 @@ def _stage(name: str, landing: Path, out: Path, scale: float, las: int = 1) -> d
     if name == "check":
         run = pipeline.check(as_of=AS_OF)
         return {"checks": run.checks_run, "status": run.status}
+    if name == "delta":
+        return _delta(landing, las)
     if name == "export":
         files = pipeline.export_regional(last_complete_quarter(AS_OF).label, out)
         return {"rows": sum(f.csv_rows for f in files.by_authority.values()), "returns": len(files.by_authority),
@@ -115,6 +160,22 @@ def stage_line(r: dict, floor: float | None) -> str:
                        if k not in ("stage", "rows", "seconds", "cpu_seconds", "in_process_seconds", "peak_mb"))
     return (f"  {r['stage']:<9} {r['seconds']:7.1f} s wall ({r['in_process_seconds']:6.1f} s in stage, "
             f"{r['cpu_seconds']:6.1f} s CPU)  peak {r['peak_mb']:7.0f} MB  {rows}  {ratio}  {detail}").rstrip()
+
+
+def delta_line(by: dict[str, dict]) -> str:
+    """The daily delta against the full rebuild (ingest + build stages, in-stage time and CPU) and the build alone."""
+    delta = by["delta"]
+    line = (f"daily delta (one new {DELTA_FEED} file of one authority, loaded and built): "
+            f"{delta['in_process_seconds']:.1f} s in stage, {delta['cpu_seconds']:.1f} s CPU")
+    full = [by[s] for s in ("ingest", "build") if s in by]
+    if len(full) == 2:
+        wall, cpu = sum(r["in_process_seconds"] for r in full), sum(r["cpu_seconds"] for r in full)
+        line += (f" = {delta['in_process_seconds'] / wall:.0%} of the full rebuild's {wall:.1f} s in stage "
+                 f"({delta['cpu_seconds'] / cpu:.0%} of its {cpu:.1f} s CPU; ingest + build)")
+        build = by["build"]
+        line += (f"; {delta['in_process_seconds'] / build['in_process_seconds']:.0%} of the build stage alone "
+                 f"({delta['cpu_seconds'] / build['cpu_seconds']:.0%} of its CPU)")
+    return line
 
 
 def _children_cpu() -> float:
@@ -219,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             floor = r["in_process_seconds"] if name == "floor" else floor
             print(stage_line(r, floor), flush=True)
+            if name == "generate" and "delta" in stages:
+                hold_back_delta(base / "landing", args.las)
         by = {r["stage"]: r for r in results}
         if "ingest" in by:
             ingest = by["ingest"]["in_process_seconds"]
@@ -229,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                 line += (f"; floor (plain DuckDB read) {by['floor']['rows'] / floor:,.0f} rows/s; "
                          f"ingest / floor = {ingest / floor:.1f}x")
             print(line, flush=True)
+        if "delta" in by:
+            print(delta_line(by), flush=True)
         refresh = [r for r in results if r["stage"] in ("ingest", "build", "check", "export")]
         if refresh:
             wall = sum(r["seconds"] for r in refresh)

@@ -26,3 +26,28 @@ def test_a_stage_line_gives_rows_and_its_time_over_the_floors():
              "rows": 70860}
     assert stage_line(floor, 4.2) == ("  floor         5.0 s wall (   4.2 s in stage,    2.0 s CPU)  peak     171 MB  "
                                       "rows      70,860")
+
+
+def test_the_delta_line_gives_the_days_increment_against_the_full_rebuild_and_the_build():
+    from synthetic.bench import delta_line
+
+    by = {"ingest": {"in_process_seconds": 8.0, "cpu_seconds": 6.0}, "build": {"in_process_seconds": 72.0, "cpu_seconds": 44.0},
+          "delta": {"in_process_seconds": 10.0, "cpu_seconds": 7.5}}
+    assert delta_line(by) == ("daily delta (one new health file of one authority, loaded and built): 10.0 s in stage, "
+                              "7.5 s CPU = 12% of the full rebuild's 80.0 s in stage (15% of its 50.0 s CPU; ingest + "
+                              "build); 14% of the build stage alone (17% of its CPU)")
+    assert delta_line({"delta": by["delta"]}) == ("daily delta (one new health file of one authority, loaded and built): "
+                                                  "10.0 s in stage, 7.5 s CPU")
+
+
+def test_the_delta_file_is_the_first_authoritys_newest_health_file(tmp_path):
+    from synthetic.bench import hold_back_delta
+
+    for la in ("841", "840"):
+        for name in ("health_assessments_20250228.csv", "health_assessments_20250331.csv"):
+            (tmp_path / "landing" / la / "health").mkdir(parents=True, exist_ok=True)
+            (tmp_path / "landing" / la / "health" / name).write_text(la)
+    held = hold_back_delta(tmp_path / "landing", 2)
+    assert held == tmp_path / "delta" / "health_assessments_20250331.csv" and held.read_text() == "841"
+    assert not (tmp_path / "landing" / "841" / "health" / "health_assessments_20250331.csv").exists()
+    assert (tmp_path / "landing" / "840" / "health" / "health_assessments_20250331.csv").exists()

@@ -1,0 +1,31 @@
+"""csw/refresh.py on Postgres: the plan and the record read and write the same SQL as on DuckDB (no dbt run)."""
+
+from __future__ import annotations
+
+from csw.refresh import plan_build, record_build
+from foundation.warehouse import connect
+from ingest.core.load import ensure_loads_table
+from tests.test_refresh import AS_OF, _finished_build, _load
+
+
+def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings):
+    con = connect(pg_settings)
+    try:
+        con.execute("create schema if not exists dq")
+        ensure_loads_table(con)
+        _load(con, "case_system", "case_system__ssd_person")
+        first = plan_build(con, pg_settings, AS_OF)
+        assert first.line == "full build: no complete build recorded (dq.build_inputs)"
+        _finished_build(con)
+        assert record_build(con, first) == 1
+        assert plan_build(con, pg_settings, AS_OF).line == "full build: nothing loaded since the last build (batch 1)"
+        _load(con, "health", "health__assessments")
+        plan = plan_build(con, pg_settings, AS_OF)
+        assert plan.line == ("incremental build: 1 raw table loaded since batch 1 (health__assessments; authority 841): "
+                             "only what depends on it")
+        _finished_build(con)
+        assert record_build(con, plan) == 2
+        assert con.execute("select build_id, mode, as_of, last_batch_id, loaded_rows from dq.build_inputs "
+                           "order by build_id").fetchall() == [(1, "full", AS_OF, 1, 1), (2, "incremental", AS_OF, 2, 2)]
+    finally:
+        con.close()

@@ -1,0 +1,114 @@
+"""csw/refresh.py on a hand-made warehouse (no dbt run): what an incremental build selects, what is recorded, and
+the Cosmos DuckDB task planning, running and recording the same way (its dbt run replaced by a stand-in)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from csw.refresh import plan_build, project_fingerprint, record_build
+from foundation.warehouse import connect
+from ingest.core.load import ensure_loads_table
+
+AS_OF = date(2025, 3, 31)
+
+
+def _finished_build(con, status: str = "success") -> int:
+    """A row of dq.builds as dbt's hooks leave it (macros/builds.sql)."""
+    con.execute("create table if not exists dq.builds (build_id bigint, invocation_id varchar(64), command varchar(16), "
+                "as_of date, started_at timestamp, finished_at timestamp, status varchar(16))")
+    build_id = con.execute("select coalesce(max(build_id), 0) + 1 from dq.builds").fetchone()[0]
+    con.execute("insert into dq.builds (build_id, command, as_of, status) values ($1, 'build', $2, $3)",
+                [build_id, AS_OF, status])
+    return build_id
+
+
+def _load(con, feed: str, table: str, la_code: str = "841") -> int:
+    batch = con.execute("select coalesce(max(batch_id), 0) + 1 from raw._loads").fetchone()[0]
+    con.execute("insert into raw._loads (batch_id, feed, table_name, file_name, outcome, la_code) "
+                "values ($1, $2, $3, 'x.csv', 'loaded', $4)", [batch, feed, table, la_code])
+    return batch
+
+
+@pytest.fixture
+def warehouse(settings):
+    """A warehouse with a case_system file and a health file of 841 loaded and fully built, the build recorded."""
+    con = connect(settings)
+    ensure_loads_table(con)
+    _load(con, "case_system", "case_system__ssd_person")
+    _load(con, "health", "health__assessments")
+    plan = plan_build(con, settings, AS_OF)
+    assert plan.line == "full build: no complete build recorded (dq.build_inputs)" and plan.dbt_args() == []
+    _finished_build(con)
+    assert record_build(con, plan) == 1
+    yield con, settings
+    con.close()
+
+
+def test_files_since_the_recorded_build_select_everything_downstream_of_their_tables(warehouse):
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")
+    _load(con, "education", "education__vs_pep")
+    _load(con, "health", "health__assessments")
+    plan = plan_build(con, settings, AS_OF)
+    assert plan.line == ("incremental build: 2 raw tables loaded since batch 2 (education__vs_pep, health__assessments; "
+                         "authority 841): only what depends on them")
+    assert plan.dbt_args() == ["--select", "source:*.education__vs_pep+", "source:*.health__assessments+",
+                               "--exclude-resource-type", "unit_test", "--no-write-json"]
+    assert plan.heading("duckdb").startswith("dbt build (target duckdb, as of 2025-03-31), incremental build: 2 raw")
+    assert (plan.last_batch_id, plan.loaded_rows) == (5, 5)
+
+
+def test_a_build_is_recorded_only_when_the_newest_dbt_build_succeeded(warehouse):
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")
+    plan = plan_build(con, settings, AS_OF)
+    _finished_build(con, "error")
+    assert record_build(con, plan) is None
+    assert con.execute("select build_id, mode, last_batch_id from dq.build_inputs").fetchall() == [(1, "full", 2)]
+    assert plan_build(con, settings, AS_OF).line == ("full build: the last dbt build, build 2 (error), is not the "
+                                                     "complete build 1 recorded")
+
+
+def test_another_authority_code_is_another_project(settings):
+    assert project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}) == \
+        project_fingerprint({"as_of": "2024-03-31", "la_code": "841"})  # the as-of is compared on its own
+    assert project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}) != \
+        project_fingerprint({"as_of": "2025-03-31", "la_code": "840"})
+
+
+def test_rekeying_forgets_the_recorded_builds(warehouse):
+    from csw.refresh import forget
+
+    con, settings = warehouse
+    forget(con)
+    _load(con, "health", "health__assessments")
+    assert plan_build(con, settings, AS_OF).line == "full build: no complete build recorded (dq.build_inputs)"
+
+
+def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
+    from cosmos.operators.local import DbtBuildLocalOperator
+
+    monkeypatch.setenv("CSW_TARGET", "duckdb")
+    from csw.transform import RefreshingBuildOperator
+
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")
+    con.close()  # the task opens the warehouse itself
+    ran = []
+
+    def dbt_build(self, context, **kwargs):  # what dbt's hooks would leave: a successful build
+        ran.append(list(self.dbt_cmd_flags))
+        with connect(settings) as hooks:
+            _finished_build(hooks)
+
+    monkeypatch.setattr(DbtBuildLocalOperator, "execute", dbt_build)
+    task = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
+                                   vars={"as_of": "2025-03-31", "la_code": "841"})
+    task.execute({})
+    assert ran == [["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                    "--no-write-json"]]
+    with connect(settings) as after:
+        assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
+            (1, "full", 2), (2, "incremental", 3)]
