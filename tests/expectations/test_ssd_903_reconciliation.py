@@ -18,7 +18,7 @@ from expectations.cross_checks import RECONCILIATIONS, SSD_AGAINST_SSDA903, eval
 CHILDREN, EPISODES, PLACEMENTS = (c.check_name for c in SSD_AGAINST_SSDA903)
 SOURCES = ("case_system", "ssda903")
 TABLES = {
-    "raw._loads": "feed varchar, outcome varchar",
+    "raw._loads": "feed varchar, outcome varchar, la_code varchar",
     "raw.ssda903__episodes": "collection_year varchar",
     **{f"staging.stg_{s}__cla_episodes": "cla_episode_id varchar, child_key varchar, start_date date, ceased_date date"
        for s in SOURCES},
@@ -71,7 +71,7 @@ def create_tables(con) -> None:
 
 def fill(con, *, ssd_903_equal: bool = False, loaded: tuple[str, ...] = SOURCES) -> None:
     """The rows above; `ssd_903_equal`: the 903 tables hold exactly the SSD's rows."""
-    _insert(con, "raw._loads", [(feed, "loaded") for feed in loaded] + [("ssda903", "quarantined")])
+    _insert(con, "raw._loads", [(feed, "loaded", "841") for feed in loaded] + [("ssda903", "quarantined", "841")])
     _insert(con, "raw.ssda903__episodes", [("2023-24",), ("2024-25",), ("2024-25",)])  # a row per episode
     _insert(con, "staging.stg_case_system__cla_episodes", SSD_EPISODES)
     _insert(con, "staging.stg_ssda903__cla_episodes", SSD_EPISODES if ssd_903_equal else SSDA903_EPISODES)

@@ -4,6 +4,8 @@ is refused in one line before anything is written. The fixture marts hold 841 an
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from csw.cli import main
@@ -75,3 +77,102 @@ def test_another_authoritys_pages_go_in_its_own_folder(tmp_path):
 
     assert out_dir_for(tmp_path, PERIOD, sharing=False) == tmp_path / "scorecard" / PERIOD
     assert out_dir_for(tmp_path, PERIOD, sharing=True, la_code="840") == tmp_path / "scorecard" / "840" / f"{PERIOD}-sharing"
+
+
+# --- a gate per authority (dq.check_results.la_code) ---------------------------------------------------------
+
+def _run_failing_for(warehouse, codes: list[str | None]) -> None:
+    """The newest check run (run-3, after the fixture's passed run-2): contact dates checked per authority, blank
+    in 840's rows (840 failed, 841 passed), the reference table with `codes` failing (None: every authority's)."""
+    import duckdb
+
+    from foundation.state import read_state, state_values
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("alter table dq.check_results add column la_code varchar")  # as `csw check` migrates dq
+    con.execute("insert into dq.runs values ('run-3', '2025-04-14 10:00', '2025-04-14 10:00', '2025-04-11', 'FAILED', "
+                f"3, {1 + len(codes)}, 0, $1, $2, $3)", list(state_values(read_state(con))))
+    rows = [("raw_case_system__contacts", "not_null_contact_date", "failed", 1, "840"),
+            ("raw_case_system__contacts", "not_null_contact_date", "passed", 0, "841")]
+    rows += [("raw_reference__population", "not_null_population", "failed", 1, code) for code in codes]
+    for suite, check, status, failing, code in rows:
+        con.execute("insert into dq.check_results (run_id, suite, check_name, feed, table_name, severity, status, "
+                    "observed_value, failing_rows, checked_at, la_code) values ('run-3', $1, $2, 'case_system', "
+                    "'contacts', 'blocking', $3, $4, $5, '2025-04-14 10:00', $6)",
+                    [suite, check, status, f"{failing} of 3 rows", failing, code])
+    con.close()
+
+
+HELD = ("latest data quality run run-3 is FAILED: 1 blocking check(s) failed: "
+        "raw_case_system__contacts.not_null_contact_date (contacts) (fix them, or release the quarter: "
+        f"csw dq release --period {PERIOD} --by NAME --reason TEXT)")
+
+
+def test_a_blocking_failure_in_one_authoritys_rows_holds_back_its_return_only(file_warehouse, smtp_server, tmp_path):
+    _run_failing_for(file_warehouse, [])
+    said: list[str] = []
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=said.append)
+    assert list(files.by_authority) == [LA] and files.held_back == {"840": HELD}
+    assert not (tmp_path / "out" / "regional" / "840").exists()
+    assert f"authority 840 (1/2): held back: {HELD}" in said
+    assert f"regional return {PERIOD}: authority 840 held back: {HELD}; written for {LA}" in said
+    # 841's Data quality sheet: its own result of the contacts check (passed), none of 840's
+    manifest = json.loads(files.by_authority[LA].manifest.read_text())
+    assert manifest["files"][0]["rows"]["Data quality"] == 1
+    # the alert is 840's: its return, its failure
+    [mail] = smtp_server
+    assert mail["Subject"] == (f"[csw] Regional return 840 {PERIOD} blocked: 1 blocking failure in case_system")
+    assert f"was NOT written: {HELD}; written for {LA}" in next(mail.iter_parts()).get_content()
+    assert job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None) is True
+    assert [m["Subject"] for m in smtp_server[1:]] == [f"Regional return {LA} {PERIOD}"]  # 841's goes out
+
+
+def test_a_failure_of_no_one_authority_holds_back_every_return(file_warehouse, smtp_server, tmp_path, capsys):
+    _run_failing_for(file_warehouse, [None])  # reference data about every authority
+    out = tmp_path / "out"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out)]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert err.startswith("csw: authority 840: latest data quality run run-3 is FAILED: 2 blocking check(s) failed: ")
+    assert ("; authority 841: latest data quality run run-3 is FAILED: 1 blocking check(s) failed: "
+            "raw_reference__population.not_null_population (contacts)") in err
+
+
+def test_the_command_line_writes_the_clear_authority_and_exits_1_naming_the_held_one(file_warehouse, tmp_path,
+                                                                                     capsys):
+    _run_failing_for(file_warehouse, ["840"])  # both failures 840's
+    out = tmp_path / "out"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out)]) == 1
+    assert [p.name for p in (out / "regional").iterdir()] == [LA]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-4].startswith(f"regional return {PERIOD}: authority 840 held back: latest data quality run run-3 "
+                                "is FAILED: 2 blocking check(s) failed: ")
+    assert lines[-4].endswith(f"; written for {LA}")
+
+
+def test_the_gate_passes_when_one_authority_is_clear_and_blocks_when_none_is(file_warehouse, smtp_server,
+                                                                            monkeypatch):
+    from datetime import date, datetime
+
+    import expectations
+    from expectations.results import CheckResult, CheckRun
+
+    def result(la_code):
+        return CheckResult("raw_case_system__contacts", "not_null_contact_date", "case_system", "contacts",
+                           "blocking", "failed", "1 of 3 rows", 1, None, "1 row has a blank contact_date",
+                           datetime(2025, 4, 14), la_code=la_code)
+
+    def checked(results):
+        return lambda *a, **k: CheckRun.from_results("run-9", date(2025, 4, 11), datetime(2025, 4, 14),
+                                                     datetime(2025, 4, 14), results)
+
+    said: list[str] = []
+    monkeypatch.setattr(expectations, "check_warehouse", checked([result("840")]))
+    assert job.gate(settings_now(), PERIOD, progress=said.append) == "run-9"
+    assert said[1:] == ["authority 840 held back: 1 blocking check(s) failed: "
+                        "raw_case_system__contacts.not_null_contact_date",
+                        f"regional return {PERIOD} gate passed for {LA}"]
+    assert smtp_server == []  # the write step alerts for 840, once
+    monkeypatch.setattr(expectations, "check_warehouse", checked([result("840"), result(None)]))
+    with pytest.raises(job.ReturnBlocked, match="2 blocking data quality check"):
+        job.gate(settings_now(), PERIOD, progress=said.append)
