@@ -397,12 +397,15 @@ def cmd_commentary_set(args: argparse.Namespace) -> int:
     from exports.reports.commentary import set_line
     from foundation.warehouse import connect
 
-    con = connect(get_settings())
+    settings = _for_authority(args)
+    con = connect(settings)
     try:
-        line = set_line(con, args.indicator, args.period, args.text, by=args.by)
+        line = set_line(con, args.indicator, args.period, args.text, by=args.by, la_code=settings.la_code,
+                        home=get_settings().la_code)
     finally:
         con.close()
-    _say(f"commentary for {line.indicator_id} {line.period_label} by {line.written_by} recorded: "
+    _say(f"commentary for {line.indicator_id} {line.period_label} of authority {line.la_code} by {line.written_by} "
+         "recorded: "
          "marts.rpt_scorecard (a view) and the next `csw report scorecard` show it")
     return 0
 
@@ -411,13 +414,14 @@ def cmd_commentary_list(args: argparse.Namespace) -> int:
     from exports.reports.commentary import history
     from foundation.warehouse import connect
 
-    con = connect(get_settings(), read_only=True)
+    settings = get_settings()
+    con = connect(settings, read_only=True)
     try:
-        lines = history(con, args.indicator, args.period)
+        lines = history(con, args.indicator, args.period, la_code=args.la, home=settings.la_code)
     finally:
         con.close()
-    _say(_table([(x.indicator_id, x.period_label, f"{x.written_at:%Y-%m-%d %H:%M}", x.written_by, x.commentary)
-                 for x in lines], ("indicator", "period", "at (UTC)", "by", "commentary")))
+    _say(_table([(x.la_code, x.indicator_id, x.period_label, f"{x.written_at:%Y-%m-%d %H:%M}", x.written_by,
+                  x.commentary) for x in lines], ("authority", "indicator", "period", "at (UTC)", "by", "commentary")))
     return 0
 
 
@@ -590,10 +594,13 @@ def parser() -> argparse.ArgumentParser:
     cset.add_argument("period", help="financial quarter, e.g. 2024-25Q4")
     cset.add_argument("text")
     cset.add_argument("--by", required=True, help="who wrote it")
+    cset.add_argument("--la", help="the authority the line is about (default CSW_LA_CODE); refused unless the "
+                      "warehouse holds it")
     cset.set_defaults(func=cmd_commentary_set)
     clist = comsub.add_parser("list", help="every line written, newest first")
     clist.add_argument("--indicator")
     clist.add_argument("--period")
+    clist.add_argument("--la", help="one authority's lines")
     clist.set_defaults(func=cmd_commentary_list)
 
     src = sub.add_parser("sources", help="rewrite the dbt source YAML from the feed contracts")

@@ -176,3 +176,29 @@ def test_the_gate_passes_when_one_authority_is_clear_and_blocks_when_none_is(fil
     monkeypatch.setattr(expectations, "check_warehouse", checked([result("840"), result(None)]))
     with pytest.raises(job.ReturnBlocked, match="2 blocking data quality check"):
         job.gate(settings_now(), PERIOD, progress=said.append)
+
+
+def test_the_quarterly_pages_are_written_and_mailed_for_every_authority(file_warehouse, smtp_server, tmp_path,
+                                                                        monkeypatch):
+    """exports.reports.job.publish (the DAG's write_scorecard task): each authority of the marts its internal and
+    sharing pages, each by write_scorecard (tested on its own), and its own mail."""
+    from exports.reports import job as reports
+    from exports.reports.pages import Built
+
+    written: list[tuple[str, bool]] = []
+
+    def write_scorecard(settings, period, out, *, sharing=False, pdf=False, la_code=None, progress):
+        written.append((la_code, sharing))
+        folder = reports.out_dir_for(out, period, sharing=sharing, la_code=None if la_code == LA else la_code)
+        return Built(out_dir=folder, pages=(), pdfs=(), seconds=0.0)
+
+    monkeypatch.setattr(reports, "write_scorecard", write_scorecard)
+    said: list[str] = []
+    folders = reports.publish(settings_now(), PERIOD, tmp_path, progress=said.append)
+    assert written == [("840", False), ("840", True), (LA, False), (LA, True)]
+    assert folders == [tmp_path / "scorecard" / "840" / PERIOD, tmp_path / "scorecard" / "840" / f"{PERIOD}-sharing",
+                       tmp_path / "scorecard" / PERIOD, tmp_path / "scorecard" / f"{PERIOD}-sharing"]
+    assert [m["Subject"] for m in smtp_server] == [f"Performance scorecard {PERIOD} (840)",
+                                                   f"Performance scorecard {PERIOD} ({LA})"]
+    assert "panel report of authority 840 for" in next(smtp_server[0].iter_parts()).get_content()
+    assert said[-1] == f"authority {LA} (2/2): emailed the performance team (performance@example.org)"
