@@ -228,12 +228,13 @@ _BETWEEN_FEEDS = (
 #
 # `with_statutory_sources` (dbt_project/macros/statutory_sources.sql) adds the 903 rows to the SSD-shaped
 # staging only when no SSD extract was loaded, so here stg_case_system__* hold the SSD's own rows and
-# stg_ssda903__* the 903's. Each collection year of the 903 files (raw.ssda903__episodes) is the financial
-# year 1 April to 31 March; a year is one failing row when the sources' figures differ, or when they agree
-# only because different children cancel out.
+# stg_ssda903__* the 903's. Each collection year of an authority's 903 files (raw.ssda903__episodes) is the
+# financial year 1 April to 31 March; an authority's year is one failing row (its `la_code`'s) when its sources'
+# figures differ, or when they agree only because different children cancel out.
 
 _YEARS = """years as (
     select distinct
+        _la_code as la_code,
         collection_year,
         make_date(cast(substr(collection_year, 1, 4) as integer), 4, 1) as year_start,
         make_date(cast(substr(collection_year, 1, 4) as integer) + 1, 3, 31) as year_end
@@ -244,24 +245,26 @@ _YEARS = """years as (
 def _looked_after_at_year_end(prefix: str) -> str:
     """Children with an episode open at 31 March (ceased that day is not open), short breaks (a V3/V4 legal
     status open then) left out: CLA_COUNT's children (int_cla_at_period_end)."""
-    return f"""select distinct y.collection_year, e.child_key, e.child_key as item, 0 as starts_in_year
+    return f"""select distinct y.la_code, y.collection_year, e.child_key, e.child_key as item, 0 as starts_in_year
         from years as y
         inner join {_stg(prefix + '__cla_episodes')} as e
-            on e.start_date <= y.year_end and (e.ceased_date is null or e.ceased_date > y.year_end)
+            on e.la_code = y.la_code and e.start_date <= y.year_end
+            and (e.ceased_date is null or e.ceased_date > y.year_end)
         where not exists (
             select 1 from {_stg(prefix + '__legal_statuses')} as l
-            where l.child_key = e.child_key and l.legal_status_code in ('V3', 'V4')
+            where l.la_code = e.la_code and l.child_key = e.child_key and l.legal_status_code in ('V3', 'V4')
               and l.start_date <= y.year_end and (l.end_date is null or l.end_date > y.year_end))"""
 
 
 def _in_year(model: str, record_id: str, end_date: str) -> Callable[[str], str]:
     """Records open on any day of the year (as a year's 903 file lists them), flagged when they start in it."""
     def rows(prefix: str) -> str:
-        return f"""select y.collection_year, r.child_key, r.{record_id} as item,
+        return f"""select y.la_code, y.collection_year, r.child_key, r.{record_id} as item,
                case when r.start_date >= y.year_start then 1 else 0 end as starts_in_year
         from years as y
         inner join {_stg(f'{prefix}__{model}')} as r
-            on r.start_date <= y.year_end and (r.{end_date} is null or r.{end_date} >= y.year_start)"""
+            on r.la_code = y.la_code and r.start_date <= y.year_end
+            and (r.{end_date} is null or r.{end_date} >= y.year_start)"""
     return rows
 
 
@@ -290,6 +293,7 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
         ),
         counted as (
             select
+                la_code,
                 collection_year,
                 count(distinct case when source = 'ssd' then item end) as ssd_n,
                 count(distinct case when source = 'ssda903' then item end) as ssda903_n,
@@ -297,27 +301,30 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
                 count(distinct case when source = 'ssda903' and starts_in_year = 1 then item end)
                     as ssda903_starting
             from rows_of_both
-            group by collection_year
+            group by la_code, collection_year
         ),
         children as (
             select
+                la_code,
                 collection_year,
                 child_key,
                 max(case when source = 'ssd' then 1 else 0 end) as in_ssd,
                 max(case when source = 'ssda903' then 1 else 0 end) as in_ssda903
             from rows_of_both
-            group by collection_year, child_key
+            group by la_code, collection_year, child_key
         ),
         one_source_only as (
             select
+                la_code,
                 collection_year,
                 sum(case when in_ssda903 = 0 then 1 else 0 end) as only_ssd,
                 sum(case when in_ssd = 0 then 1 else 0 end) as only_ssda903
             from children
-            group by collection_year
+            group by la_code, collection_year
         ),
         figures as (
             select
+                y.la_code,
                 y.collection_year,
                 coalesce(c.ssd_n, 0) as ssd_n,
                 coalesce(c.ssda903_n, 0) as ssda903_n,
@@ -326,10 +333,10 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
                 coalesce(o.only_ssd, 0) as only_ssd,
                 coalesce(o.only_ssda903, 0) as only_ssda903
             from years as y
-            left join counted as c on c.collection_year = y.collection_year
-            left join one_source_only as o on o.collection_year = y.collection_year
+            left join counted as c on c.la_code = y.la_code and c.collection_year = y.collection_year
+            left join one_source_only as o on o.la_code = y.la_code and o.collection_year = y.collection_year
         )
-        select cast(null as varchar) as la_code,
+        select f.la_code,
                f.collection_year || ': SSD ' || cast(f.ssd_n as varchar) || ', SSDA903 '
                || cast(f.ssda903_n as varchar){starting}
                || '; ' || {_children('f.only_ssd')} || ' only in the SSD, '
