@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from foundation.settings import Settings
 from exports.errors import ExportRefused, HeldBack
 from foundation.periods import parse_quarter
 from exports.regional.write import ReturnFiles
+
+if TYPE_CHECKING:
+    from expectations.results import CheckFailure
 
 Progress = Callable[[str], None]
 
@@ -69,7 +74,7 @@ def gate(settings: Settings, period: str, *, as_of: date | None = None, progress
         held = run.held_back(codes)
         if len(held) < len(codes):  # some authorities have no blocking failure of their own: theirs are written
             for code, failures in held.items():
-                progress(f"authority {code} held back: {held_back_reason(failures)}")
+                progress(f"authority {code} held back: {_held_back_reason(failures)}")
             progress(f"regional return {period} gate passed for {', '.join(c for c in codes if c not in held)}")
             return run.run_id
         reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
@@ -78,8 +83,9 @@ def gate(settings: Settings, period: str, *, as_of: date | None = None, progress
     return run.run_id
 
 
-def held_back_reason(failures) -> str:
-    """`2 blocking check(s) failed: raw_…(cine_referral_date), dfe_validation.CIN 8606` (CheckFailure)."""
+def _held_back_reason(failures: Sequence[CheckFailure]) -> str:
+    """`2 blocking check(s) failed: dfe_validation.CIN 8606, staging_relationships.cp_reviews_have_their_cp_plan_id`:
+    an authority's blocking failures, each check named once."""
     names = ", ".join(dict.fromkeys(f"{f.suite}.{f.check_name}" for f in failures))
     return f"{len(failures)} blocking check(s) failed: {names}"
 
