@@ -202,3 +202,38 @@ def test_the_quarterly_pages_are_written_and_mailed_for_every_authority(file_war
                                                    f"Performance scorecard {PERIOD} ({LA})"]
     assert "panel report of authority 840 for" in next(smtp_server[0].iter_parts()).get_content()
     assert said[-1] == f"authority {LA} (2/2): emailed the performance team (performance@example.org)"
+
+
+def test_csw_run_exports_when_a_blocking_failure_holds_back_some_authorities_only(file_warehouse, tmp_path,
+                                                                                  monkeypatch, capsys):
+    """`csw run` after its check run: a failure of 840's rows alone goes on to the export (which holds 840 back and
+    exits 1, tested above); one of no authority's (or of every authority) stops before the export, as before."""
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    import csw.cli
+    import csw.pipeline
+    from expectations.results import CheckResult, CheckRun
+    from exports.regional.job import RegionalReturns
+
+    def run_failing(la_code):
+        failed = CheckResult("raw_case_system__contacts", "not_null_contact_date", "case_system", "contacts",
+                             "blocking", "failed", "1 of 3 rows", 1, None, "1 row has a blank contact_date",
+                             datetime(2025, 4, 14), la_code=la_code)
+        return CheckRun.from_results("run-9", date(2025, 3, 31), datetime(2025, 4, 14), datetime(2025, 4, 14),
+                                     [failed])
+
+    exported: list[str] = []
+    monkeypatch.setattr(csw.pipeline, "ingest", lambda *a, **k: None)
+    monkeypatch.setattr(csw.cli, "print_load_report", lambda report: None)
+    monkeypatch.setattr(csw.pipeline, "build", lambda **k: SimpleNamespace(counts={"model:success": 1}))
+    monkeypatch.setattr(csw.pipeline, "export_regional", lambda period, out, **k: exported.append(period)
+                        or RegionalReturns({}, {"840": "its own failure"}))
+    args = ["run", "--landing", str(tmp_path), "--as-of", "2025-03-31", "--out", str(tmp_path / "out")]
+    monkeypatch.setattr(csw.pipeline, "check", lambda **k: run_failing("840"))
+    assert main(args) == 1 and exported == [PERIOD]  # exported for 841, 840 held back: exit 1
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(csw.pipeline, "check", lambda **k: run_failing(None))
+    assert main(args) == 1 and exported == [PERIOD]  # not exported again
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "csw: export refused: 1 blocking check(s) failed: not_null_contact_date")
