@@ -16,6 +16,7 @@ from foundation.warehouse import Connection
 from foundation.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
 from expectations.releases import Release, covering
+from exports.authorities import result_authority, results_seen_by
 
 REQUIRED_TABLES = (
     ("dq", "runs"),
@@ -103,13 +104,6 @@ class RegionalInputs:
     release: Release | None = None  # a named release of the quarter covering the latest run's blocking failures
 
 
-def _authoritys_results(rows: list[tuple[Any, ...]], la_code: str) -> list[tuple[Any, ...]]:
-    """The run's results as `la_code` sees them (docs/regional-hub.md, a gate per authority): of each check its
-    own results (`la_code`) when it has any, else the results without an authority; the column dropped."""
-    own = {tuple(row[:4]) for row in rows if row[-1] == la_code}
-    return [row[:-1] for row in rows if row[-1] == la_code or (row[-1] is None and tuple(row[:4]) not in own)]
-
-
 def read_regional_inputs(
     con: Connection, *, la_code: str, period_labels: Sequence[str]
 ) -> RegionalInputs:
@@ -137,16 +131,13 @@ def read_regional_inputs(
     latest_run = DqRun(*run_row) if run_row else None
     check_rows: list[tuple[Any, ...]] = []
     if latest_run is not None:
-        has_la_code = con.execute(  # a warehouse last checked before the gate per authority: every result is all's
-            "select count(*) from information_schema.columns where table_schema = 'dq' "
-            "and table_name = 'check_results' and column_name = 'la_code'").fetchone()[0]
-        check_rows = _authoritys_results(con.execute(
+        check_rows = results_seen_by(con.execute(
             "select suite, check_name, feed, table_name, severity, status, observed_value, failing_rows, "
-            f"{'la_code' if has_la_code else 'cast(null as varchar)'} "
+            f"{result_authority(con)} "
             "from dq.check_results where run_id = $1 "
             "order by suite, check_name, feed, table_name, severity, status, observed_value",
             [latest_run.run_id],
-        ).fetchall(), la_code)
+        ).fetchall(), la_code, check=4)
 
     indicator_rows = con.execute(
         "select indicator_id, title, unit, better, definition, catalogue_version from marts.dim_indicators "

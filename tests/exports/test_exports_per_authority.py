@@ -89,7 +89,8 @@ def _run_failing_for(warehouse, codes: list[str | None]) -> None:
     from foundation.state import read_state, state_values
 
     con = duckdb.connect(str(warehouse))
-    con.execute("alter table dq.check_results add column la_code varchar")  # as `csw check` migrates dq
+    for column in ("acknowledged_by", "la_code"):  # as `csw check` migrates dq
+        con.execute(f"alter table dq.check_results add column {column} varchar")
     con.execute("insert into dq.runs values ('run-3', '2025-04-14 10:00', '2025-04-14 10:00', '2025-04-11', 'FAILED', "
                 f"3, {1 + len(codes)}, 0, $1, $2, $3)", list(state_values(read_state(con))))
     rows = [("raw_case_system__contacts", "not_null_contact_date", "failed", 1, "840"),
@@ -237,3 +238,23 @@ def test_csw_run_exports_when_a_blocking_failure_holds_back_some_authorities_onl
     assert main(args) == 1 and exported == [PERIOD]  # not exported again
     assert capsys.readouterr().out.splitlines()[-1] == (
         "csw: export refused: 1 blocking check(s) failed: not_null_contact_date")
+
+
+def test_an_authoritys_data_quality_page_shows_its_own_failures_and_those_of_no_one_authority(file_warehouse):
+    """exports.reports.read.read_dq: 840's blank contact dates are on 840's page only (their keys are 840's); the
+    reference table's failure, every authority's, is on both."""
+    import duckdb
+
+    from exports.reports.read import read_dq
+
+    _run_failing_for(file_warehouse, [None])
+    con = duckdb.connect(str(file_warehouse), read_only=True)
+    try:
+        pages = {code: read_dq(con, code) for code in ("840", LA)}
+    finally:
+        con.close()
+    assert [c.check_name for c in pages["840"].checks] == ["not_null_contact_date", "not_null_population"]
+    assert [c.check_name for c in pages[LA].checks] == ["not_null_population"]
+    # the history of a check over the last runs is the authority's own: 841 passed run-2's, 840 failed run-3's
+    [contacts] = [c for c in pages["840"].checks if c.check_name == "not_null_contact_date"]
+    assert [status for _, status in contacts.trend] == ["failed", "passed", "failed"]
