@@ -25,7 +25,7 @@ export PATH := $(BIN):$(PATH)
 help:
 	@echo "make run    - demo end to end: generate data, the product's Airflow tasks in one demo DAG (ingest, dbt, checks, return), summary"
 	@echo "make test   - pytest (unit, ingest, dbt build + unit tests, DAG), sqlfluff lint"
-	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0; LAS=N: N North East authorities, up to 12)"
+	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0; LAS=N: N English authorities, North East first, up to 153)"
 	@echo "make docs   - dbt docs (every indicator's definition and lineage) as static HTML in output/dbt-docs"
 
 # --compile-bytecode: every csw/dbt/Airflow process then loads .pyc instead of compiling GX, dbt and Airflow from

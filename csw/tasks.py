@@ -260,8 +260,9 @@ def write_return_task():
 
 
 def write_scorecard_task():
-    """The quarter's scorecard, panel report and data-quality page (exports.reports.job.publish) into the outbox
-    (`<out>/scorecard/<period>/` and `…-sharing/`), after the return passed its gate: the page states the
+    """The quarter's scorecard, panel report and data-quality page of every authority in the marts
+    (exports.reports.job.publish) into the outbox (`<out>/scorecard/<period>/` and `…-sharing/`, another authority's
+    in `<out>/scorecard/<la_code>/…`), after the return passed its gate: the page states the
     data-quality status of that check run. Emails the performance team (`CSW_ALERT_TO`) where they are."""
 
     @task(task_id="write_scorecard", retries=0)

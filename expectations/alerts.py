@@ -66,9 +66,12 @@ def _latest_run_id(con: Connection) -> str | None:
     return rows[0][0] if rows else None
 
 
-def _failing(con: Connection, run_id: str, severity: str, *, new_only: bool) -> list[Failing]:
+def _failing(con: Connection, run_id: str, severity: str, *, new_only: bool, la_code: str | None = None
+             ) -> list[Failing]:
     """Failed, unacknowledged checks of `severity` in the run; with `new_only`, only those not alerted since
-    they last passed (a warning that comes back after being fixed alerts again)."""
+    they last passed (a warning that comes back after being fixed alerts again); with `la_code`, those of that
+    authority's rows and those of no one authority's (a hub's gate per authority)."""
+    mine = " and (r.la_code = $3 or r.la_code is null)" if la_code else ""
     new = """
       and not exists (
           select 1 from dq.alerts as a
@@ -79,9 +82,9 @@ def _failing(con: Connection, run_id: str, severity: str, *, new_only: bool) -> 
     rows = con.execute(
         f"""select r.suite, r.check_name, r.feed, r.table_name, r.severity, r.failing_rows, r.failing_sample, r.message
             from dq.check_results as r
-            where r.run_id = $1 and r.status = 'failed' and r.severity = $2 and r.acknowledged_by is null {new}
+            where r.run_id = $1 and r.status = 'failed' and r.severity = $2 and r.acknowledged_by is null{mine} {new}
             order by r.feed nulls last, r.suite, r.check_name""",
-        [run_id, severity],
+        [run_id, severity, *([la_code] if la_code else [])],
     ).fetchall()
     return [Failing(*row) for row in rows]
 
@@ -127,9 +130,10 @@ def _deliver(con: Connection, settings: Settings, run_id: str, kind: str, mail: 
 
 
 def alert_blocked(settings: Settings, *, reason: str, period: str | None = None, run_id: str | None = None,
-                  con: Connection | None = None) -> AlertOutcome:
+                  con: Connection | None = None, la_code: str | None = None) -> AlertOutcome:
     """Email the team that the regional return (of `period`, when known) was not written and why: `reason`,
-    then the blocking failures of the check run `run_id` (default: the newest) and its new warnings."""
+    then the blocking failures of the check run `run_id` (default: the newest) and its new warnings. With
+    `la_code` (a hub's authority held back) the return and the failures are that authority's."""
     from expectations import store
 
     own = con is None
@@ -137,9 +141,10 @@ def alert_blocked(settings: Settings, *, reason: str, period: str | None = None,
     try:
         store.ensure_tables(con)
         run_id = run_id or _latest_run_id(con)
-        blocking = _failing(con, run_id, "blocking", new_only=False) if run_id else []
-        warnings = _failing(con, run_id, "warning", new_only=True) if run_id else []
-        which = f"{settings.la_code} {period}" if period else settings.la_code
+        blocking = _failing(con, run_id, "blocking", new_only=False, la_code=la_code) if run_id else []
+        warnings = _failing(con, run_id, "warning", new_only=True, la_code=la_code) if run_id else []
+        authority = la_code or settings.la_code
+        which = f"{authority} {period}" if period else authority
         subject = f"[csw] Regional return {which} blocked" + (
             f": {_plural(len(blocking), 'blocking failure')} in {_feeds(blocking)}" if blocking else "")
         rerun = (f"airflow dags test export__regional_return <the quarter's first day>, or csw export regional "

@@ -29,11 +29,10 @@ observed value saying it did not run; `marts_are_built` and `table_is_loaded` re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from expectations.dfe_rules import count_failing
+from expectations.dfe_rules import count_failing, totals
 from foundation.warehouse import Connection
 
 BLOCKING = "blocking"
@@ -63,6 +62,7 @@ class SqlCheckResult:
     sample_keys: list[str]
     error: str | None = None
     missing: tuple[str, ...] = ()  # relations absent: the check did not run
+    by_authority: dict[str | None, tuple[int, list[str]]] = field(default_factory=dict)  # count_failing's
 
 
 def _stg(model: str) -> str:
@@ -71,16 +71,8 @@ def _stg(model: str) -> str:
 
 # A hub's staging rows carry `la_code` (docs/regional-hub.md): a record id repeats legitimately across
 # authorities, so a record's parent is looked up within its own authority, and a failing key names the authority
-# (`840/R123`). The markers stay in the SQL and `authority_scoped` fills them when every relation of the check
-# has the column (before it does, they vanish: one authority, as before).
-SAME_AUTHORITY = "{same_authority: and p.la_code = c.la_code}"
-AUTHORITY_OF_KEY = "{authority_of_key:c.la_code || '/' || }"
-_MARKER = re.compile(r"\{(?:same_authority|authority_of_key):([^}]*)\}")
-
-
-def authority_scoped(sql: str, per_authority: bool) -> str:
-    """`sql` with its authority markers filled (`per_authority`: the relations carry `la_code`) or removed."""
-    return _MARKER.sub(lambda m: m.group(1) if per_authority else "", sql)
+# (`840/R123`). Every check returns its failing rows' authority as `la_code` (null: not one authority's), which
+# `count_failing` counts by: a hub's failure holds back only that authority's return.
 
 
 # --- staging relationships -------------------------------------------------------------------------------
@@ -143,9 +135,9 @@ def _parent_check(model: str, record_id: str, parent: str, parent_id: str, colum
         suite=RELATIONSHIPS_SUITE, check_name=f"{model.split('__', 1)[1]}_have_their_{column}",
         feed="case_system", table_name=f"stg_{model}", severity=severity,
         message=f"{what} names a {column} that is not in the extract's {parent_what}s",
-        sql=f"""select {AUTHORITY_OF_KEY}c.{record_id} as failing_key from {_stg(model)} as c
+        sql=f"""select c.la_code, c.la_code || '/' || c.{record_id} as failing_key from {_stg(model)} as c
                 where {blank}not exists (select 1 from {_stg(parent)} as p
-                                         where p.{parent_id} = c.{column}{SAME_AUTHORITY})""",
+                                         where p.{parent_id} = c.{column} and p.la_code = c.la_code)""",
         relations=(_stg(model), _stg(parent)),
     )
 
@@ -157,7 +149,7 @@ def _child_known_check(model: str, record_id: str, feed: str, what: str) -> SqlC
         feed=feed, table_name=f"stg_{model}", severity=WARNING if partner else BLOCKING,
         message=f"{what} is for a child who is not in the case-system person table (ssd_person)",
         # a partner row without a person id (police could not match the child, an FGC for a family) is not an orphan
-        sql=f"""select c.{record_id} as failing_key from {_stg(model)} as c
+        sql=f"""select c.la_code, c.{record_id} as failing_key from {_stg(model)} as c
                 where {'c.child_key is not null and ' if partner else ''}not exists
                       (select 1 from {_PERSONS} as p where p.child_key = c.child_key)""",
         relations=(_stg(model), _PERSONS),
@@ -168,11 +160,11 @@ _PLACEMENT_IN_EPISODE = SqlCheck(
     suite=RELATIONSHIPS_SUITE, check_name="cla_placements_start_within_an_episode", feed="case_system",
     table_name="stg_case_system__cla_placements", severity=BLOCKING,
     message="Placement starts outside every CLA episode of its period of care (before it began or after it ceased)",
-    sql=f"""select {AUTHORITY_OF_KEY.replace('c.', 'pl.')}pl.placement_id as failing_key
+    sql=f"""select pl.la_code, pl.la_code || '/' || pl.placement_id as failing_key
             from {_stg('case_system__cla_placements')} as pl
             where not exists (
                 select 1 from {_stg('case_system__cla_episodes')} as e
-                where e.cla_id = pl.cla_id{SAME_AUTHORITY.replace('p.', 'e.').replace('c.', 'pl.')}
+                where e.cla_id = pl.cla_id and e.la_code = pl.la_code
                   and pl.start_date >= e.start_date
                   and (e.ceased_date is null or pl.start_date < e.ceased_date))""",
     relations=(_stg("case_system__cla_placements"), _stg("case_system__cla_episodes")),
@@ -190,7 +182,7 @@ _BETWEEN_FEEDS = (
         table_name="stg_partners__police_missing_incidents", severity=WARNING,
         message="Police missing report for a known child with no case-system missing episode starting within a "
                 "day of the report",
-        sql=f"""select pm.child_key as failing_key from {_stg('partners__police_missing_incidents')} as pm
+        sql=f"""select pm.la_code, pm.child_key as failing_key from {_stg('partners__police_missing_incidents')} as pm
                 where pm.is_matched_to_child and not exists (
                     select 1 from {_stg('case_system__missing_episodes')} as m
                     where m.child_key = pm.child_key
@@ -202,7 +194,7 @@ _BETWEEN_FEEDS = (
         suite=RECONCILIATION_SUITE, check_name="health_assessments_are_for_looked_after_children", feed="health",
         table_name="stg_health__assessments", severity=WARNING,
         message="Health assessment for a child who has never been looked after",
-        sql=f"""select h.child_key as failing_key from {_stg('health__assessments')} as h
+        sql=f"""select h.la_code, h.child_key as failing_key from {_stg('health__assessments')} as h
                 where not exists (select 1 from {_EPISODES} as e where e.child_key = h.child_key)""",
         relations=(_stg("health__assessments"), _EPISODES),
     ),
@@ -210,7 +202,7 @@ _BETWEEN_FEEDS = (
         suite=RECONCILIATION_SUITE, check_name="attendance_weeks_are_for_looked_after_children", feed="education",
         table_name="stg_education__attendance_weeks", severity=WARNING,
         message="Virtual school attendance week for a child not looked after at any time that week",
-        sql=f"""select a.child_key as failing_key from {_stg('education__attendance_weeks')} as a
+        sql=f"""select a.la_code, a.child_key as failing_key from {_stg('education__attendance_weeks')} as a
                 where not exists (
                     select 1 from {_EPISODES} as e
                     where e.child_key = a.child_key and e.start_date <= a.week_start_date + interval '6 days'
@@ -222,9 +214,11 @@ _BETWEEN_FEEDS = (
         table_name="stg_workforce__team_snapshots", severity=WARNING,
         message="Workforce team that is neither a case-system department (ssd_department) nor the team of any "
                 "involvement",
-        sql=f"""select distinct w.team_id as failing_key from {_stg('workforce__team_snapshots')} as w
-                where not exists (select 1 from {_DEPARTMENT} as d where d.dept_team_id = w.team_id)
-                  and not exists (select 1 from {_stg('case_system__involvements')} as i where i.team_id = w.team_id)""",
+        sql=f"""select distinct w.la_code, w.team_id as failing_key from {_stg('workforce__team_snapshots')} as w
+                where not exists (select 1 from {_DEPARTMENT} as d
+                                  where d.dept_team_id = w.team_id and d._la_code = w.la_code)
+                  and not exists (select 1 from {_stg('case_system__involvements')} as i
+                                  where i.team_id = w.team_id and i.la_code = w.la_code)""",
         relations=(_stg("workforce__team_snapshots"), _DEPARTMENT, _stg("case_system__involvements")),
     ),
 )
@@ -234,12 +228,13 @@ _BETWEEN_FEEDS = (
 #
 # `with_statutory_sources` (dbt_project/macros/statutory_sources.sql) adds the 903 rows to the SSD-shaped
 # staging only when no SSD extract was loaded, so here stg_case_system__* hold the SSD's own rows and
-# stg_ssda903__* the 903's. Each collection year of the 903 files (raw.ssda903__episodes) is the financial
-# year 1 April to 31 March; a year is one failing row when the sources' figures differ, or when they agree
-# only because different children cancel out.
+# stg_ssda903__* the 903's. Each collection year of an authority's 903 files (raw.ssda903__episodes) is the
+# financial year 1 April to 31 March; an authority's year is one failing row (its `la_code`'s) when its sources'
+# figures differ, or when they agree only because different children cancel out.
 
 _YEARS = """years as (
     select distinct
+        _la_code as la_code,
         collection_year,
         make_date(cast(substr(collection_year, 1, 4) as integer), 4, 1) as year_start,
         make_date(cast(substr(collection_year, 1, 4) as integer) + 1, 3, 31) as year_end
@@ -250,24 +245,26 @@ _YEARS = """years as (
 def _looked_after_at_year_end(prefix: str) -> str:
     """Children with an episode open at 31 March (ceased that day is not open), short breaks (a V3/V4 legal
     status open then) left out: CLA_COUNT's children (int_cla_at_period_end)."""
-    return f"""select distinct y.collection_year, e.child_key, e.child_key as item, 0 as starts_in_year
+    return f"""select distinct y.la_code, y.collection_year, e.child_key, e.child_key as item, 0 as starts_in_year
         from years as y
         inner join {_stg(prefix + '__cla_episodes')} as e
-            on e.start_date <= y.year_end and (e.ceased_date is null or e.ceased_date > y.year_end)
+            on e.la_code = y.la_code and e.start_date <= y.year_end
+            and (e.ceased_date is null or e.ceased_date > y.year_end)
         where not exists (
             select 1 from {_stg(prefix + '__legal_statuses')} as l
-            where l.child_key = e.child_key and l.legal_status_code in ('V3', 'V4')
+            where l.la_code = e.la_code and l.child_key = e.child_key and l.legal_status_code in ('V3', 'V4')
               and l.start_date <= y.year_end and (l.end_date is null or l.end_date > y.year_end))"""
 
 
 def _in_year(model: str, record_id: str, end_date: str) -> Callable[[str], str]:
     """Records open on any day of the year (as a year's 903 file lists them), flagged when they start in it."""
     def rows(prefix: str) -> str:
-        return f"""select y.collection_year, r.child_key, r.{record_id} as item,
+        return f"""select y.la_code, y.collection_year, r.child_key, r.{record_id} as item,
                case when r.start_date >= y.year_start then 1 else 0 end as starts_in_year
         from years as y
         inner join {_stg(f'{prefix}__{model}')} as r
-            on r.start_date <= y.year_end and (r.{end_date} is null or r.{end_date} >= y.year_start)"""
+            on r.la_code = y.la_code and r.start_date <= y.year_end
+            and (r.{end_date} is null or r.{end_date} >= y.year_start)"""
     return rows
 
 
@@ -296,6 +293,7 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
         ),
         counted as (
             select
+                la_code,
                 collection_year,
                 count(distinct case when source = 'ssd' then item end) as ssd_n,
                 count(distinct case when source = 'ssda903' then item end) as ssda903_n,
@@ -303,27 +301,30 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
                 count(distinct case when source = 'ssda903' and starts_in_year = 1 then item end)
                     as ssda903_starting
             from rows_of_both
-            group by collection_year
+            group by la_code, collection_year
         ),
         children as (
             select
+                la_code,
                 collection_year,
                 child_key,
                 max(case when source = 'ssd' then 1 else 0 end) as in_ssd,
                 max(case when source = 'ssda903' then 1 else 0 end) as in_ssda903
             from rows_of_both
-            group by collection_year, child_key
+            group by la_code, collection_year, child_key
         ),
         one_source_only as (
             select
+                la_code,
                 collection_year,
                 sum(case when in_ssda903 = 0 then 1 else 0 end) as only_ssd,
                 sum(case when in_ssd = 0 then 1 else 0 end) as only_ssda903
             from children
-            group by collection_year
+            group by la_code, collection_year
         ),
         figures as (
             select
+                y.la_code,
                 y.collection_year,
                 coalesce(c.ssd_n, 0) as ssd_n,
                 coalesce(c.ssda903_n, 0) as ssda903_n,
@@ -332,10 +333,11 @@ def _ssd_against_903(check_name: str, models: tuple[str, ...], what: str, rows: 
                 coalesce(o.only_ssd, 0) as only_ssd,
                 coalesce(o.only_ssda903, 0) as only_ssda903
             from years as y
-            left join counted as c on c.collection_year = y.collection_year
-            left join one_source_only as o on o.collection_year = y.collection_year
+            left join counted as c on c.la_code = y.la_code and c.collection_year = y.collection_year
+            left join one_source_only as o on o.la_code = y.la_code and o.collection_year = y.collection_year
         )
-        select f.collection_year || ': SSD ' || cast(f.ssd_n as varchar) || ', SSDA903 '
+        select f.la_code,
+               f.collection_year || ': SSD ' || cast(f.ssd_n as varchar) || ', SSDA903 '
                || cast(f.ssda903_n as varchar){starting}
                || '; ' || {_children('f.only_ssd')} || ' only in the SSD, '
                || cast(f.only_ssda903 as varchar) || ' only in the SSDA903' as failing_key
@@ -371,7 +373,7 @@ PERIOD_COMPLETENESS = SqlCheck(
     suite=MART_SUITE, check_name="every_indicator_has_every_period", feed=None, table_name="fct_indicator_values",
     severity=BLOCKING,
     message="Indicator has no row for a period that other indicators have (a blank cell in the return)",
-    sql="""select i.indicator_id || ' ' || p.period_label as failing_key
+    sql="""select p.la_code, i.indicator_id || ' ' || p.period_label as failing_key
            from (select distinct indicator_id from marts.dim_indicators where indicator_id is not null) as i
            cross join (select distinct la_code, period_type, period_label from marts.fct_indicator_values) as p
            where not exists (
@@ -387,10 +389,11 @@ QUARANTINED_FILES = SqlCheck(
     suite="loads", check_name="quarantined_files_are_resent", feed="landing", table_name="_loads", severity=WARNING,
     message="File quarantined at load and not yet resent (its rows are missing from the warehouse; the reason "
             "is in raw._loads and beside the file in the quarantine folder)",
-    sql="""select q.file_name as failing_key from raw._loads as q
+    sql="""select q.la_code, q.file_name as failing_key from raw._loads as q
            where q.outcome = 'quarantined' and not exists (
                select 1 from raw._loads as l
-               where l.outcome = 'loaded' and l.file_name = q.file_name and l.loaded_at > q.loaded_at)""",
+               where l.outcome = 'loaded' and l.file_name = q.file_name and l.la_code = q.la_code
+                 and l.loaded_at > q.loaded_at)""",
     relations=("raw._loads",),
 )
 
@@ -399,10 +402,11 @@ SHRUNKEN_SNAPSHOTS = SqlCheck(
     severity=WARNING,
     message="The current snapshot of a table has under half the rows of the one before it (a cut or partial "
             "extract?): the loader's warning is in raw._loads.warning; resend the whole extract if it is wrong",
-    sql="""select l.file_name as failing_key from raw._loads as l
+    sql="""select l.la_code, l.file_name as failing_key from raw._loads as l
            where l.outcome = 'loaded' and l.warning like 'snapshot has %'
              and l.batch_id = (select max(n.batch_id) from raw._loads as n
-                               where n.table_name = l.table_name and n.outcome = 'loaded')""",
+                               where n.table_name = l.table_name and n.la_code = l.la_code
+                                 and n.outcome = 'loaded')""",
     relations=("raw._loads",),
 )
 
@@ -415,12 +419,11 @@ RELATIONSHIPS = (
 CHECKS = (QUARANTINED_FILES, SHRUNKEN_SNAPSHOTS) + RELATIONSHIPS + RECONCILIATIONS + (PERIOD_COMPLETENESS,)
 
 
-def _existing(con: Connection, column: str | None = None) -> set[str]:
-    """schema.table of every relation of the warehouse; with `column`, of those that have that column."""
-    source = "information_schema.columns" if column else "information_schema.tables"
-    sql = f"select table_schema || '.' || table_name from {source} where table_catalog = current_database()"
-    rows = con.execute(sql + " and column_name = $1", [column]) if column else con.execute(sql)
-    return {r[0] for r in rows.fetchall()}
+def _existing(con: Connection) -> set[str]:
+    """schema.table of every relation of the warehouse."""
+    return {r[0] for r in con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = current_database()").fetchall()}
 
 
 def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
@@ -431,10 +434,8 @@ def _loaded_feeds(con: Connection, existing: set[str]) -> set[str]:
 
 def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[SqlCheckResult]:
     """Run each check; one whose SQL fails is reported with the error, never raised. A check whose tables are
-    absent, or that needs a feed never loaded, does not run (`missing` names them). A check over relations that
-    all carry `la_code` runs per authority (`authority_scoped`)."""
+    absent, or that needs a feed never loaded, does not run (`missing` names them)."""
     existing = _existing(con)
-    with_la_code = _existing(con, "la_code")
     loaded = _loaded_feeds(con, existing) if any(c.loaded_feeds for c in checks) else set()
     results = []
     for check in checks:
@@ -444,9 +445,8 @@ def evaluate(con: Connection, checks: tuple[SqlCheck, ...] = CHECKS) -> list[Sql
             results.append(SqlCheckResult(check, 0, [], missing=missing))
             continue
         try:
-            sql = authority_scoped(check.sql, all(r in with_la_code for r in check.relations))
-            count, keys = count_failing(con, sql)
-            results.append(SqlCheckResult(check, count, keys))
+            failing = count_failing(con, check.sql)
+            results.append(SqlCheckResult(check, *totals(failing), by_authority=failing))
         except Exception as exc:  # noqa: BLE001 - reported on the check, the others still run
             results.append(SqlCheckResult(check, 0, [], f"{type(exc).__name__}: {exc}"))
     return results

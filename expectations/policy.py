@@ -232,7 +232,7 @@ def apply(con: Connection, results: Iterable[CheckResult], policy: Policy | None
 
         policy = load(get_settings().dq_policy)
     results = list(results)
-    sizes: dict[str, int | None] = {}
+    sizes: dict[tuple[str, str | None], int | None] = {}
     decided = []
     for result in results:
         entry = policy.entry_for(result.suite, result.check_name, result.severity)
@@ -242,9 +242,10 @@ def apply(con: Connection, results: Iterable[CheckResult], policy: Policy | None
         if entry.block_if is None or not result.failed:
             decided.append(replace(result, severity=entry.severity))
             continue
-        if entry.of not in sizes:
-            sizes[entry.of] = _scope_size(con, entry.of)
-        decided.append(_measured(result, entry, sizes[entry.of]))
+        scope = (entry.of, result.la_code)  # a hub's failure is measured against its own authority's children
+        if scope not in sizes:
+            sizes[scope] = _scope_size(con, entry.of, result.la_code)
+        decided.append(_measured(result, entry, sizes[scope]))
     return decided
 
 
@@ -273,9 +274,10 @@ def _rows_read(observed: str | None) -> int | None:
     return int(match["total"].replace(",", "")) if match else None
 
 
-def _scope_size(con: Connection, scope: str) -> int | None:
+def _scope_size(con: Connection, scope: str, la_code: str | None = None) -> int | None:
     """Distinct children in the current batch of the scope's table, else (no SSD rows) in the staging model the
-    statutory returns fill; None if neither can be read."""
+    statutory returns fill, of authority `la_code` (None: of every authority, a person id being an authority's);
+    None if neither can be read."""
     spec = SCOPES[scope]
     if spec is None:
         return None
@@ -284,8 +286,12 @@ def _scope_size(con: Connection, scope: str) -> int | None:
 
     table, person = spec
     row = None
+    params = [] if la_code is None else [la_code]
     if table_exists(con, "raw", table) and table_exists(con, "raw", "_loads"):
-        row = first_row(con, f'select count(distinct "{person}") from {current_rows_sql(table, alias="scope")}')
+        row = first_row(con, f"select count(distinct scope._la_code || ':' || scope.\"{person}\") "
+                             f"from {current_rows_sql(table, alias='scope')}"
+                             + ("" if la_code is None else " where scope._la_code = $1"), params)
     if not (row and row[0]) and table_exists(con, "staging", STATUTORY_SCOPES[scope]):
-        row = first_row(con, f"select count(distinct child_key) from staging.{STATUTORY_SCOPES[scope]}")
+        row = first_row(con, f"select count(distinct child_key) from staging.{STATUTORY_SCOPES[scope]}"
+                             + ("" if la_code is None else " where la_code = $1"), params)
     return int(row[0]) if row and row[0] else None  # none: no denominator, so the check keeps blocking

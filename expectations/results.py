@@ -28,6 +28,9 @@ class CheckResult:
     message: str
     checked_at: datetime
     acknowledged_by: str | None = None  # a failed warning a performance officer acknowledged (dq.acknowledgements)
+    # The authority whose rows the result judges (a hub, docs/regional-hub.md); None: every authority without a
+    # result of its own for the same check (a check that passed for all, or a table not one authority's).
+    la_code: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -42,6 +45,7 @@ class CheckFailure:
     message: str
     failing_rows: int | None
     acknowledged_by: str | None = None
+    la_code: str | None = None  # the authority the failure holds back; None: every authority
 
     @property
     def check(self) -> str:
@@ -69,6 +73,15 @@ class CheckRun:
     def passed(self) -> bool:
         return self.status == PASSED
 
+    def held_back(self, la_codes: list[str]) -> dict[str, list[CheckFailure]]:
+        """Of `la_codes`, each authority a blocking failure holds back, with those failures: a failure with an
+        authority holds back that one; one without (a reference table, the marts' catalogue) holds back all."""
+        blocking = [f for f in self.failures if f.severity == "blocking"]
+        if self.blocking_failures and not blocking:  # a run recorded without its failures: it holds back all
+            return {code: [] for code in la_codes}
+        held = {code: [f for f in blocking if f.la_code in (None, code)] for code in la_codes}
+        return {code: failures for code, failures in held.items() if failures}
+
     @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
@@ -82,8 +95,8 @@ class CheckRun:
         blocking = sum(1 for r in failed if r.severity == "blocking")
         order = {"blocking": 0, "warning": 1}
         failures = [
-            CheckFailure(r.suite, r.check_name, r.severity, r.message, r.failing_rows, r.acknowledged_by)
-            for r in sorted(failed, key=lambda r: (order.get(r.severity, 2), r.suite, r.check_name))
+            CheckFailure(r.suite, r.check_name, r.severity, r.message, r.failing_rows, r.acknowledged_by, r.la_code)
+            for r in sorted(failed, key=lambda r: (order.get(r.severity, 2), r.suite, r.check_name, r.la_code or ""))
         ]
         return cls(
             run_id=run_id,

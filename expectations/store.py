@@ -41,6 +41,7 @@ _RESULTS_COLUMNS = (
     ("message", "varchar"),
     ("checked_at", "timestamp"),
     ("acknowledged_by", "varchar"),  # who acknowledged this failed warning (dq.acknowledgements); else null
+    ("la_code", "varchar"),  # the authority the result is about; null: every authority without its own result
 )
 _RESULTS_DDL = f"create table if not exists {RESULTS_TABLE} ({', '.join(f'{n} {t}' for n, t in _RESULTS_COLUMNS)})"
 
@@ -87,7 +88,7 @@ def write_run(con: Connection, run: CheckRun, results: list[CheckResult]) -> Non
     frame = pd.DataFrame(
         [
             (run.run_id, r.suite, r.check_name, r.feed, r.table_name, r.severity, r.status, r.observed_value,
-             r.failing_rows, r.failing_sample, r.message, r.checked_at, r.acknowledged_by)
+             r.failing_rows, r.failing_sample, r.message, r.checked_at, r.acknowledged_by, r.la_code)
             for r in results
         ],
         columns=[name for name, _ in _RESULTS_COLUMNS],

@@ -66,44 +66,24 @@ def _as_bound(d: date) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: str,
-                      authority: str | None = None) -> None:
-    """The key is unique (blocking). With `authority` (the column naming a hub's authority: raw `_la_code`) it is
-    unique within each authority, as a case-system id repeats legitimately across authorities; the check keeps
-    the name of the key alone, so the policy and acknowledgements that name it still hold."""
-    if authority is not None:
-        key_text = " + ".join(key)
-        name = (f"expect_column_values_to_be_unique({key[0]})" if len(key) == 1
-                else f"expect_compound_columns_to_be_unique({', '.join(key)})")
-        _add(
-            suite, gxe.ExpectCompoundColumnsToBeUnique,
-            _meta(BLOCKING, name, f"No two {what} rows of one authority share the same {key_text} (the key)",
-                  f"{{rows}} {{has}} the same {key_text} as another row of the same authority"),
-            column_list=[authority, *key],
-        )
-        return
+def _key_expectations(suite: gx.ExpectationSuite, key: tuple[str, ...], what: str) -> None:
+    """The key is unique within each authority (blocking): a case-system id repeats legitimately across a hub's
+    authorities (AUTHORITY_COLUMN, raw `_la_code`, is on every raw row). The check keeps the name of the key
+    alone, so the policy and acknowledgements that name it still hold."""
     key_text = " + ".join(key)
-    if len(key) == 1:
-        _add(
-            suite, gxe.ExpectColumnValuesToBeUnique,
-            _meta(BLOCKING, f"expect_column_values_to_be_unique({key[0]})",
-                  f"No two {what} rows share a {key[0]} (the key)",
-                  f"{{rows}} {{has}} the same {key[0]} as another row"),
-            column=key[0],
-        )
-    else:
-        _add(
-            suite, gxe.ExpectCompoundColumnsToBeUnique,
-            _meta(BLOCKING, f"expect_compound_columns_to_be_unique({', '.join(key)})",
-                  f"No two {what} rows share the same {key_text} (the key)",
-                  f"{{rows}} {{has}} the same {key_text} as another row"),
-            column_list=list(key),
-        )
+    name = (f"expect_column_values_to_be_unique({key[0]})" if len(key) == 1
+            else f"expect_compound_columns_to_be_unique({', '.join(key)})")
+    _add(
+        suite, gxe.ExpectCompoundColumnsToBeUnique,
+        _meta(BLOCKING, name, f"No two {what} rows of one authority share the same {key_text} (the key)",
+              f"{{rows}} {{has}} the same {key_text} as another row of the same authority"),
+        column_list=[AUTHORITY_COLUMN, *key],
+    )
 
 
-def raw_suite(contract: TableContract, as_of: date, *, per_authority: bool = False) -> gx.ExpectationSuite:
-    """The suite of one raw table: structure and keys (blocking), code lists and date sanity (warning).
-    `per_authority`: the table carries `_la_code` (AUTHORITY_COLUMN), and its key is unique within each authority."""
+def raw_suite(contract: TableContract, as_of: date) -> gx.ExpectationSuite:
+    """The suite of one raw table: structure and keys (blocking, the key within each authority), code lists and
+    date sanity (warning)."""
     suite = gx.ExpectationSuite(name=suite_name("raw", contract.raw_table))
     what = contract.table
 
@@ -128,7 +108,7 @@ def raw_suite(contract: TableContract, as_of: date, *, per_authority: bool = Fal
                   f"{{rows}} {{has}} a blank {name}"),
             column=name,
         )
-    _key_expectations(suite, contract.key, what, AUTHORITY_COLUMN if per_authority else None)
+    _key_expectations(suite, contract.key, what)
 
     if contract.table == "ssd_person":
         _add(

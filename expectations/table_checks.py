@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -44,9 +45,11 @@ def reads_sql(validator: Any) -> bool:
 def _validate(
     validator: Any, suite: Any, target: Target, frame: pd.DataFrame | None, checked_at: datetime,
     *, query: str | None = None, index_columns: Sequence[str] = (), row_count: int | None = None,
+    authority: str | None = None, con: Connection | None = None,
 ) -> list[CheckResult]:
     """One validation of the whole suite — of `frame` (pandas), or of `query` in the warehouse (Postgres) —
-    and if GX itself fails, one blocking result says so (the run goes on)."""
+    and if GX itself fails, one blocking result says so (the run goes on). With `authority` (the column naming
+    each row's authority) a failure about rows is given its authority (`_by_authority`)."""
     try:
         if query is not None:
             pairs = validator.validate_query(suite, query, index_columns)
@@ -55,7 +58,58 @@ def _validate(
     except Exception as exc:  # noqa: BLE001 - recorded as a blocking failure, never swallowed
         return [verdicts.could_not_run(target, checked_at, exc)]
     rows = row_count if row_count is not None else len(frame)
-    return [verdicts.from_expectation(v, target, sample, checked_at, rows) for v, sample in pairs]
+    results = [verdicts.from_expectation(v, target, sample, checked_at, rows) for v, sample in pairs]
+    if authority is None or not any(r.failed and r.failing_rows for r in results):
+        return results
+    return _by_authority(validator, suite, target, frame, checked_at, results, authority,
+                         query=query, index_columns=index_columns, con=con)
+
+
+def _by_authority(
+    validator: Any, suite: Any, target: Target, frame: pd.DataFrame | None, checked_at: datetime,
+    results: list[CheckResult], authority: str, *, query: str | None, index_columns: Sequence[str],
+    con: Connection | None,
+) -> list[CheckResult]:
+    """The failures about rows, each its authority's (docs/regional-hub.md: a gate per authority). Rows of one
+    authority: the failure is that authority's. Rows of several: the failed expectations run again on each
+    authority's rows, and each failed result becomes one result per authority (passed or failed, its own count
+    and sample), so a failure in 840's rows holds back 840's return only. A failure not about rows (a missing
+    column, GX could not run) stays every authority's."""
+    if query is not None:
+        assert con is not None  # the Postgres route reads the authorities and each one's row count in the server
+        codes = [r[0] for r in con.execute(
+            f'select distinct "{authority}" from ({query}) as checked where "{authority}" is not null '
+            f'order by "{authority}"').fetchall()]
+    else:
+        codes = sorted(str(c) for c in frame[authority].dropna().unique())
+    if not codes:
+        return results
+    split = {id(r) for r in results if r.failed and r.failing_rows}
+    if len(codes) == 1:
+        return [replace(r, la_code=codes[0]) if id(r) in split else r for r in results]
+    names = {r.check_name for r in results if id(r) in split}
+    again = type(suite)(name=f"{suite.name}_by_authority", expectations=[
+        e.copy(update={"id": None}) for e in suite.expectations if (e.meta or {}).get("check_name") in names])
+    per_code: dict[str, list[CheckResult]] = {}
+    for code in codes:
+        if query is not None:
+            literal = code.replace("'", "''")
+            one = f"select * from ({query}) as checked where \"{authority}\" = '{literal}'"
+            rows = con.execute(f"select count(*) from ({one}) as one_authority").fetchone()[0]
+            pairs = validator.validate_query(again, one, index_columns)
+        else:
+            part = frame[frame[authority] == code]
+            rows = len(part)
+            pairs = [(v, part) for v in validator.validate(again, part)]
+        per_code[code] = [verdicts.from_expectation(v, target, sample, checked_at, rows, la_code=code)
+                          for v, sample in pairs]
+    out: list[CheckResult] = []
+    for result in results:
+        if id(result) not in split:
+            out.append(result)
+            continue
+        out += [r for code in codes for r in per_code[code] if r.check_name == result.check_name]
+    return out
 
 
 def table_columns(con: Connection, schema: str, table: str) -> list[str] | None:
@@ -108,11 +162,13 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
     loaded = verdicts.table_check(target, "table_is_loaded", WARNING, checked_at, passed=True,
                                   observed=f"{rows:,} rows", message=f"{target.relation}: {rows:,} current rows",
                                   failing_rows=0)
-    per_authority = AUTHORITY_COLUMN in columns  # a hub's table: the key is unique per authority
     index_columns = [c for c in (*contract.key, *META_COLUMNS, AUTHORITY_COLUMN) if c in columns]
-    suite = suites.raw_suite(contract, as_of, per_authority=per_authority)
-    return [loaded] + _validate(validator, suite, target, frame, checked_at,
-                                query=query, index_columns=index_columns, row_count=rows)
+    suite = suites.raw_suite(contract, as_of)
+    # a table of rows about authorities (reference data, published benchmarks: a `la_code` of their own) feeds
+    # every authority's figures, whoever sent it: its failures hold back every return
+    about_authorities = any(c.name == "la_code" for c in contract.columns)
+    return [loaded] + _validate(validator, suite, target, frame, checked_at, query=query, index_columns=index_columns,
+                                row_count=rows, authority=None if about_authorities else AUTHORITY_COLUMN, con=con)
 
 
 def _current_relation(contract: TableContract, columns: Sequence[str]) -> str:
@@ -223,10 +279,11 @@ def _validate_with_units(
     else:
         query = f"select {select}, cast(null as varchar) as {suites.UNIT_COLUMN} from {target.relation} as f"
     index_columns = [k for k in target.key if k in columns]
+    authority = "la_code" if "la_code" in columns else None  # a failing value is its authority's
     if reads_sql(validator):  # Postgres: the suite runs as SQL
         return _validate(validator, suite, target, None, checked_at, query=query, index_columns=index_columns,
-                         row_count=rows)
+                         row_count=rows, authority=authority, con=con)
     order = " order by " + ", ".join(f'"{k}"' for k in target.key) if set(target.key) <= set(columns) else ""
     frame = decimals_as_numbers(con.execute(f"select * from ({query}) as mart{order}").df())
     frame[suites.UNIT_COLUMN] = frame[suites.UNIT_COLUMN].astype(object)
-    return _validate(validator, suite, target, frame, checked_at)
+    return _validate(validator, suite, target, frame, checked_at, authority=authority)

@@ -48,12 +48,12 @@ def severity_of(suite: str, check_name: str, declared: str) -> str:
 
 def make_result(*, suite: str, check_name: str, feed: str | None, table_name: str | None, severity: str,
                 status: str, observed_value: str | None, failing_rows: int | None, failing_sample: str | None,
-                message: str, checked_at: datetime) -> CheckResult:
+                message: str, checked_at: datetime, la_code: str | None = None) -> CheckResult:
     """Every `CheckResult` of a run, its severity through `severity_of`."""
     return CheckResult(suite=suite, check_name=check_name, feed=feed, table_name=table_name,
                        severity=severity_of(suite, check_name, severity), status=status,
                        observed_value=observed_value, failing_rows=failing_rows, failing_sample=failing_sample,
-                       message=message, checked_at=checked_at)
+                       message=message, checked_at=checked_at, la_code=la_code)
 
 
 def table_check(target: Target, check_name: str, severity: str, checked_at: datetime, *, passed: bool,
@@ -74,14 +74,15 @@ def could_not_run(target: Target, checked_at: datetime, exc: Exception) -> Check
 
 
 def from_expectation(
-    validation: Any, target: Target, frame: pd.DataFrame, checked_at: datetime, row_count: int | None = None
+    validation: Any, target: Target, frame: pd.DataFrame, checked_at: datetime, row_count: int | None = None,
+    la_code: str | None = None,
 ) -> CheckResult:
-    """One GX expectation's result. `frame` holds the failing rows GX points at by index (the whole table on
-    the pandas route, the failing rows' keys on the Postgres one)."""
+    """One GX expectation's result (on the rows of authority `la_code`, when given). `frame` holds the failing
+    rows GX points at by index (the whole table on the pandas route, the failing rows' keys on the Postgres one)."""
     meta = dict(validation.expectation_config.meta or {})
     check_name = meta.get("check_name") or validation.expectation_config.type
     base = dict(suite=target.suite, check_name=check_name, feed=target.feed, table_name=target.table_name,
-                severity=meta.get("severity", BLOCKING), checked_at=checked_at)
+                severity=meta.get("severity", BLOCKING), checked_at=checked_at, la_code=la_code)
     error = _exception_message(validation)
     if error is not None:
         return make_result(**base, status="failed", observed_value="could not run", failing_rows=None,
@@ -187,11 +188,11 @@ def _distinct(values: Any) -> list[str]:
 
 def from_sql_check(*, suite: str, check_name: str, feed: str | None, table_name: str | None, severity: str,
                    message: str, failing_rows: int, sample_keys: list[str], error: str | None, checked_at: datetime,
-                   missing: Sequence[str] = ()) -> CheckResult:
-    """One SQL check's result: failed with the error if its SQL failed, passed and "not run" if its tables
-    are absent, else failed when it returned rows."""
+                   missing: Sequence[str] = (), la_code: str | None = None) -> CheckResult:
+    """One SQL check's result (on authority `la_code`'s rows, when given): failed with the error if its SQL
+    failed, passed and "not run" if its tables are absent, else failed when it returned rows."""
     base = dict(suite=suite, check_name=check_name, feed=feed, table_name=table_name, severity=severity,
-                checked_at=checked_at)
+                checked_at=checked_at, la_code=la_code)
     if error is not None:
         return make_result(**base, status="failed", observed_value="could not run", failing_rows=None,
                            failing_sample=None, message=f"{message} — could not run: {error}")

@@ -17,6 +17,24 @@ INDICATOR_VALUES = ("marts", "fct_indicator_values")
 CHILD_KEYS = ("raw", "_child_keys")
 
 
+def result_authority(con: Connection) -> str:
+    """The SQL of a `dq.check_results` row's authority: its `la_code`, or null in a warehouse last checked before
+    results had one (every result then is every authority's)."""
+    has = con.execute("select count(*) from information_schema.columns where table_schema = 'dq' "
+                      "and table_name = 'check_results' and column_name = 'la_code'").fetchone()[0]
+    return "la_code" if has else "cast(null as varchar)"
+
+
+def results_seen_by(rows: Iterable[tuple], la_code: str, check: int) -> list[tuple]:
+    """A check run's results as authority `la_code` sees them (docs/regional-hub.md, a gate per authority): of each
+    check (its first `check` columns) the authority's own results when it has any, else those without an authority;
+    each row's last column is its `la_code`, dropped. Another authority's results (its keys) are never shown."""
+    rows = list(rows)
+    own = {tuple(row[:check]) for row in rows if row[-1] == la_code}
+    return [tuple(row[:-1]) for row in rows
+            if row[-1] == la_code or (row[-1] is None and tuple(row[:check]) not in own)]
+
+
 def parse_codes(text: str | None) -> list[str]:
     """`841,840` → ['841', '840'] (order kept, blanks and repeats dropped); None or '' → []."""
     return list(dict.fromkeys(code.strip() for code in (text or "").split(",") if code.strip()))

@@ -42,19 +42,20 @@ def generate(out: Path, *, la_code: str = "841", start: date = date(2019, 4, 1),
 
 
 class UnknownAuthority(ValueError):
-    """A `--la` code the generator's reference data (synthetic.reference.NORTH_EAST) does not hold."""
+    """A `--la` code the generator's reference data (synthetic.reference.ENGLAND) does not hold."""
 
 
 def parse_authorities(codes: str) -> list[str]:
     """`841,840,805` → the codes, in the order given, each once; an unknown or repeated code is refused."""
-    from synthetic.reference import NORTH_EAST
+    from synthetic.reference import ENGLAND
 
     items = [c.strip() for c in codes.split(",") if c.strip()]
-    known = [a.la_code for a in NORTH_EAST]
+    known = {a.la_code for a in ENGLAND}
     unknown = [c for c in items if c not in known]
     if unknown or not items:
         raise UnknownAuthority(f"unknown authority code(s) {', '.join(unknown) or repr(codes)}; the generator knows "
-                               f"the North East's: {', '.join(known)}")
+                               f"England's {len(known)} DfE LA codes (synthetic/reference.py), e.g. 841 (Darlington), "
+                               "330 (Birmingham), 202 (Camden)")
     repeated = sorted({c for c in items if items.count(c) > 1})
     if repeated:
         raise UnknownAuthority(f"authority code(s) {', '.join(repeated)} given more than once")

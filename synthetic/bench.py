@@ -5,10 +5,11 @@ The floor is a plain DuckDB read of every landing file: the least any loader cou
 rows/s at the scale asked for (`--scale 20` for a region-sized estate); `--stages generate,floor,ingest`
 measures the loader alone.
 
-`--las N` (`make bench LAS=N`) generates N authorities of the North East (Darlington first, then in
-`synthetic.reference.NORTH_EAST` order), one folder each, sized by population (docs/regional-hub.md); the
-stages then load, build, check and export all of them (one regional return per authority). The generator and
-the reference data know the twelve North East authorities only, so N is at most 12 (a larger N is refused).
+`--las N` (`make bench LAS=N`) generates N English authorities (Darlington first, then in
+`synthetic.reference.ENGLAND` order: the North East's, then the other regions'), one folder each, sized by
+population (docs/regional-hub.md); the stages then load, build, check and export all of them (one regional return
+per authority). The generator and the reference data know England's 153 authorities, so N is at most 153 (the
+national size, `LAS=150`, is a heavy run: a larger N is refused).
 Each stage's line gives its rows and its wall time against the floor's (`× floor`).
 
 The `delta` stage is a day's increment: the newest health file of the first authority is held back from the
@@ -44,12 +45,13 @@ DELTA_FEED = "health"
 
 
 def authorities(las: int) -> list[str]:
-    """The first `las` North East authorities, Darlington (the default CSW_LA_CODE) first."""
-    from synthetic.reference import NORTH_EAST
+    """The first `las` English authorities (synthetic.reference.ENGLAND: the North East's, Darlington, the default
+    CSW_LA_CODE, first; then the other regions')."""
+    from synthetic.reference import ENGLAND
 
-    codes = [a.la_code for a in NORTH_EAST]
+    codes = [a.la_code for a in ENGLAND]
     if not 1 <= las <= len(codes):
-        raise SystemExit(f"synthetic.bench: --las {las}: the generator knows the North East's {len(codes)} "
+        raise SystemExit(f"synthetic.bench: --las {las}: the generator knows England's {len(codes)} "
                          f"authorities, so 1 to {len(codes)}")
     return codes[:las]
 

@@ -1,5 +1,5 @@
-"""Synthetic benchmarks feed (docs/specs/FEEDS.md): the other North East authorities' regional returns and one
-published file, so the demo can rank our authority among the region's 12.
+"""Synthetic benchmarks feed (docs/specs/FEEDS.md): the other authorities of our region's regional returns and one
+published file, so the demo can rank our authority among its region's (the North East's 12 for Darlington).
 
 Values are synthetic: each indicator has a typical quarterly figure (`TYPICAL`, close to what the demo
 extract of a Darlington-sized authority produces), each authority a fixed leaning per indicator, each
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synthetic.reference import NORTH_EAST
+from synthetic.reference import OTHER_POPULATIONS, REGIONS, authority, region_of
 from foundation.periods import Quarter, last_complete_quarter, previous_quarters
 from exports.regional.suppression import SUPPRESSED, must_suppress
 from exports.regional.write import CSV_COLUMNS, EARLIER_QUARTERS, format_number
@@ -58,9 +58,10 @@ REFERENCE_POPULATION = 23_000
 POPULATION = {
     "841": 23_000, "840": 100_000, "390": 40_000, "805": 21_000, "806": 35_000, "391": 62_000,
     "392": 43_000, "929": 62_000, "807": 27_000, "393": 31_000, "808": 43_000, "394": 56_000,
+    **OTHER_POPULATIONS,  # every other English authority (synthetic.reference.ENGLAND)
 }
 SUPPRESSING = {"805", "807", "393"}  # these authorities send their returns with small numbers suppressed
-ENGLAND_CODE, NORTH_EAST_CODE = "E92000001", "E12000001"
+ENGLAND_CODE = "E92000001"
 PUBLISHED_SET = "regional_return"
 
 
@@ -101,26 +102,28 @@ def _return_csv(la_code: str, quarter: Quarter, rows: list[tuple[str, str, float
 
 def write_benchmarks(out: Path, *, la_code: str, end: date, seed: int,
                      progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Write `benchmarks/regional_return_<LA>_<period>.csv` for every other North East authority and the
-    five quarters of a return ending on `end`, and `benchmarks/published_regional_return.csv`; return rows
-    written per relative path (same seed, same bytes)."""
+    """Write `benchmarks/regional_return_<LA>_<period>.csv` for every other authority of `la_code`'s region and
+    the five quarters of a return ending on `end`, and `benchmarks/published_regional_return.csv` (its region's
+    and England's figures); return rows written per relative path (same seed, same bytes)."""
     rng = np.random.default_rng([seed, 6])  # its own stream: the extract's draws are unchanged
     folder = Path(out) / "benchmarks"
     folder.mkdir(parents=True, exist_ok=True)
     quarters = returned_quarters(end)
-    others = [a for a in NORTH_EAST if a.la_code != la_code]
-    leaning = {(a.la_code, i): rng.normal(1.0, 0.12) for a in NORTH_EAST for i in TYPICAL}
+    region = region_of(la_code)
+    region_code = REGIONS[authority(la_code).region if authority(la_code) else region[0].region][0]
+    others = [a for a in region if a.la_code != la_code]
+    leaning = {(a.la_code, i): rng.normal(1.0, 0.12) for a in region for i in TYPICAL}
     england = {i: rng.normal(1.0, 0.06) for i in TYPICAL}
     written: dict[str, int] = {}
     published: list[tuple[str, str, str, str, str]] = []
     for quarter in quarters:
         values: dict[str, list[float]] = {i: [] for i in TYPICAL}
-        for authority in NORTH_EAST:
-            population = POPULATION.get(authority.la_code, REFERENCE_POPULATION)
+        for member in region:
+            population = POPULATION.get(member.la_code, REFERENCE_POPULATION)
             size = population / REFERENCE_POPULATION
             rows = []
             for indicator_id, (unit, typical, typical_denominator) in TYPICAL.items():
-                factor = leaning[(authority.la_code, indicator_id)] * rng.normal(1.0, 0.05)
+                factor = leaning[(member.la_code, indicator_id)] * rng.normal(1.0, 0.05)
                 if unit == "percent" and typical > 50:  # lean on the shortfall, so a high percentage stays below 100
                     drawn = float(np.clip(100 - (100 - typical) * factor, 0.0, 100.0))
                 else:
@@ -128,17 +131,17 @@ def write_benchmarks(out: Path, *, la_code: str, end: date, seed: int,
                 numerator, denominator, value = _figures(unit, drawn, typical_denominator, size, population)
                 rows.append((indicator_id, unit, numerator, denominator, value))
                 values[indicator_id].append(value)
-                if authority.la_code != la_code:  # our own figure comes from our warehouse
-                    published.append((indicator_id, authority.la_code, "LA", quarter.label, format_number(value)))
-            if authority in others:
-                name = f"benchmarks/regional_return_{authority.la_code}_{quarter.label}.csv"
-                (Path(out) / name).write_bytes(_return_csv(authority.la_code, quarter, rows).encode("utf-8"))
+                if member.la_code != la_code:  # our own figure comes from our warehouse
+                    published.append((indicator_id, member.la_code, "LA", quarter.label, format_number(value)))
+            if member in others:
+                name = f"benchmarks/regional_return_{member.la_code}_{quarter.label}.csv"
+                (Path(out) / name).write_bytes(_return_csv(member.la_code, quarter, rows).encode("utf-8"))
                 written[name] = len(rows)
                 if progress:
                     progress(f"wrote {name} ({len(rows)} rows)")
         for indicator_id, (unit, typical, _) in TYPICAL.items():
-            region = float(np.mean(values[indicator_id]))
-            published.append((indicator_id, NORTH_EAST_CODE, "REGION", quarter.label, format_number(region)))
+            mean = float(np.mean(values[indicator_id]))
+            published.append((indicator_id, region_code, "REGION", quarter.label, format_number(mean)))
             if unit != "count":  # England's total of a count is not comparable with one authority's
                 national = typical * england[indicator_id]
                 published.append((indicator_id, ENGLAND_CODE, "ENGLAND", quarter.label, format_number(national)))

@@ -345,6 +345,8 @@ def _fgc(ctx: Context, rec: Records, ids: Ids, cadence: Cadence) -> dict:
     referral = plans["start"] + uniform_days(rng, 0, 60, n_all)
     rows = np.flatnonzero((rng.random(n_all) < 0.3) & (referral >= ctx.keep_from) & (referral <= ctx.end))
     n = len(rows)
+    if not n:  # a small authority over a short window may have no conference at all
+        return split_files(ctx, "fgc", cadence, {}, empty, empty, {})
     referral = referral[rows]
     person = plans["person"][rows]
     outcome = choice(rng, FGC_OUTCOME, n)

@@ -6,14 +6,19 @@ performance team when the gate or the export refuses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from foundation.settings import Settings
-from exports.errors import ExportRefused
+from exports.errors import ExportRefused, HeldBack
 from foundation.periods import parse_quarter
 from exports.regional.write import ReturnFiles
+
+if TYPE_CHECKING:
+    from expectations.results import CheckFailure
 
 Progress = Callable[[str], None]
 
@@ -53,7 +58,9 @@ def marts_missing_reason(settings: Settings, period: str) -> str | None:
 
 def gate(settings: Settings, period: str, *, as_of: date | None = None, progress: Progress = print) -> str:
     """Run every data-quality check as of `as_of` (default: the newest case_system extract date; results in
-    `dq`); raise ReturnBlocked, after alerting, on a blocking failure that no named release covers."""
+    `dq`); raise ReturnBlocked, after alerting, on a blocking failure that no named release covers and that holds
+    back every authority of the return. In a hub a failure of one authority's rows holds back only its return
+    (`CheckRun.held_back`): the gate passes, naming who is held back and why, and `write` writes the others."""
     from expectations import check_warehouse
 
     run = check_warehouse(settings, as_of=as_of, progress=progress)
@@ -63,10 +70,36 @@ def gate(settings: Settings, period: str, *, as_of: date | None = None, progress
         if made is not None:  # a named person released these failures of this data (expectations/releases.py)
             progress(f"regional return {period} {made.summary()}")
             return run.run_id
+        codes = return_authorities_of(settings)
+        held = run.held_back(codes)
+        if len(held) < len(codes):  # some authorities have no blocking failure of their own: theirs are written
+            for code, failures in held.items():
+                progress(f"authority {code} held back: {_held_back_reason(failures)}")
+            progress(f"regional return {period} gate passed for {', '.join(c for c in codes if c not in held)}")
+            return run.run_id
         reason = f"{run.blocking_failures} blocking data quality check(s) failed (run {run.run_id})"
         _alert(settings, period, reason, progress, run_id=run.run_id)
         raise ReturnBlocked(f"regional return {period} blocked: {reason}")
     return run.run_id
+
+
+def _held_back_reason(failures: Sequence[CheckFailure]) -> str:
+    """`2 blocking check(s) failed: dfe_validation.CIN 8606, staging_relationships.cp_reviews_have_their_cp_plan_id`:
+    an authority's blocking failures, each check named once."""
+    names = ", ".join(dict.fromkeys(f"{f.suite}.{f.check_name}" for f in failures))
+    return f"{len(failures)} blocking check(s) failed: {names}"
+
+
+def return_authorities_of(settings: Settings) -> list[str]:
+    """Every authority a return is written for (the marts' authorities; before a build, CSW_LA_CODE)."""
+    from exports.authorities import return_authorities
+    from foundation.warehouse import connect
+
+    con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
+    try:
+        return return_authorities(con, [], settings.la_code)
+    finally:
+        con.close()
 
 
 def _release(settings: Settings, period: str, run_id: str):
@@ -86,23 +119,36 @@ class RegionalReturns:
     """The returns of one quarter, one per authority (`<out>/regional/<la_code>/<period>/`), in code order."""
 
     by_authority: dict[str, ReturnFiles]
+    held_back: dict[str, str] = field(default_factory=dict)  # authority → why its return was held back (its checks)
 
     @property
     def paths(self) -> tuple[Path, ...]:
         return tuple(path for files in self.by_authority.values() for path in files.paths)
+
+    def held_back_line(self) -> str:
+        """`authority 840 held back: <why>; written for 841` (one line; '' when none was held back)."""
+        if not self.held_back:
+            return ""
+        return ("; ".join(f"authority {code} held back: {why}" for code, why in self.held_back.items())
+                + f"; written for {', '.join(self.by_authority)}")
 
 
 def write(settings: Settings, period: str, out: Path, *, la_codes: Sequence[str] = (),
           progress: Progress = print) -> RegionalReturns:
     """Write the quarter's outbox folder of every authority in the marts (or of `la_codes`), each atomically (a
     re-run replaces it); or alert and raise ReturnBlocked when one is refused (the others are still written).
+    An authority held back by its own blocking data-quality failures (the gate passed for others) is named in an
+    alert; the others' returns are written and returned, for delivery.
 
     Small numbers are suppressed unless the settings turn it off with a reason (CSW_SUPPRESSION)."""
     try:
-        return export_returns(settings, period, out, la_codes=la_codes, progress=progress)
+        returns = export_returns(settings, period, out, la_codes=la_codes, progress=progress)
     except ExportRefused as exc:
         _alert(settings, period, exc.reason, progress)
         raise ReturnBlocked(f"regional return {period} refused: {exc.reason}") from None
+    for code, why in returns.held_back.items():  # each held-back authority's own alert, its own failures
+        _alert(settings, period, f"{why}; written for {', '.join(returns.by_authority)}", progress, la_code=code)
+    return returns
 
 
 def export_returns(settings: Settings, period: str, out: Path, *, la_codes: Sequence[str] = (), suppression=None,
@@ -125,14 +171,20 @@ def export_returns(settings: Settings, period: str, out: Path, *, la_codes: Sequ
     progress(f"regional return {period} for {len(codes)} authorities: {', '.join(codes)}")
     written: dict[str, ReturnFiles] = {}
     refused: dict[str, str] = {}
+    held_back: dict[str, str] = {}
     for number, code in enumerate(codes, 1):
         prefix = f"authority {code} ({number}/{len(codes)}): "
         try:
             written[code] = export_return(settings, period, out, la_code=code, suppression=suppression,
                                           progress=lambda line, prefix=prefix: progress(prefix + line))
         except ExportRefused as exc:
-            refused[code] = exc.reason
-            progress(f"{prefix}refused: {exc.reason}")
+            (held_back if isinstance(exc, HeldBack) else refused)[code] = exc.reason
+            progress(f"{prefix}{'held back' if isinstance(exc, HeldBack) else 'refused'}: {exc.reason}")
+    if held_back and written and not refused:  # the gate per authority: the others' returns stand
+        returns = RegionalReturns(written, held_back)
+        progress(f"regional return {period}: {returns.held_back_line()}")
+        return returns
+    refused.update(held_back)
     if refused:  # a reason of the whole warehouse (the check run failed or is stale) is named once
         by_reason: dict[str, list[str]] = {}
         for code, reason in refused.items():
@@ -187,11 +239,12 @@ def deliver(settings: Settings, period: str, paths: Sequence[Path], *, progress:
     return sent
 
 
-def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, run_id: str | None = None) -> None:
+def _alert(settings: Settings, period: str, reason: str, progress: Progress, *, run_id: str | None = None,
+           la_code: str | None = None) -> None:
     """The one blocking alert (expectations.alerts): why, the check run's blocking failures, the Data Docs."""
     from expectations.alerts import alert_blocked
 
-    progress(alert_blocked(settings, reason=reason, period=period, run_id=run_id).reason)
+    progress(alert_blocked(settings, reason=reason, period=period, run_id=run_id, la_code=la_code).reason)
 
 
 def _la_name(settings: Settings, la_code: str) -> str:

@@ -16,6 +16,7 @@ from foundation.warehouse import Connection
 from foundation.state import CheckedState, WarehouseState, checked_state, read_state
 from exports.errors import ExportRefused
 from expectations.releases import Release, covering
+from exports.authorities import result_authority, results_seen_by
 
 REQUIRED_TABLES = (
     ("dq", "runs"),
@@ -130,12 +131,13 @@ def read_regional_inputs(
     latest_run = DqRun(*run_row) if run_row else None
     check_rows: list[tuple[Any, ...]] = []
     if latest_run is not None:
-        check_rows = con.execute(
-            "select suite, check_name, feed, table_name, severity, status, observed_value, failing_rows "
+        check_rows = results_seen_by(con.execute(
+            "select suite, check_name, feed, table_name, severity, status, observed_value, failing_rows, "
+            f"{result_authority(con)} "
             "from dq.check_results where run_id = $1 "
             "order by suite, check_name, feed, table_name, severity, status, observed_value",
             [latest_run.run_id],
-        ).fetchall()
+        ).fetchall(), la_code, check=4)
 
     indicator_rows = con.execute(
         "select indicator_id, title, unit, better, definition, catalogue_version from marts.dim_indicators "

@@ -16,7 +16,7 @@ from pathlib import Path
 import foundation
 from foundation.state import stale_reason
 from foundation.warehouse import Connection
-from exports.errors import ExportRefused
+from exports.errors import ExportRefused, HeldBack
 from expectations.releases import Release
 from exports.files import LA_CODE, MANIFEST_NAME, iso_date, replacing_folder, sha256_of, utc_second
 from foundation.periods import Quarter, parse_quarter, previous_quarters
@@ -118,13 +118,16 @@ def _refuse_unless_ready(inputs: RegionalInputs, *, la_code: str, period: str) -
     run = inputs.latest_run
     if run is None:
         raise ExportRefused("no data quality run recorded in dq.runs: run `csw check` first")
+    # the authority's own results (read_regional_inputs): another authority's failure in a hub holds back its
+    # return, not this one (docs/regional-hub.md, a gate per authority)
     failed = [c for c in inputs.check_results if c.severity.lower() == "blocking" and c.status.lower() != "passed"]
     released = inputs.release is not None and bool(failed)  # a named person released these failures (dq.releases)
-    if (run.status.upper() != "PASSED" or failed) and not released:
+    unexplained = run.status.upper() != "PASSED" and not run.blocking_failures  # FAILED with nothing that failed
+    if (unexplained or failed) and not released:
         names = ", ".join(
             f"{c.suite}.{c.check_name}" + (f" ({c.table_name})" if c.table_name else "") for c in failed
         )
-        raise ExportRefused(
+        raise (HeldBack if failed else ExportRefused)(
             f"latest data quality run {run.run_id} is {run.status}: "
             + (f"{len(failed)} blocking check(s) failed: {names}" if failed else "no blocking failure recorded")
             + (f" (fix them, or release the quarter: csw dq release --period {period} --by NAME --reason TEXT)"

@@ -47,23 +47,37 @@ def write_scorecard(settings: Settings, period: str, out: Path | None = None, *,
 
 def publish(settings: Settings, period: str, out: Path | None = None, *,
             progress: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """The quarterly run's pages: the internal scorecard and panel report (with their A4 PDFs when Chromium is
-    installed) and the version for sharing, into the outbox; then email the performance team (`CSW_ALERT_TO`)
-    where they are, with the panel PDF attached. Returns the folders written."""
+    """The quarterly run's pages of every authority in the marts (a hub's each in its own folder, `out_dir_for`):
+    the internal scorecard and panel report (with their A4 PDFs when Chromium is installed) and the version for
+    sharing, into the outbox; then email the performance team (`CSW_ALERT_TO`) where they are, one mail per
+    authority with its panel PDF attached. Returns the folders written."""
+    from exports.authorities import return_authorities
     from exports.reports.pdf import DEFAULT_CHROMIUM
     from foundation.mail import Mail, recipients, send
 
+    con = connect(settings)  # read-write, as write_scorecard's (DuckDB refuses a mix in one process)
+    try:
+        codes = return_authorities(con, [], settings.la_code)  # the marts' authorities; before a build, ours
+    finally:
+        con.close()
     can_print = Path(os.environ.get("CSW_CHROMIUM") or DEFAULT_CHROMIUM).exists()
     if not can_print:
         progress("no Chromium installed: the pages are written without their PDFs")
-    internal = write_scorecard(settings, period, out, pdf=can_print, progress=progress)
-    shared = write_scorecard(settings, period, out, sharing=True, progress=progress)
-    text = (f"The scorecard and the corporate parenting panel report for {period} are in the outbox:\n\n"
-            f"  {internal.out_dir / 'index.html'}\n  {internal.out_dir / 'panel.html'}\n"
-            f"  {shared.out_dir / 'index.html'} (for sharing outside the council: small numbers withheld)\n\n"
-            "Open them in a browser; they need no server and no network.")
-    mail = Mail(subject=f"Performance scorecard {period}", text=text, to=recipients(settings.alert_to),
-                attachments=tuple(p for p in internal.pdfs if p.name == "panel.pdf"))
-    if send(mail, settings.smtp_conn_id, from_email=settings.smtp_from):
-        progress(f"emailed the performance team ({settings.alert_to})")
-    return [internal.out_dir, shared.out_dir]
+    folders: list[Path] = []
+    for number, code in enumerate(codes, 1):
+        prefix = f"authority {code} ({number}/{len(codes)}): " if len(codes) > 1 else ""
+        say = (lambda line, prefix=prefix: progress(prefix + line)) if prefix else progress
+        internal = write_scorecard(settings, period, out, pdf=can_print, la_code=code, progress=say)
+        shared = write_scorecard(settings, period, out, sharing=True, la_code=code, progress=say)
+        of = f" of authority {code}" if len(codes) > 1 else ""
+        text = (f"The scorecard and the corporate parenting panel report{of} for {period} are in the outbox:\n\n"
+                f"  {internal.out_dir / 'index.html'}\n  {internal.out_dir / 'panel.html'}\n"
+                f"  {shared.out_dir / 'index.html'} (for sharing outside the council: small numbers withheld)\n\n"
+                "Open them in a browser; they need no server and no network.")
+        subject = f"Performance scorecard {period}" + (f" ({code})" if len(codes) > 1 else "")
+        mail = Mail(subject=subject, text=text, to=recipients(settings.alert_to),
+                    attachments=tuple(p for p in internal.pdfs if p.name == "panel.pdf"))
+        if send(mail, settings.smtp_conn_id, from_email=settings.smtp_from):
+            say(f"emailed the performance team ({settings.alert_to})")
+        folders += [internal.out_dir, shared.out_dir]
+    return folders

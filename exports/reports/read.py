@@ -12,6 +12,7 @@ from typing import Any
 
 from exports.errors import ExportRefused
 from foundation.periods import Quarter, parse_quarter
+from exports.authorities import result_authority, results_seen_by
 from foundation.warehouse import Connection, table_exists
 
 HISTORY_MONTHS = 24  # the sparkline
@@ -135,12 +136,13 @@ def read(con: Connection, period: str, la_code: str | None = None) -> ScorecardD
             ind.breakdowns.setdefault(r["dimension"], []).append(r)
     name = con.execute("select max(la_name) from marts.dim_local_authorities where la_code = $1", [la_code]).fetchall()
     return ScorecardData(quarter, la_code, (name[0][0] if name else None) or f"Local authority {la_code}",
-                         list(indicators.values()), read_dq(con))
+                         list(indicators.values()), read_dq(con, la_code))
 
 
-def read_dq(con: Connection) -> DqPicture:
+def read_dq(con: Connection, la_code: str) -> DqPicture:
     """The newest check run, its failing and warned checks with their status over the last runs, and the
-    acknowledgements in the warehouse."""
+    acknowledgements in the warehouse: as authority `la_code` sees them (its own results, and those of no one
+    authority: a hub's other authorities' failures, which quote their keys, are not on its page)."""
     if not table_exists(con, "dq", "runs"):
         return DqPicture(None, None, None, 0, 0, 0, [], [], [])
     runs = con.execute("select run_id, started_at, status, blocking_failures, warnings from dq.runs "
@@ -149,15 +151,19 @@ def read_dq(con: Connection) -> DqPicture:
         return DqPicture(None, None, None, 0, 0, 0, [], [], [])
     latest = con.execute("select run_id, started_at, status, checks_run, blocking_failures, warnings from dq.runs "
                          "where run_id = $1", [runs[0][0]]).fetchall()[0]
-    failing = _rows(con, "select suite, check_name, severity, message, observed_value, acknowledged_by "
-                         "from dq.check_results where run_id = $1 and status <> 'passed' "
-                         "order by severity, suite, check_name", [latest[0]])
+    authority = result_authority(con)
+    names = ("suite", "check_name", "severity", "message", "observed_value", "acknowledged_by")
+    seen = results_seen_by(con.execute(
+        f"select suite, check_name, severity, message, observed_value, acknowledged_by, status, {authority} "
+        "from dq.check_results where run_id = $1 order by severity, suite, check_name", [latest[0]]).fetchall(),
+        la_code, check=2)
+    failing = [dict(zip(names, row[:-1])) for row in seen if row[-1] != "passed"]
     history: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     run_ids = [r[0] for r in runs]
     placeholders = ", ".join(f"${i + 1}" for i in range(len(run_ids)))
-    for suite, check, run_id, status in con.execute(
-            f"select suite, check_name, run_id, status from dq.check_results where run_id in ({placeholders})",
-            run_ids).fetchall():
+    for suite, check, run_id, status in results_seen_by(con.execute(
+            f"select suite, check_name, run_id, status, {authority} from dq.check_results "
+            f"where run_id in ({placeholders})", run_ids).fetchall(), la_code, check=3):
         history[(suite, check)][run_id] = status
     started = {r[0]: f"{r[1]:%Y-%m-%d %H:%M}" for r in runs}
     checks = [DqCheck(f["suite"], f["check_name"], f["severity"], f["message"], f["observed_value"],

@@ -21,6 +21,9 @@ The as-of date: the workbook's own Notes/cover cell (a cell reading "As-of date"
 (`…_2025-03-31.xlsx` or `…_20250331.xlsx`), else the run's `--as-of`; none of them refuses the workbook, and a
 cover date that contradicts the file name's is refused too.
 
+The authority: a cover cell reading "LA code", "Local authority code", "LA number" or "LEA" with a code in the cell
+to its right must be the authority folder's the workbook arrived in (`authority`); another is refused, naming both.
+
 Values: dates as Excel dates or dd/mm/yyyy (or yyyy-mm-dd) text; whole numbers; codes as Ofsted's answer labels
 (`a) Male`), the label without its letter (`Male`) or the SSD code itself (`M`), read back to the SSD code
 (codes.yaml); anything else is refused with its sheet, row and column.
@@ -44,7 +47,7 @@ from openpyxl import load_workbook
 from ingest.annex_a.schema import DFE_CODES, TABLES, column_name, column_type, snake
 from ingest.annex_a.spec import AnnexList, load_codes, load_lists
 from ingest.core.contract import TableContract
-from ingest.core.read import ContractError, open_landed, shown
+from ingest.core.read import ContractError, check_authority, open_landed, shown
 
 MAX_WORKBOOK_BYTES = 64 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 256 * 1024**2
@@ -52,6 +55,8 @@ HEADER_ROWS = 5  # a heading row may sit under a title or two
 COVER_ROWS = 40  # rows of a sheet searched for the as-of date
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _AS_OF_LABELS = ("as-of date", "as of date", "date of inspection", "inspection date")
+_AUTHORITY_LABELS = ("la code", "local authority code", "la number", "local authority number", "lea", "lea code",
+                     "dfe la code")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _LIST_TITLE = re.compile(r"^list\s*0*(\d+)\b")
 
@@ -69,7 +74,7 @@ def normal(text: Any) -> str:
 
 
 def read_workbook(path: Path, *, as_of: date | None = None, sha256: str | None = None,
-                  max_uncompressed: int | None = None) -> AnnexWorkbook:
+                  max_uncompressed: int | None = None, authority: str | None = None) -> AnnexWorkbook:
     name = shown(path.name)
     data = _checked_bytes(path, name, sha256, max_uncompressed or MAX_UNCOMPRESSED_BYTES)
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -77,6 +82,8 @@ def read_workbook(path: Path, *, as_of: date | None = None, sha256: str | None =
     try:
         found, ignored, cover = _recognise(name, values)
         workbook_as_of, cover_sheet = _as_of(name, path.name, cover, as_of)
+        for title, label, code in _cover_authority(cover):
+            check_authority(name, code, authority, f"the cell '{shown(label, 40)}' of sheet '{shown(title, 60)}'")
         frames = []
         for annex_list, (sheet, header_row, headings) in sorted(found.items(), key=lambda item: item[0].number):
             rows = _rows(values[sheet], formulas[sheet] if formulas else None, header_row)
@@ -207,6 +214,13 @@ def _list_by_title(title: str, wanted: dict[AnnexList, list[str]]) -> AnnexList 
             return annex_list
     match = _LIST_TITLE.match(text)
     return next((a for a in wanted if match and a.number == int(match.group(1))), None)
+
+
+def _cover_authority(cover: list[tuple[str, list[tuple]]]) -> list[tuple[str, str, Any]]:
+    """(sheet, label, the value to its right) of every cover cell naming the authority's code."""
+    return [(title, value, row[i + 1]) for title, rows in cover for row in rows
+            for i, value in enumerate(row[:-1])
+            if isinstance(value, str) and normal(value).rstrip(":").strip() in _AUTHORITY_LABELS]
 
 
 def _as_of(name: str, file_name: str, cover: list[tuple[str, list[tuple]]],

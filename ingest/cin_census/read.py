@@ -26,7 +26,7 @@ import pandas as pd
 from lxml import etree
 
 from ingest.cin_census.spec import CensusYear, UnknownCensusYear, year_of_header
-from ingest.core.read import ContractError, _HashingReader, open_landed
+from ingest.core.read import ContractError, _HashingReader, check_authority, open_landed
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _READ_BYTES = 1024**2
@@ -61,8 +61,9 @@ class _Refused(Exception):
 class _Census:
     """The rows of one census file as it is read."""
 
-    def __init__(self, file_name: str) -> None:
+    def __init__(self, file_name: str, authority: str | None = None) -> None:
         self.file_name = file_name
+        self.authority = authority  # the authority folder the file arrived in: its <LEA> must be this one
         self.year: CensusYear | None = None
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.children: dict[str, int] = {}  # LAchildID -> its position, for a repeated child
@@ -90,6 +91,9 @@ class _Census:
             _check_shape(year, element)
         except _Refused as exc:
             raise self.fail(f"Header: {exc}") from None
+        source = element.find("Source")
+        check_authority(self.file_name, _text(source.find("LEA")) if source is not None else None, self.authority,
+                        "its <Header><Source><LEA>")
         self.year = year
 
     # -- one child --------------------------------------------------------------------------------------------
@@ -283,9 +287,11 @@ def _check_shape(year: CensusYear, element: etree._Element) -> None:
             _check_shape(year, sub)
 
 
-def read_census(path: Path, shown_name: str, *, sha256: str | None = None) -> tuple[CensusYear, dict[str, pd.DataFrame]]:
-    """The census's collection year and its rows by raw table (`COLUMNS`), or ContractError with one line."""
-    census = _Census(shown_name)
+def read_census(path: Path, shown_name: str, *, sha256: str | None = None,
+                authority: str | None = None) -> tuple[CensusYear, dict[str, pd.DataFrame]]:
+    """The census's collection year and its rows by raw table (`COLUMNS`), or ContractError with one line (a
+    `<LEA>` that is not `authority`'s, the folder the file arrived in, among the reasons)."""
+    census = _Census(shown_name, authority)
     with open_landed(path, shown_name) as raw:
         hashing = _HashingReader(raw)
         source = io.BufferedReader(hashing, _READ_BYTES)

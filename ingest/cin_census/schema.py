@@ -78,9 +78,10 @@ def _table(name: str, spec: str, description: str) -> TableContract:
                          semantics="incremental", description=description, rows_required=(name == "children"))
 
 
-def read_document(path, shown_name: str, sha256: str | None):
-    """Every table's rows of one census file (the loader's hook for a file that fills several tables)."""
-    return read_census(path, shown_name, sha256=sha256)[1]
+def read_document(path, shown_name: str, sha256: str | None, authority: str | None = None):
+    """Every table's rows of one census file (the loader's hook for a file that fills several tables); its `<LEA>`
+    must be `authority`'s, the folder it arrived in."""
+    return read_census(path, shown_name, sha256=sha256, authority=authority)[1]
 
 
 CONTRACT = FeedContract(

@@ -85,7 +85,8 @@ class FeedContract:
     tables: tuple[TableContract, ...] = field(default_factory=tuple)
     # A feed whose one file fills several tables (the CIN census XML): (path, shown name, sha256) -> the rows of
     # each table, by `TableContract.table`. None: each file is one table's CSV (`ingest.core.read.read_table`).
-    read_document: Callable[[Any, str, str | None], dict[str, Any]] | None = None
+    # (path, shown name, sha256, the authority folder's code) → rows by table
+    read_document: Callable[[Any, str, str | None, str | None], dict[str, Any]] | None = None
     # A feed whose files are recognised by their header row, not their name (statutory files, in folders per
     # collection year): (path, header names, file label) -> the file's contract, or ContractError saying why not.
     table_for_header: Callable[[Path, list[str], str], TableContract] | None = None

@@ -361,7 +361,7 @@ def load_file(
         if contract.feed == WORKBOOK_FEED:
             return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at,
                                   authority=authority)
-        frames = _read_file(path, name, feed, contract, settings, sha)
+        frames = _read_file(path, name, feed, contract, settings, sha, la_code)
         rows = sum(len(frame) for _, frame, _ in frames)
         phases.say(f"{rows:,} rows parsed and checked")
         with transaction(con):  # any failure, the commit's included, rolls it all back: the file is refused below
@@ -397,7 +397,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
     """An Annex A workbook in one transaction: each list it holds into its own raw table (`ingest/annex_a`), one
     `raw._loads` row per list. Rows of the authority's workbook loaded before with the same as-of date are replaced."""
     la_code = authority or settings.la_code
-    book = read_workbook(path, as_of=as_of, sha256=sha)
+    book = read_workbook(path, as_of=as_of, sha256=sha, authority=la_code)
     rows, warnings, tables = 0, list(book.notes), {}
     with transaction(con):
         for i, (contract, frame) in enumerate(book.frames):
@@ -425,12 +425,14 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
 
 
 def _read_file(path: Path, name: str, feed: str, contract: TableContract, settings: Settings,
-               sha: str) -> list[tuple[TableContract, pd.DataFrame, str]]:
+               sha: str, la_code: str) -> list[tuple[TableContract, pd.DataFrame, str]]:
     """The checked rows of one landed file: (table, rows, note of extra columns renamed) for each table it fills.
-    A CSV fills its one contract; a document feed's file (the CIN census XML) fills each of the feed's tables."""
+    A CSV fills its one contract; a document feed's file (the CIN census XML, whose own authority code must be
+    `la_code`'s, the folder it arrived in) fills each of the feed's tables."""
     read_document = FEEDS[feed].read_document
     if read_document is not None:
-        return [(FEEDS[feed].table(table), frame, "") for table, frame in read_document(path, name, sha).items()]
+        return [(FEEDS[feed].table(table), frame, "")
+                for table, frame in read_document(path, name, sha, la_code).items()]
     frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
                        sha256=sha, file_name=name)
     return [(contract, *_rename_extra_columns(frame, contract))]

@@ -98,6 +98,18 @@ class ContractError(ValueError):
         self.reason = reason
 
 
+def check_authority(file_name: str, in_file: object, folder: str | None, where: str) -> None:
+    """A statutory file that names its own authority (the CIN census `<LEA>`, an Annex A cover's code) must be the
+    authority folder's it arrived in (docs/regional-hub.md): else ContractError, one line naming the file, the
+    folder and the code, and the loader quarantines it. Nothing to compare (no code in the file, no folder): passes."""
+    code = str(in_file).strip() if in_file is not None else ""
+    if code.endswith(".0") and code[:-2].isdigit():  # a spreadsheet's number cell (841.0)
+        code = code[:-2]
+    if code and folder and code != folder:
+        raise ContractError(file_name, f"{where} is authority {code}, but the file arrived in the folder of authority "
+                                       f"{folder}: another authority's file is not loaded (land it in {code}/)")
+
+
 class _LineTooLong(Exception):
     """A line of the file is over the line cap (raised inside the line source, reported by `read_table`)."""
 

@@ -48,6 +48,7 @@ def test_tables_have_exactly_the_interface_columns():
         ("table_name", "VARCHAR"), ("severity", "VARCHAR"), ("status", "VARCHAR"), ("observed_value", "VARCHAR"),
         ("failing_rows", "BIGINT"), ("failing_sample", "VARCHAR"), ("message", "VARCHAR"), ("checked_at", "TIMESTAMP"),
         ("acknowledged_by", "VARCHAR"),  # added last: readers that name their columns are unaffected
+        ("la_code", "VARCHAR"),  # a hub's gate per authority
     ]
     tables = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'dq'").fetchall()}
@@ -65,6 +66,19 @@ def test_a_warehouse_from_before_acknowledgements_gains_the_column_and_keeps_its
     write_run(con, _run("new", results), results)
     assert con.execute("select run_id, acknowledged_by from dq.check_results order by run_id").fetchall() == [
         ("new", None), ("old", None)]
+
+
+def test_a_warehouse_from_before_the_gate_per_authority_gains_la_code_and_keeps_its_rows():
+    """dq.check_results of a warehouse checked before a result had an authority: the next run adds the column
+    (null on the old rows: every authority's, as they were) and writes its own results' authority."""
+    con = duckdb.connect()
+    old = [_result(acknowledged_by=None)]
+    write_run(con, _run("old", old), old)
+    con.execute("alter table dq.check_results drop column la_code")
+    results = [_result(la_code="840"), _result(status="passed", failing_rows=0, failing_sample=None)]
+    write_run(con, _run("new", results), results)
+    assert con.execute("select run_id, status, la_code from dq.check_results order by run_id, status").fetchall() == [
+        ("new", "failed", "840"), ("new", "passed", None), ("old", "failed", None)]
 
 
 def test_a_run_is_written_whole_or_not_at_all():

@@ -54,8 +54,8 @@ def test_cin_episodes_suite(suites):
 def test_compound_key_uses_compound_uniqueness(suites):
     contract = next(c for c in all_tables() if c.raw_table == "reference__population")
     checks = _by_name(suites.raw_suite(contract, AS_OF))
-    unique = checks["expect_compound_columns_to_be_unique(la_code, year, age)"]
-    assert unique.column_list == ["la_code", "year", "age"] and unique.meta["severity"] == "blocking"
+    unique = checks["expect_compound_columns_to_be_unique(la_code, year, age)"]  # within each sender (_la_code)
+    assert unique.column_list == ["_la_code", "la_code", "year", "age"] and unique.meta["severity"] == "blocking"
 
 
 def test_person_needs_a_dob_or_an_expected_dob_which_may_be_in_the_future(suites):

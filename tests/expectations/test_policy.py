@@ -220,3 +220,24 @@ def test_a_check_the_policy_now_makes_a_warning_can_be_acknowledged():
                 "values ('newest', 'dfe_validation', 'CIN 1105', 'blocking', 'failed')")  # now over the threshold
     with pytest.raises(AcknowledgementRefused, match="dfe_validation / CIN 1105 is a blocking check"):
         acknowledge(con, "CIN 1105", by="A. Officer", reason="again")
+
+
+def test_a_hubs_failure_is_measured_against_its_own_authoritys_children(tmp_path):
+    """841's 40 children looked after and 840's 20 (the same person ids P0-P19: ids are an authority's own): 2
+    failing records of 840 are 10% of its 20 children and block; 2 of 841's are 5.0% of its 40; a result of no one
+    authority is measured against all 60."""
+    from dataclasses import replace
+
+    rules = _policy(tmp_path, THRESHOLDS)
+    con = _looked_after(40)
+    for n in range(20):
+        con.execute("insert into raw.case_system__ssd_cla_episodes values ($1, 2, '840')", [f"P{n}"])
+    durham, darlington, everyone = policy.apply(con, [
+        replace(_result("dfe_validation", "903 501", failing=2), la_code="840"),
+        replace(_result("dfe_validation", "903 501", failing=2), la_code="841"),
+        _result("dfe_validation", "903 501", failing=3)], rules)
+    assert (durham.severity, durham.message) == (
+        "blocking", "m [policy: 2 = 10.0% of 20 children looked after; blocks (blocks if > 5%)]")
+    assert (darlington.severity, darlington.message) == (
+        "warning", "m [policy: 2 = 5.0% of 40 children looked after; a warning (blocks if > 5%)]")
+    assert everyone.message == "m [policy: 3 = 5.0% of 60 children looked after; a warning (blocks if > 5%)]"

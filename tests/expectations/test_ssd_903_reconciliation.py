@@ -18,7 +18,7 @@ from expectations.cross_checks import RECONCILIATIONS, SSD_AGAINST_SSDA903, eval
 CHILDREN, EPISODES, PLACEMENTS = (c.check_name for c in SSD_AGAINST_SSDA903)
 SOURCES = ("case_system", "ssda903")
 TABLES = {
-    "raw._loads": "feed varchar, outcome varchar",
+    "raw._loads": "feed varchar, outcome varchar, la_code varchar",
     "raw.ssda903__episodes": "collection_year varchar",
     **{f"staging.stg_{s}__cla_episodes": "cla_episode_id varchar, child_key varchar, start_date date, ceased_date date"
        for s in SOURCES},
@@ -56,22 +56,28 @@ SSDA903_PLACEMENTS = [
 ]
 
 
-def _insert(con, table: str, rows: list[tuple]) -> None:
+def _insert(con, table: str, rows: list[tuple], la_code: str = "841") -> None:
+    """Rows of authority `la_code` (the table's `_la_code` in raw, `la_code` in staging)."""
+    names = [c.split()[0] for c in TABLES[table].split(",")]
+    authority = [] if "la_code" in names else ["_la_code" if table.startswith("raw.") else "la_code"]
     for row in rows:
-        markers = ", ".join(f"${n}" for n in range(1, len(row) + 1))
-        con.execute(f"insert into {table} values ({markers})", list(row))
+        markers = ", ".join(f"${n}" for n in range(1, len(names) + len(authority) + 1))
+        con.execute(f"insert into {table} ({', '.join(names + authority)}) values ({markers})",
+                    [*row, *([la_code] if authority else [])])
 
 
 def create_tables(con) -> None:
     for schema in ("raw", "staging"):
         con.execute(f"create schema if not exists {schema}")
     for name, columns in TABLES.items():
-        con.execute(f"create table {name} ({columns})")
+        authority = "" if "la_code" in columns else (", _la_code varchar" if name.startswith("raw.") else
+                                                    ", la_code varchar")
+        con.execute(f"create table {name} ({columns}{authority})")
 
 
 def fill(con, *, ssd_903_equal: bool = False, loaded: tuple[str, ...] = SOURCES) -> None:
     """The rows above; `ssd_903_equal`: the 903 tables hold exactly the SSD's rows."""
-    _insert(con, "raw._loads", [(feed, "loaded") for feed in loaded] + [("ssda903", "quarantined")])
+    _insert(con, "raw._loads", [(feed, "loaded", "841") for feed in loaded] + [("ssda903", "quarantined", "841")])
     _insert(con, "raw.ssda903__episodes", [("2023-24",), ("2024-25",), ("2024-25",)])  # a row per episode
     _insert(con, "staging.stg_case_system__cla_episodes", SSD_EPISODES)
     _insert(con, "staging.stg_ssda903__cla_episodes", SSD_EPISODES if ssd_903_equal else SSDA903_EPISODES)
@@ -113,6 +119,23 @@ def test_each_year_that_differs_is_reported_with_both_figures_and_the_children_o
         PLACEMENTS: (1, ["2024-25: SSD 2, SSDA903 3 (starting in the year: SSD 1, SSDA903 2); "
                          "0 children only in the SSD, 0 only in the SSDA903"], ()),
     }
+
+
+def test_each_authority_compares_its_own_sources_and_years(con):
+    """A hub: 841's sources differ as above; 840 sends the same ids and keys, its two sources equal, and a 903 year
+    of its own (2022-23, which 841 never sent): 840 has nothing to report, and 841's figures are unchanged."""
+    fill(con)
+    before = _results(con)
+    _insert(con, "raw._loads", [("case_system", "loaded", "840"), ("ssda903", "loaded", "840")])
+    _insert(con, "raw.ssda903__episodes", [("2022-23",), ("2024-25",)], la_code="840")
+    for source in SOURCES:
+        _insert(con, f"staging.stg_{source}__cla_episodes", SSD_EPISODES, la_code="840")
+        _insert(con, f"staging.stg_{source}__legal_statuses", LEGAL_STATUSES, la_code="840")
+        _insert(con, f"staging.stg_{source}__cla_placements", SSD_PLACEMENTS, la_code="840")
+    assert _results(con) == before
+    by_authority = {r.check.check_name: r.by_authority for r in evaluate(con, SSD_AGAINST_SSDA903)}
+    assert by_authority[PLACEMENTS] == {"841": (1, before[PLACEMENTS][1])}
+    assert {code for failing in by_authority.values() for code in failing} == {"841"}
 
 
 def test_equal_sources_give_no_warning(con):

@@ -217,3 +217,25 @@ def settings_now():
     from foundation.settings import get_settings
 
     return get_settings()
+
+
+def as_hub(con, la_code: str, decoy: str = "840") -> None:
+    """Make a hand-built staging layer a hub's (docs/regional-hub.md): every staging and intermediate table (not
+    the national calendar) gains `la_code` = `la_code` on its rows, then a copy of each row as authority `decoy`'s,
+    with the same ids and child keys, which an export for `la_code` must never read (its exact assertions hold
+    only if each query keeps to its authority). Plain SQL both engines read."""
+    tables = [tuple(row) for row in con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('staging', 'intermediate') and table_name <> 'int_calendar' "
+        "order by table_schema, table_name").fetchall()]
+    for schema, table in tables:
+        columns = [row[0] for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = $1 and table_name = $2 "
+            "order by ordinal_position", [schema, table]).fetchall()]
+        if "la_code" not in columns:
+            con.execute(f"alter table {schema}.{table} add column la_code varchar default '{la_code}'")
+            columns.append("la_code")
+        names = ", ".join(columns)
+        values = ", ".join(f"'{decoy}'" if c == "la_code" else c for c in columns)
+        con.execute(f"insert into {schema}.{table} ({names}) select {values} from {schema}.{table} "
+                    f"where la_code = '{la_code}'")

@@ -16,6 +16,7 @@ from exports.errors import ExportRefused
 from exports.files import sha256_of
 from exports.statutory.annex_a import write_annex_a
 from ingest.annex_a.spec import age_on, load_lists, window_start
+from tests.exports.conftest import as_hub
 
 AS_OF = date(2025, 3, 31)  # six-month period 2024-10-01 .. 2025-03-31; twelve months from 2024-04-01
 LA = "841"
@@ -216,6 +217,7 @@ def fill(con) -> None:
         marks = ", ".join(f"${i}" for i in range(1, len(rows[0]) + 1))
         for row in rows:
             con.execute(f"insert into {table} values ({marks})", list(row))
+    as_hub(con, LA)  # every row again as 840's, same ids and keys: LA's workbook reads none of them
 
 
 @pytest.fixture(scope="module")
@@ -419,7 +421,7 @@ def test_no_pseudonymous_key_reaches_the_workbook_and_a_rerun_is_identical(writt
 
 def test_a_row_whose_child_has_no_case_system_id_refuses_the_export(written, tmp_path):
     con, _, _ = written
-    con.execute("insert into staging.stg_case_system__contacts values ('C9', 'key-unknown', '2025-01-01', '6')")
+    con.execute(f"insert into staging.stg_case_system__contacts values ('C9', 'key-unknown', '2025-01-01', '6', '{LA}')")
     try:
         with pytest.raises(ExportRefused, match="list 1 record C9: its child_key has no case-system person id"):
             write_annex_a(con, as_of=AS_OF, out_dir=tmp_path, la_code=LA, generated_at=STAMP)

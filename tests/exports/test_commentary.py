@@ -25,9 +25,10 @@ def con(tmp_path):
 
 
 def test_lines_are_kept_with_their_history_newest_first(con):
-    set_line(con, "REREF_12M_PCT", "2024-25Q4", "first", by="Ann", at=datetime(2025, 4, 10, 9))
-    set_line(con, "reref_12m_pct", " 2024-25Q4 ", "  second  ", by=" Bea ", at=datetime(2025, 4, 11, 9))
-    set_line(con, "CLA_LTS_PCT", "2024-25Q3", "other", by="Ann", at=datetime(2025, 1, 5, 9))
+    set_line(con, "REREF_12M_PCT", "2024-25Q4", "first", by="Ann", la_code="841", at=datetime(2025, 4, 10, 9))
+    set_line(con, "reref_12m_pct", " 2024-25Q4 ", "  second  ", by=" Bea ", la_code="841",
+             at=datetime(2025, 4, 11, 9))
+    set_line(con, "CLA_LTS_PCT", "2024-25Q3", "other", by="Ann", la_code="841", at=datetime(2025, 1, 5, 9))
     lines = history(con, "REREF_12M_PCT", "2024-25Q4")
     assert [(x.commentary, x.written_by) for x in lines] == [("second", "Bea"), ("first", "Ann")]
     assert [x.indicator_id for x in history(con)] == ["REREF_12M_PCT", "REREF_12M_PCT", "CLA_LTS_PCT"]
@@ -43,8 +44,25 @@ def test_lines_are_kept_with_their_history_newest_first(con):
 ], ids=["unknown-indicator", "not-a-quarter", "years-not-consecutive", "empty-text", "too-long", "no-author"])
 def test_refused_with_the_reason(con, indicator, period, text, by, reason):
     with pytest.raises(ExportRefused, match=reason):
-        set_line(con, indicator, period, text, by=by)
+        set_line(con, indicator, period, text, by=by, la_code="841")
     assert history(con) == []
+
+
+def test_each_authority_has_its_own_lines_and_an_older_tables_lines_are_the_home_authoritys(con):
+    """A table from before lines had an authority: its lines are CSW_LA_CODE's (841) once the column is added by
+    the next line written, whichever authority writes it."""
+    con.execute("create schema reporting")
+    con.execute("create table reporting.commentary (indicator_id varchar(64), period_label varchar(16), "
+                "commentary varchar(2000), written_by varchar(200), written_at timestamp)")
+    con.execute("insert into reporting.commentary values ('REREF_12M_PCT', '2024-25Q4', 'old', 'Ann', "
+                "'2025-04-01 09:00')")
+    assert [(x.commentary, x.la_code) for x in history(con, home="841")] == [("old", "841")]  # read as it is
+    set_line(con, "REREF_12M_PCT", "2024-25Q4", "Durham's", by="Cy", la_code="840", home="841",
+             at=datetime(2025, 4, 2, 9))
+    assert con.execute("select commentary, la_code from reporting.commentary order by written_at").fetchall() == [
+        ("old", "841"), ("Durham's", "840")]
+    assert [x.commentary for x in history(con, "REREF_12M_PCT", "2024-25Q4", la_code="840")] == ["Durham's"]
+    assert [x.commentary for x in history(con, la_code="841")] == ["old"]
 
 
 def test_cli_refuses_in_one_line_before_the_warehouse_is_built(settings, capsys):

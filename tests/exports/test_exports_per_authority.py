@@ -4,6 +4,8 @@ is refused in one line before anything is written. The fixture marts hold 841 an
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from csw.cli import main
@@ -75,3 +77,184 @@ def test_another_authoritys_pages_go_in_its_own_folder(tmp_path):
 
     assert out_dir_for(tmp_path, PERIOD, sharing=False) == tmp_path / "scorecard" / PERIOD
     assert out_dir_for(tmp_path, PERIOD, sharing=True, la_code="840") == tmp_path / "scorecard" / "840" / f"{PERIOD}-sharing"
+
+
+# --- a gate per authority (dq.check_results.la_code) ---------------------------------------------------------
+
+def _run_failing_for(warehouse, codes: list[str | None]) -> None:
+    """The newest check run (run-3, after the fixture's passed run-2): contact dates checked per authority, blank
+    in 840's rows (840 failed, 841 passed), the reference table with `codes` failing (None: every authority's)."""
+    import duckdb
+
+    from foundation.state import read_state, state_values
+
+    con = duckdb.connect(str(warehouse))
+    for column in ("acknowledged_by", "la_code"):  # as `csw check` migrates dq
+        con.execute(f"alter table dq.check_results add column {column} varchar")
+    con.execute("insert into dq.runs values ('run-3', '2025-04-14 10:00', '2025-04-14 10:00', '2025-04-11', 'FAILED', "
+                f"3, {1 + len(codes)}, 0, $1, $2, $3)", list(state_values(read_state(con))))
+    rows = [("raw_case_system__contacts", "not_null_contact_date", "failed", 1, "840"),
+            ("raw_case_system__contacts", "not_null_contact_date", "passed", 0, "841")]
+    rows += [("raw_reference__population", "not_null_population", "failed", 1, code) for code in codes]
+    for suite, check, status, failing, code in rows:
+        con.execute("insert into dq.check_results (run_id, suite, check_name, feed, table_name, severity, status, "
+                    "observed_value, failing_rows, checked_at, la_code) values ('run-3', $1, $2, 'case_system', "
+                    "'contacts', 'blocking', $3, $4, $5, '2025-04-14 10:00', $6)",
+                    [suite, check, status, f"{failing} of 3 rows", failing, code])
+    con.close()
+
+
+HELD = ("latest data quality run run-3 is FAILED: 1 blocking check(s) failed: "
+        "raw_case_system__contacts.not_null_contact_date (contacts) (fix them, or release the quarter: "
+        f"csw dq release --period {PERIOD} --by NAME --reason TEXT)")
+
+
+def test_a_blocking_failure_in_one_authoritys_rows_holds_back_its_return_only(file_warehouse, smtp_server, tmp_path):
+    _run_failing_for(file_warehouse, [])
+    said: list[str] = []
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=said.append)
+    assert list(files.by_authority) == [LA] and files.held_back == {"840": HELD}
+    assert not (tmp_path / "out" / "regional" / "840").exists()
+    assert f"authority 840 (1/2): held back: {HELD}" in said
+    assert f"regional return {PERIOD}: authority 840 held back: {HELD}; written for {LA}" in said
+    # 841's Data quality sheet: its own result of the contacts check (passed), none of 840's
+    manifest = json.loads(files.by_authority[LA].manifest.read_text())
+    assert manifest["files"][0]["rows"]["Data quality"] == 1
+    # the alert is 840's: its return, its failure
+    [mail] = smtp_server
+    assert mail["Subject"] == (f"[csw] Regional return 840 {PERIOD} blocked: 1 blocking failure in case_system")
+    assert f"was NOT written: {HELD}; written for {LA}" in next(mail.iter_parts()).get_content()
+    assert job.deliver(settings_now(), PERIOD, files.paths, progress=lambda _: None) is True
+    assert [m["Subject"] for m in smtp_server[1:]] == [f"Regional return {LA} {PERIOD}"]  # 841's goes out
+
+
+def test_a_failure_of_no_one_authority_holds_back_every_return(file_warehouse, smtp_server, tmp_path, capsys):
+    _run_failing_for(file_warehouse, [None])  # reference data about every authority
+    out = tmp_path / "out"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out)]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert err.startswith("csw: authority 840: latest data quality run run-3 is FAILED: 2 blocking check(s) failed: ")
+    assert ("; authority 841: latest data quality run run-3 is FAILED: 1 blocking check(s) failed: "
+            "raw_reference__population.not_null_population (contacts)") in err
+
+
+def test_the_command_line_writes_the_clear_authority_and_exits_1_naming_the_held_one(file_warehouse, tmp_path,
+                                                                                     capsys):
+    _run_failing_for(file_warehouse, ["840"])  # both failures 840's
+    out = tmp_path / "out"
+    assert main(["export", "regional", "--period", PERIOD, "--out", str(out)]) == 1
+    assert [p.name for p in (out / "regional").iterdir()] == [LA]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-4].startswith(f"regional return {PERIOD}: authority 840 held back: latest data quality run run-3 "
+                                "is FAILED: 2 blocking check(s) failed: ")
+    assert lines[-4].endswith(f"; written for {LA}")
+
+
+def test_the_gate_passes_when_one_authority_is_clear_and_blocks_when_none_is(file_warehouse, smtp_server,
+                                                                            monkeypatch):
+    from datetime import date, datetime
+
+    import expectations
+    from expectations.results import CheckResult, CheckRun
+
+    def result(la_code):
+        return CheckResult("raw_case_system__contacts", "not_null_contact_date", "case_system", "contacts",
+                           "blocking", "failed", "1 of 3 rows", 1, None, "1 row has a blank contact_date",
+                           datetime(2025, 4, 14), la_code=la_code)
+
+    def checked(results):
+        return lambda *a, **k: CheckRun.from_results("run-9", date(2025, 4, 11), datetime(2025, 4, 14),
+                                                     datetime(2025, 4, 14), results)
+
+    said: list[str] = []
+    monkeypatch.setattr(expectations, "check_warehouse", checked([result("840")]))
+    assert job.gate(settings_now(), PERIOD, progress=said.append) == "run-9"
+    assert said[1:] == ["authority 840 held back: 1 blocking check(s) failed: "
+                        "raw_case_system__contacts.not_null_contact_date",
+                        f"regional return {PERIOD} gate passed for {LA}"]
+    assert smtp_server == []  # the write step alerts for 840, once
+    monkeypatch.setattr(expectations, "check_warehouse", checked([result("840"), result(None)]))
+    with pytest.raises(job.ReturnBlocked, match="2 blocking data quality check"):
+        job.gate(settings_now(), PERIOD, progress=said.append)
+
+
+def test_the_quarterly_pages_are_written_and_mailed_for_every_authority(file_warehouse, smtp_server, tmp_path,
+                                                                        monkeypatch):
+    """exports.reports.job.publish (the DAG's write_scorecard task): each authority of the marts its internal and
+    sharing pages, each by write_scorecard (tested on its own), and its own mail."""
+    from exports.reports import job as reports
+    from exports.reports.pages import Built
+
+    written: list[tuple[str, bool]] = []
+
+    def write_scorecard(settings, period, out, *, sharing=False, pdf=False, la_code=None, progress):
+        written.append((la_code, sharing))
+        folder = reports.out_dir_for(out, period, sharing=sharing, la_code=None if la_code == LA else la_code)
+        return Built(out_dir=folder, pages=(), pdfs=(), seconds=0.0)
+
+    monkeypatch.setattr(reports, "write_scorecard", write_scorecard)
+    said: list[str] = []
+    folders = reports.publish(settings_now(), PERIOD, tmp_path, progress=said.append)
+    assert written == [("840", False), ("840", True), (LA, False), (LA, True)]
+    assert folders == [tmp_path / "scorecard" / "840" / PERIOD, tmp_path / "scorecard" / "840" / f"{PERIOD}-sharing",
+                       tmp_path / "scorecard" / PERIOD, tmp_path / "scorecard" / f"{PERIOD}-sharing"]
+    assert [m["Subject"] for m in smtp_server] == [f"Performance scorecard {PERIOD} (840)",
+                                                   f"Performance scorecard {PERIOD} ({LA})"]
+    assert "panel report of authority 840 for" in next(smtp_server[0].iter_parts()).get_content()
+    assert said[-1] == f"authority {LA} (2/2): emailed the performance team (performance@example.org)"
+
+
+def test_csw_run_exports_when_a_blocking_failure_holds_back_some_authorities_only(file_warehouse, tmp_path,
+                                                                                  monkeypatch, capsys):
+    """`csw run` after its check run: a failure of 840's rows alone goes on to the export (which holds 840 back and
+    exits 1, tested above); one of no authority's (or of every authority) stops before the export, as before."""
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    import csw.cli
+    import csw.pipeline
+    from expectations.results import CheckResult, CheckRun
+    from exports.regional.job import RegionalReturns
+
+    def run_failing(la_code):
+        failed = CheckResult("raw_case_system__contacts", "not_null_contact_date", "case_system", "contacts",
+                             "blocking", "failed", "1 of 3 rows", 1, None, "1 row has a blank contact_date",
+                             datetime(2025, 4, 14), la_code=la_code)
+        return CheckRun.from_results("run-9", date(2025, 3, 31), datetime(2025, 4, 14), datetime(2025, 4, 14),
+                                     [failed])
+
+    exported: list[str] = []
+    monkeypatch.setattr(csw.pipeline, "ingest", lambda *a, **k: None)
+    monkeypatch.setattr(csw.cli, "print_load_report", lambda report: None)
+    monkeypatch.setattr(csw.pipeline, "build", lambda **k: SimpleNamespace(counts={"model:success": 1}))
+    monkeypatch.setattr(csw.pipeline, "export_regional", lambda period, out, **k: exported.append(period)
+                        or RegionalReturns({}, {"840": "its own failure"}))
+    args = ["run", "--landing", str(tmp_path), "--as-of", "2025-03-31", "--out", str(tmp_path / "out")]
+    monkeypatch.setattr(csw.pipeline, "check", lambda **k: run_failing("840"))
+    assert main(args) == 1 and exported == [PERIOD]  # exported for 841, 840 held back: exit 1
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(csw.pipeline, "check", lambda **k: run_failing(None))
+    assert main(args) == 1 and exported == [PERIOD]  # not exported again
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "csw: export refused: 1 blocking check(s) failed: not_null_contact_date")
+
+
+def test_an_authoritys_data_quality_page_shows_its_own_failures_and_those_of_no_one_authority(file_warehouse):
+    """exports.reports.read.read_dq: 840's blank contact dates are on 840's page only (their keys are 840's); the
+    reference table's failure, every authority's, is on both."""
+    import duckdb
+
+    from exports.reports.read import read_dq
+
+    _run_failing_for(file_warehouse, [None])
+    con = duckdb.connect(str(file_warehouse), read_only=True)
+    try:
+        pages = {code: read_dq(con, code) for code in ("840", LA)}
+    finally:
+        con.close()
+    assert [c.check_name for c in pages["840"].checks] == ["not_null_contact_date", "not_null_population"]
+    assert [c.check_name for c in pages[LA].checks] == ["not_null_population"]
+    # the history of a check over the last runs is the authority's own: 841 passed run-2's, 840 failed run-3's
+    [contacts] = [c for c in pages["840"].checks if c.check_name == "not_null_contact_date"]
+    assert [status for _, status in contacts.trend] == ["failed", "passed", "failed"]

@@ -20,6 +20,7 @@ from exports.statutory.ssda903.build import Window, build_tables, split_episodes
 from exports.statutory.ssda903.read import QUERIES, Inputs
 from exports.statutory.ssda903.spec import column_sources, unfilled_columns
 from exports.statutory.ssda903.write import format_value, render_table
+from tests.exports.conftest import as_hub
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = Window(date(2024, 4, 1), date(2025, 3, 31))
@@ -306,6 +307,7 @@ def small_warehouse(tmp_path) -> duckdb.DuckDBPyConnection:
         for row in getattr(CHANGE_MID_PLACEMENT, name):
             con.execute(f"insert into {table} ({', '.join(row)}) values ({', '.join('$' + str(i + 1) for i in range(len(row)))})",
                         list(row.values()))
+    as_hub(con, "841", decoy="806")  # 806's copy of every row (its ids never keyed): never read for 841
     yield con
     con.close()
 

@@ -7,13 +7,14 @@ import pytest
 from synthetic.bench import authorities, stage_line
 
 
-def test_las_takes_darlington_first_then_the_north_east_in_order_up_to_twelve():
+def test_las_takes_darlington_first_then_the_north_east_then_the_other_regions_up_to_153():
     assert authorities(1) == ["841"]
     assert authorities(3) == ["841", "840", "390"]
-    assert len(set(authorities(12))) == 12
-    for las in (0, 13):
-        with pytest.raises(SystemExit, match=rf"--las {las}: the generator knows the North East's 12 authorities, "
-                                             "so 1 to 12"):
+    assert len(set(authorities(12))) == 12 and authorities(14)[12:] == ["889", "890"]  # then the North West
+    assert len(set(authorities(153))) == 153
+    for las in (0, 154):
+        with pytest.raises(SystemExit, match=rf"--las {las}: the generator knows England's 153 authorities, "
+                                             "so 1 to 153"):
             authorities(las)
 
 

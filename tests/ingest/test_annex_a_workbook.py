@@ -51,7 +51,7 @@ def referral(child_id, day, source, nfa, count):
             "Number of Referrals in Last 12 Months": count, "Allocated Team": "Front Door", "Allocated Worker": None}
 
 
-def authority_workbook(*, inspection: date | None = date(2025, 3, 31)) -> Workbook:
+def authority_workbook(*, inspection: date | None = date(2025, 3, 31), la_code: str | int | None = None) -> Workbook:
     """An authority's own layout: its own sheet names in its own order, a title above one heading row, headings
     in other case and spacing, an extra column, a guidance sheet and a cover sheet with the inspection date."""
     wb = Workbook()
@@ -71,6 +71,8 @@ def authority_workbook(*, inspection: date | None = date(2025, 3, 31)) -> Workbo
     if inspection is not None:
         cover = wb.create_sheet("Cover")
         cover.append(["Local authority", "Exampleshire"])
+        if la_code is not None:
+            cover.append(["LA code:", la_code])
         cover.append(["Date of inspection", inspection])
     return wb
 

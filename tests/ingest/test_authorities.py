@@ -56,8 +56,8 @@ def hub(tmp_path, hub_settings):
     land(landing, "841/case_system/ssd_person.csv", PERSON_HEADER + "P1,M,2015-03-01,WBRI\nP2,F,2012-07-19,WBRI\n")
     land(landing, "840/case_system/ssd_person.csv", PERSON_HEADER + "P1,F,2011-01-02,WBRI\n")
     land(landing, "840/ssda903/2024-25/header.csv", HEADER_2425 + "C1,F,15/06/2010,WBRI,,,\n")
-    land(landing, "840/cin_census/cin_2024-25.xml", census(CHILD_2))
-    save(authority_workbook(), landing / "840", "annex_a.xlsx")
+    land(landing, "840/cin_census/cin_2024-25.xml", census(CHILD_2, lea="840"))
+    save(authority_workbook(la_code=840), landing / "840", "annex_a.xlsx")  # its cover's code, a number cell
     report = ingest(landing, hub_settings)
     assert [f.outcome for f in report.files] == ["loaded"] * 7, [f.line() for f in report.files]
     return landing, report
@@ -143,6 +143,30 @@ def test_an_unknown_authority_folder_is_quarantined_unread_and_a_bad_file_names_
                                       "where outcome = 'quarantined'")) == [
         ("840", "ssd_person.csv", "quarantined"), ("999", "999/", "quarantined")]
     assert query(hub_settings, "select count(*) from raw._child_keys where la_code <> '841'") == [(0,)]
+
+
+def test_a_statutory_file_naming_another_authority_is_quarantined_with_both_codes(tmp_path, hub_settings):
+    """A CIN census whose <LEA> or an Annex A workbook whose cover's code is not the folder's: refused in one line
+    (file, folder, code) and quarantined; the folder's other files load."""
+    landing = tmp_path / "landing"
+    for la in ("841", "840"):
+        land(landing, f"{la}/reference/local_authorities.csv", LA_LIST)
+    land(landing, "840/cin_census/cin_2024-25.xml", census(CHILD_2, lea="841"))  # Darlington's census in Durham's
+    save(authority_workbook(la_code="841"), landing / "840", "annex_a.xlsx")
+    report = ingest(landing, hub_settings)
+    by_name = {(f.authority, f.file_name): f for f in report.files}
+    assert by_name[("840", "local_authorities.csv")].outcome == "loaded"
+    census_file, workbook = by_name[("840", "cin_2024-25.xml")], by_name[("840", "annex_a.xlsx")]
+    assert (census_file.outcome, workbook.outcome) == ("quarantined", "quarantined")
+    assert census_file.reason == (
+        "authority 840: cin_2024-25.xml: its <Header><Source><LEA> is authority 841, but the file arrived in the "
+        "folder of authority 840: another authority's file is not loaded (land it in 841/)")
+    assert workbook.reason == (
+        "authority 840: annex_a.xlsx: the cell 'LA code:' of sheet 'Cover' is authority 841, but the file arrived "
+        "in the folder of authority 840: another authority's file is not loaded (land it in 841/)")
+    [moved] = (hub_settings.quarantine_dir / "840" / "cin_census").glob("*/cin_2024-25.xml")
+    assert moved.with_name("cin_2024-25.xml.reason.txt").read_text() == census_file.reason + "\n"
+    assert query(hub_settings, "select count(*) from raw._child_keys") == [(0,)]
 
 
 def test_an_authority_without_its_own_secret_stops_the_load_before_any_file_moves(tmp_path, settings, monkeypatch,

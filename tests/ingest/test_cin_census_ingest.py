@@ -21,7 +21,7 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 {doctype}<Message>
   <Header>
     <CollectionDetails><Collection>CIN</Collection><Year>{year}</Year><ReferenceDate>{reference}</ReferenceDate></CollectionDetails>
-    <Source><SourceLevel>L</SourceLevel><LEA>841</LEA><SoftwareCode>Local Authority</SoftwareCode><Release>x</Release><SerialNo>001</SerialNo><DateTime>2025-05-20T09:30:15</DateTime></Source>
+    <Source><SourceLevel>L</SourceLevel><LEA>{lea}</LEA><SoftwareCode>Local Authority</SoftwareCode><Release>x</Release><SerialNo>001</SerialNo><DateTime>2025-05-20T09:30:15</DateTime></Source>
   </Header>
   <Children>
 """
@@ -51,8 +51,9 @@ CHILD_2 = """    <Child>
 FOOTER = "  </Children>\n</Message>\n"
 
 
-def census(*children: str, year: str = "2025", reference: str = "2025-03-31", doctype: str = "") -> str:
-    return HEADER.format(year=year, reference=reference, doctype=doctype) + "".join(children) + FOOTER
+def census(*children: str, year: str = "2025", reference: str = "2025-03-31", doctype: str = "",
+           lea: str = "841") -> str:
+    return HEADER.format(year=year, reference=reference, doctype=doctype, lea=lea) + "".join(children) + FOOTER
 
 
 def rows(settings, table: str, columns: str) -> list[tuple]:

@@ -9,6 +9,12 @@ from foundation.warehouse import connect
 from tests.expectations import conftest as fixtures
 from tests.expectations.conftest import add_rows, add_values, as_of, rows  # noqa: F401 - fixtures used below
 from tests.expectations.test_dq_checks import *  # noqa: F403 - the same tests, on the warehouse below
+# a hub's failures each carry their authority: on Postgres the failed expectations run again on each authority's
+# rows as SQL (expectations.table_checks._by_authority)
+from tests.expectations.test_checks_per_authority import (  # noqa: F401 - the same tests, on the warehouse below
+    test_a_failure_in_one_authoritys_rows_holds_back_that_authority_only,
+    test_failures_in_two_authorities_are_two_and_a_table_about_authorities_holds_back_every_one,
+)
 
 # That test patches the pandas validator, which the Postgres target does not use; its SQL twin is below.
 del test_a_suite_that_cannot_run_is_a_blocking_failure_and_the_run_goes_on  # noqa: F821

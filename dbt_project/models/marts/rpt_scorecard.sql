@@ -40,12 +40,15 @@ benchmarks as (
 commentary_lines as (
 
     select
+        la_code,
         indicator_id,
         period_label,
         commentary,
         written_by,
         written_at,
-        row_number() over (partition by indicator_id, period_label order by written_at desc) as newest_first
+        row_number() over (
+            partition by la_code, indicator_id, period_label order by written_at desc
+        ) as newest_first
     from {{ source('reporting', 'commentary') }}
 
 ),
@@ -207,7 +210,8 @@ final as (
     from compared
     left join commentary_lines
         on
-            compared.indicator_id = commentary_lines.indicator_id
+            compared.la_code = commentary_lines.la_code
+            and compared.indicator_id = commentary_lines.indicator_id
             and compared.period_label = commentary_lines.period_label
             and commentary_lines.newest_first = 1
 

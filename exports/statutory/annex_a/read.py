@@ -7,6 +7,7 @@ the authority's own staff and Ofsted's inspectors, as the authority's own Annex 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,12 +17,23 @@ from foundation.warehouse import Connection, table_exists
 from exports.errors import ExportRefused
 from ingest.annex_a.spec import AnnexList, window_start
 
-# Every list query reads these three dates as `params` (prepended here; the files start after it).
+# Every list query reads these three dates as `params` (prepended here; the files start after it), and $4, the
+# authority: every staging and intermediate model it reads is narrowed to that authority's rows (`of_authority`).
 PARAMS = (
     "with params as (\n"
-    "    select cast($1 as date) as as_of, cast($2 as date) as period_start, cast($3 as date) as year_start\n"
+    "    select cast($1 as date) as as_of, cast($2 as date) as period_start, cast($3 as date) as year_start,\n"
+    "    cast($4 as varchar) as la_code\n"
     ")\n"
 )
+_MODEL = re.compile(r"\b(staging|intermediate)\.(\w+)(\s+as\s+(\w+))?")
+
+
+def of_authority(sql: str, marker: str) -> str:
+    """`sql` with every staging or intermediate model it reads narrowed to one authority's rows (`la_code =
+    marker`, a parameter): a hub's warehouse holds several authorities, whose record ids collide, so a join on
+    an id stays within the authority too. `staging.x as a` becomes `(select * from staging.x where la_code =
+    $4) as a`; an unaliased model keeps its own name as its alias."""
+    return _MODEL.sub(lambda m: f"(select * from {m[1]}.{m[2]} where la_code = {marker}) as {m[4] or m[2]}", sql)
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 REQUIRED = (("staging", "stg_case_system__persons"), ("raw", "_child_keys"))
 
@@ -43,13 +55,14 @@ def list_sql(annex_list: AnnexList) -> str | None:
     return (SQL_DIR / annex_list.query).read_text(encoding="utf-8") if annex_list.query else None
 
 
-def read_rows(con: Connection, annex_list: AnnexList, as_of: date) -> list[dict[str, Any]]:
-    """The list's rows as dicts (column name -> value), each with child_key, record_id and event_date."""
+def read_rows(con: Connection, annex_list: AnnexList, as_of: date, la_code: str) -> list[dict[str, Any]]:
+    """Authority `la_code`'s rows of the list as dicts (column name -> value), each with child_key, record_id and
+    event_date."""
     sql = list_sql(annex_list)
     if sql is None:
         return []
-    params = [as_of, annex_list.period_start(as_of) or as_of, window_start(as_of, 12)]
-    cursor = con.execute(PARAMS + sql, params)
+    params = [as_of, annex_list.period_start(as_of) or as_of, window_start(as_of, 12), la_code]
+    cursor = con.execute(PARAMS + of_authority(sql, "$4"), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -62,7 +75,7 @@ def read_children(con: Connection, *, la_code: str, as_of: date) -> dict[str, Ch
         if not table_exists(con, schema, table):
             raise ExportRefused(
                 f"{schema}.{table} does not exist: load and build a case_system extract first (`csw run`)")
-    rows = con.execute(
+    rows = con.execute(of_authority(
         """
         with disabilities as (
             select child_key, max(case when upper(disability_code) = 'NONE' then 0 else 1 end) as has_disability
@@ -104,7 +117,7 @@ def read_children(con: Connection, *, la_code: str, as_of: date) -> dict[str, Ch
         left join teams on keys.child_key = teams.child_key and teams.recency = 1
         left join families on keys.child_key = families.child_key
         where keys.la_code = $1
-        """,
+        """, "$1"),
         [la_code, as_of],
     ).fetchall()
     children = {}

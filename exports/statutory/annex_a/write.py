@@ -58,7 +58,7 @@ def write_annex_a(
     codes = load_codes()
     sheets = []
     for annex_list in load_lists():
-        records = read_rows(con, annex_list, as_of)
+        records = read_rows(con, annex_list, as_of, la_code)
         sheets.append((annex_list, _sheet_rows(annex_list, records, children, codes, as_of)))
 
     facts = Facts(la_code=la_code, as_of=as_of, generated_at=stamp, software_version=foundation.__version__)

@@ -34,9 +34,10 @@ _STAGING = ("stg_case_system__persons", "stg_case_system__referrals", "stg_case_
             "stg_case_system__initial_cp_conferences", "stg_case_system__cp_plans", "stg_case_system__cp_reviews",
             "stg_case_system__disabilities")
 
-# $1 = first day of the year, $2 = reference date: referrals open at any point between them.
+# $1 = first day of the year, $2 = reference date, $3 = the authority: its referrals open at any point between them.
+# Every query is of the one authority (`la_code`): a hub's warehouse holds several, whose ids collide.
 _IN_YEAR = ("(select referral_id from staging.stg_case_system__referrals "
-            "where referral_date <= $2 and (close_date is null or close_date >= $1))")
+            "where la_code = $3 and referral_date <= $2 and (close_date is null or close_date >= $1))")
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,14 @@ def read_census(con: Connection, year: CensusYear, la_code: str) -> list[Child]:
     if missing:
         raise ExportRefused(f"staging.{missing[0]} is not built: run `csw build` first")
     start, end = year.period_start, year.reference_date
-    within = [start, end]
+    within = [start, end, la_code]
 
     referrals: dict[str, Referral] = {}
     child_of: dict[str, str] = {}
     for rid, child_key, ref_date, source, need, close_date, reason, is_nfa in con.execute(
         "select referral_id, child_key, referral_date, referral_source_code, primary_need_code, close_date, "
         "close_reason_code, is_nfa from staging.stg_case_system__referrals "
-        "where referral_date <= $2 and (close_date is null or close_date >= $1) "
+        "where la_code = $3 and referral_date <= $2 and (close_date is null or close_date >= $1) "
         "order by referral_date, referral_id", within
     ).fetchall():
         closed = close_date is not None and close_date <= end
@@ -128,11 +129,11 @@ def read_census(con: Connection, year: CensusYear, la_code: str) -> list[Child]:
     _add_assessments(con, referrals, within)
     for rid, start_date, end_date in con.execute(
         "select referral_id, start_date, end_date from staging.stg_case_system__cin_plans "
-        f"where referral_id in {_IN_YEAR} and start_date <= $2 and (end_date is null or end_date >= $1) "
-        "order by start_date, cin_plan_id", within
+        f"where la_code = $3 and referral_id in {_IN_YEAR} and start_date <= $2 "
+        "and (end_date is null or end_date >= $1) order by start_date, cin_plan_id", within
     ).fetchall():
         referrals[rid].cin_plans.append(CinPlan(start_date, _known(end_date, end)))
-    _add_section47s(con, referrals, year)
+    _add_section47s(con, referrals, year, la_code)
     _add_cp_plans(con, referrals, within)
 
     children = _read_children(con, sorted(set(child_of.values())), la_code, end)
@@ -151,8 +152,9 @@ def _add_assessments(con: Connection, referrals: dict[str, Referral], within: li
     rows = con.execute(
         "select a.referral_id, a.assessment_id, a.start_date, a.authorised_date, f.factor_codes_json "
         "from staging.stg_case_system__assessments as a "
-        "left join staging.stg_case_system__assessment_factors as f on f.assessment_id = a.assessment_id "
-        f"where a.referral_id in {_IN_YEAR} and a.start_date <= $2 "
+        "left join staging.stg_case_system__assessment_factors as f "
+        "on f.assessment_id = a.assessment_id and f.la_code = a.la_code "
+        f"where a.la_code = $3 and a.referral_id in {_IN_YEAR} and a.start_date <= $2 "
         "and (a.authorised_date is null or a.authorised_date >= $1) "
         "order by a.start_date, a.assessment_id, f.assessment_factor_id", within
     ).fetchall()
@@ -183,7 +185,7 @@ def _factor_codes(text: str | None, assessment_id: str) -> list[str]:
     return [str(c).strip().upper() for c in codes if c is not None and str(c).strip()]
 
 
-def _add_section47s(con: Connection, referrals: dict[str, Referral], year: CensusYear) -> None:
+def _add_section47s(con: Connection, referrals: dict[str, Referral], year: CensusYear, la_code: str) -> None:
     """S47 enquiries that started in the year, or earlier with their ICPC in the year; then the ICPCs of the
     year that no returned enquiry carries go on the referral (CINdetails DateOfInitialCPC), the earliest."""
     start, end = year.period_start, year.reference_date
@@ -191,14 +193,14 @@ def _add_section47s(con: Connection, referrals: dict[str, Referral], year: Censu
     for rid, enquiry_id, started, ended, icpc_date, target in con.execute(
         "select s.referral_id, s.s47_enquiry_id, s.start_date, s.end_date, "
         "(select min(i.icpc_date) from staging.stg_case_system__initial_cp_conferences as i "
-        " where i.s47_enquiry_id = s.s47_enquiry_id and i.icpc_date <= $2) as icpc_date, "
+        " where i.s47_enquiry_id = s.s47_enquiry_id and i.la_code = s.la_code and i.icpc_date <= $2) as icpc_date, "
         "(select min(due.calendar_date) from intermediate.int_calendar as started "
         " join intermediate.int_calendar as due "
         f" on due.working_day_number = started.working_day_number + {ICPC_TARGET_WORKING_DAYS} "
         " and due.is_working_day where started.calendar_date = s.start_date) as icpc_target "
         "from staging.stg_case_system__s47_enquiries as s "
-        f"where s.referral_id in {_IN_YEAR} and s.start_date <= $2 "
-        "order by s.start_date, s.s47_enquiry_id", [start, end]
+        f"where s.la_code = $3 and s.referral_id in {_IN_YEAR} and s.start_date <= $2 "
+        "order by s.start_date, s.s47_enquiry_id", [start, end, la_code]
     ).fetchall():
         if started < start and (icpc_date is None or icpc_date < start):
             continue
@@ -208,7 +210,8 @@ def _add_section47s(con: Connection, referrals: dict[str, Referral], year: Censu
         returned.add(enquiry_id)
     for rid, icpc_date, enquiry_id in con.execute(
         "select referral_id, icpc_date, s47_enquiry_id from staging.stg_case_system__initial_cp_conferences "
-        f"where referral_id in {_IN_YEAR} and icpc_date between $1 and $2 order by icpc_date, icpc_id", [start, end]
+        f"where la_code = $3 and referral_id in {_IN_YEAR} and icpc_date between $1 and $2 "
+        "order by icpc_date, icpc_id", [start, end, la_code]
     ).fetchall():
         if enquiry_id not in returned and referrals[rid].icpc_date is None:
             referrals[rid].icpc_date = icpc_date
@@ -218,15 +221,17 @@ def _add_cp_plans(con: Connection, referrals: dict[str, Referral], within: list[
     reviews: dict[str, list[date]] = defaultdict(list)
     for plan_id, review_date in con.execute(
         "select cp_plan_id, review_date from staging.stg_case_system__cp_reviews "
-        "where review_date between $1 and $2 order by review_date, cp_review_id", within
+        "where la_code = $3 and review_date between $1 and $2 order by review_date, cp_review_id", within
     ).fetchall():
         reviews[plan_id].append(review_date)
     for rid, plan_id, started, ended, initial, latest, previous in con.execute(
         "select p.referral_id, p.cp_plan_id, p.start_date, p.end_date, p.initial_category_code, "
         "p.latest_category_code, (select count(*) from staging.stg_case_system__cp_plans as earlier "
-        " where earlier.child_key = p.child_key and earlier.start_date < p.start_date) as previous_plans "
+        " where earlier.child_key = p.child_key and earlier.la_code = p.la_code "
+        " and earlier.start_date < p.start_date) as previous_plans "
         "from staging.stg_case_system__cp_plans as p "
-        f"where p.referral_id in {_IN_YEAR} and p.start_date <= $2 and (p.end_date is null or p.end_date >= $1) "
+        f"where p.la_code = $3 and p.referral_id in {_IN_YEAR} and p.start_date <= $2 "
+        "and (p.end_date is null or p.end_date >= $1) "
         "order by p.start_date, p.cp_plan_id", within
     ).fetchall():
         referrals[rid].cp_plans.append(CpPlan(started, _known(ended, within[1]), initial, latest, int(previous),
@@ -245,21 +250,21 @@ def _read_children(con: Connection, child_keys: list[str], la_code: str, referen
                             f"{la_code} (is CSW_LA_CODE the LA the warehouse was loaded for?)")
     persons = {row[0]: row[1:] for row in con.execute(
         "select child_key, birth_date, expected_birth_date, sex_code, death_date, ethnicity_code "
-        "from staging.stg_case_system__persons"
+        "from staging.stg_case_system__persons where la_code = $1", [la_code]
     ).fetchall() if row[0] in wanted}
     disabilities: dict[str, list[str]] = defaultdict(list)
     for key, code in con.execute(
         "select distinct child_key, disability_code from staging.stg_case_system__disabilities "
-        "where disability_code is not null order by disability_code"
+        "where la_code = $1 and disability_code is not null order by disability_code", [la_code]
     ).fetchall():
         if key in wanted:
             disabilities[key].append(code)
     upn_unknown = dict(con.execute(
         f"select pers_person_id, nullif(upper(trim(pers_upn_unknown)), '') "
-        f"from {current_rows_sql('case_system__ssd_person', alias='persons')}"
+        f"from {current_rows_sql('case_system__ssd_person', alias='persons')} where persons._la_code = $1", [la_code]
     ).fetchall())
-    upns = _identifiers(con, UPN_TYPES, valid_on=reference_date)
-    former = _identifiers(con, FORMER_UPN_TYPES, valid_on=None)
+    upns = _identifiers(con, UPN_TYPES, la_code, valid_on=reference_date)
+    former = _identifiers(con, FORMER_UPN_TYPES, la_code, valid_on=None)
 
     children: dict[str, Child] = {}
     for key in child_keys:
@@ -273,17 +278,18 @@ def _read_children(con: Connection, child_keys: list[str], la_code: str, referen
     return children
 
 
-def _identifiers(con: Connection, types: tuple[str, ...], *, valid_on: date | None) -> dict[str, str]:
-    """person_id -> the identifier of one of `types` (valid on `valid_on` when given), the latest to start."""
-    placeholders = ", ".join(f"${n}" for n in range(2, len(types) + 2))
+def _identifiers(con: Connection, types: tuple[str, ...], la_code: str, *, valid_on: date | None) -> dict[str, str]:
+    """person_id -> the identifier of one of `types` (valid on `valid_on` when given), the latest to start: of
+    authority `la_code`'s rows (a case-system person id repeats across a hub's authorities)."""
+    placeholders = ", ".join(f"${n}" for n in range(3, len(types) + 3))
     rows = con.execute(
         "select link_person_id, trim(link_identifier_value) "
         f"from {current_rows_sql('case_system__ssd_linked_identifiers', alias='links')} "
-        f"where upper(trim(link_identifier_type)) in ({placeholders}) "
+        f"where links._la_code = $2 and upper(trim(link_identifier_type)) in ({placeholders}) "
         "and nullif(trim(link_identifier_value), '') is not null "
         "and (cast($1 as date) is null or ((link_valid_from_date is null or link_valid_from_date <= cast($1 as date)) "
         "and (link_valid_to_date is null or link_valid_to_date >= cast($1 as date)))) "
         "order by link_person_id, link_valid_from_date nulls first, link_table_id",
-        [valid_on, *types],
+        [valid_on, la_code, *types],
     ).fetchall()
     return {person_id: value for person_id, value in rows}  # the last row of a person (latest start) wins

@@ -71,17 +71,13 @@ class Inputs:
     substance_misuse: list[Row] = field(default_factory=list)
 
 
-def read_inputs(con: Connection, la_code: str | None = None) -> Inputs:
-    """Every staging model the return reads; of authority `la_code` alone where the model carries `la_code` (a
-    hub's warehouse, docs/regional-hub.md; a model without the column is one authority's)."""
+def read_inputs(con: Connection, la_code: str) -> Inputs:
+    """Every staging model the return reads, of authority `la_code` alone (every staging model carries `la_code`:
+    a hub's warehouse holds several authorities, docs/regional-hub.md)."""
     missing = [name for name, sql in QUERIES.items() if not table_exists(con, "staging", _table_of(sql))]
     if missing:
         raise ExportRefused(f"the SSD staging models are not built ({', '.join(missing)}): run `csw build` first")
-    with_la_code = {row[0] for row in con.execute(
-        "select table_name from information_schema.columns where table_schema = 'staging' and column_name = 'la_code'"
-    ).fetchall()} if la_code else set()
     return Inputs(**{name: _rows(con, sql.format(s=_STAGING) + " where la_code = $1", [la_code])
-                     if _table_of(sql) in with_la_code else _rows(con, sql.format(s=_STAGING))
                      for name, sql in QUERIES.items()})
 
 
