@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.context import Context
-from synthetic.days import NA, add_months, birthday, is_na, to_text, weekday
+from synthetic.days import NA, add_months, is_na, to_text, weekday
 from synthetic.draw import choice, flag, uniform_days
 from synthetic.extract import Ids
 from synthetic.records import Records
