@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from foundation.settings import Settings
