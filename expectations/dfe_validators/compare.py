@@ -56,22 +56,25 @@ def coverage(return_name: str, validator_codes: Iterable[str], rules: Iterable[D
     return len({v for v in rule_map(return_name, rules).values() if v in codes}), len(codes)
 
 
-# The first SELECT of a rule's branch: `select <alias>.<column> as failing_key from staging.<model> as <alias>`.
-_OWNER = re.compile(r"select\s+(?:distinct\s+)?(\w+)\.(\w+)\s+as\s+failing_key\s+from\s+(staging\.\w+)\s+as\s+(\w+)",
-                    re.IGNORECASE)
+# The first SELECT of a rule's branch: `select [<alias>.la_code, ]<alias>.<column> as failing_key from staging.<model>
+# as <alias>` (a rule names the authority of its failing rows, expectations/dfe_rules.py).
+_OWNER = re.compile(r"select\s+(?:distinct\s+)?(?:(\w+)\.la_code\s*,\s*)?(\w+)\.(\w+)\s+as\s+failing_key\s+"
+                    r"from\s+(staging\.\w+)\s+as\s+(\w+)", re.IGNORECASE)
 
 
-def _owner_of(branch: str) -> str:
-    """A derived table (k, child_key) mapping the branch's failing keys to their child: the staging model the key
-    is taken from carries `child_key` (a CLA review through its period of care's episodes)."""
+def _owner_of(branch: str) -> tuple[str, bool]:
+    """A derived table (la_code, k, child_key) mapping the branch's failing keys to their child, and whether the
+    branch names its rows' authority (then keys are matched within it: a hub's authorities' ids collide). The staging
+    model the key is taken from carries `child_key` (a CLA review through its period of care's episodes)."""
     match = _OWNER.search(branch)
-    if match is None or match.group(1) != match.group(4):
+    if match is None or match.group(2) != match.group(5) or match.group(1) not in (None, match.group(2)):
         raise ValueError(f"cannot tell whose record a failing key is: {' '.join(branch.split())[:120]}")
-    _, column, model, _ = match.groups()
+    _, _, column, model, _ = match.groups()
     if model.endswith("__cla_reviews"):  # reviews carry the period of care, not the child
-        return (f"(select distinct r.{column} as k, e.child_key from {model} as r "
-                "join staging.stg_case_system__cla_episodes as e on e.cla_id = r.cla_id)")
-    return f"(select {column} as k, child_key from {model})"
+        return (f"(select distinct r.la_code, r.{column} as k, e.child_key from {model} as r "
+                "join staging.stg_case_system__cla_episodes as e on e.la_code = r.la_code and e.cla_id = r.cla_id)",
+                match.group(1) is not None)
+    return f"(select la_code, {column} as k, child_key from {model})", match.group(1) is not None
 
 
 def native_pairs(con: Connection, return_name: str, rules: Iterable[DfeRule] = RULES) -> set[tuple[str, str]]:
@@ -84,8 +87,10 @@ def native_pairs(con: Connection, return_name: str, rules: Iterable[DfeRule] = R
         if rule.code not in mapped or rule.source != SOURCES[return_name]:
             continue
         for branch in _top_level_branches(rule.sql):
-            sql = (f"select distinct o.child_key from ({branch}) as f join {_owner_of(branch)} as o "
-                   "on cast(o.k as varchar) = cast(f.failing_key as varchar)")
+            owner, by_authority = _owner_of(branch)
+            same_authority = " and o.la_code = f.la_code" if by_authority else ""
+            sql = (f"select distinct o.child_key from ({branch}) as f join {owner} as o "
+                   f"on cast(o.k as varchar) = cast(f.failing_key as varchar){same_authority}")
             pairs |= {(rule.code, ids.get(row[0], row[0])) for row in con.execute(sql).fetchall() if row[0] is not None}
     return pairs
 
