@@ -74,7 +74,7 @@ def _metadata(env: dict[str, str], sql: str) -> list[tuple]:
 MAPPED_LOADS = ("select map_index, rendered_map_index, state from task_instance where dag_id = 'ingest__health' "
                 "and task_id = 'load' order by map_index")
 EVENTS = ("select a.name, e.source_map_index, e.extra from asset_event e join asset a on a.id = e.asset_id "
-          "where e.source_dag_id = 'ingest__health' order by e.id")
+          "where e.source_dag_id = 'ingest__health' order by e.source_map_index")
 
 
 @pytest.mark.slow
