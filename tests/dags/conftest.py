@@ -46,13 +46,19 @@ def run(cmd: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.C
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def airflow_home(tmp_path_factory) -> dict[str, str]:
-    base = tmp_path_factory.mktemp("dag")
+def migrated_airflow_env(base: Path) -> dict[str, str]:
+    """`airflow_env(base)` with its SQLite metadata database migrated."""
     env = airflow_env(base)
     migrated = run([str(BIN / "airflow"), "db", "migrate"], env)
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     return env
+
+
+@pytest.fixture(scope="session")
+def airflow_home(tmp_path_factory) -> dict[str, str]:
+    """One Airflow home per test session. Its metadata outlives each run: a test that reads asset events or task
+    instances of a DAG another test also runs takes its own home (migrated_airflow_env)."""
+    return migrated_airflow_env(tmp_path_factory.mktemp("dag"))
 
 
 @dataclass

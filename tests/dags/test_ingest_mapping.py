@@ -13,7 +13,7 @@ import pytest
 
 from foundation.settings import PROJECT_ROOT
 from ingest.contracts import FEEDS
-from tests.dags.conftest import BIN, run
+from tests.dags.conftest import BIN, migrated_airflow_env, run
 from tests.ingest.test_authorities import LA_LIST, SECRET_840
 from tests.ingest.test_feed_authorities import HEALTH
 from tests.server.conftest import ETL_PASSWORD, connect_postgres_as, pg_cluster, pg_database
@@ -78,7 +78,10 @@ EVENTS = ("select a.name, e.source_map_index, e.extra from asset_event e join as
 
 
 @pytest.mark.slow
-def test_a_server_run_expands_load_over_a_two_authority_landing(airflow_home, pg_cluster, pg_database, tmp_path):
+def test_a_server_run_expands_load_over_a_two_authority_landing(pg_cluster, pg_database, tmp_path):
+    # its own Airflow home: the session's keeps the asset events of test_ingest_dag_run's ingest__health (same date,
+    # same run id), which would join this run's
+    airflow_home = migrated_airflow_env(tmp_path)
     database = pg_database("csw")
     landing = tmp_path / "landing"
     for relative, text in {"841/reference/local_authorities.csv": LA_LIST,
