@@ -96,6 +96,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 FULL_BUILD = "asked for (--full)"
+UNIT_TESTS_HELP = ("run dbt's unit tests in a full build (default: only when they have not yet passed in this "
+                   "warehouse for this dbt project: docs/regional-hub.md, Unit tests once per release)")
 FULL_HELP = ("rebuild every model (default: only what depends on the raw tables loaded since the last complete "
              "build, when that gives the same rows: docs/regional-hub.md, Incremental refresh)")
 
@@ -103,7 +105,8 @@ FULL_HELP = ("rebuild every model (default: only what depends on the raw tables 
 def cmd_build(args: argparse.Namespace) -> int:
     from csw.pipeline import build
 
-    result = build(as_of=args.as_of, progress=_say, full=FULL_BUILD if args.full else "")
+    result = build(as_of=args.as_of, progress=_say, full=FULL_BUILD if args.full else "",
+                   unit_tests=True if args.unit_tests else None)
     _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
     return 0
 
@@ -312,7 +315,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     _say(f"warehouse {settings.warehouse} (target {settings.target}), as of {args.as_of}")
     _say(settings.secret_line())
     print_load_report(ingest(Path(args.landing), as_of=args.as_of, settings=settings, progress=_large_file_phases))
-    result = build(as_of=args.as_of, settings=settings, progress=_say, full=FULL_BUILD if args.full else "")
+    result = build(as_of=args.as_of, settings=settings, progress=_say, full=FULL_BUILD if args.full else "",
+                   unit_tests=True if args.unit_tests else None)
     _say("dbt build: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
     run = check(as_of=args.as_of, settings=settings)
     print_check_run(run)
@@ -482,6 +486,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="dbt build: models, seeds and their tests")
     b.add_argument("--as-of", type=_date, help="default: the newest case_system extract date")
     b.add_argument("--full", action="store_true", help=FULL_HELP)
+    b.add_argument("--unit-tests", action="store_true", help=UNIT_TESTS_HELP)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="Great Expectations checks; exit 1 if a blocking check fails")
@@ -531,6 +536,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out")
     run.add_argument("--period", help="quarter to export (default: the last complete quarter on --as-of)")
     run.add_argument("--full", action="store_true", help=FULL_HELP)
+    run.add_argument("--unit-tests", action="store_true", help=UNIT_TESTS_HELP)
     run.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="run the DfE's published validator (Data to Insight) on a statutory return")

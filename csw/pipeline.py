@@ -9,6 +9,7 @@ function the Airflow tasks (csw/tasks.py) call too: `ingest.core.load.load_landi
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
@@ -41,9 +42,11 @@ def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | Non
 
 
 def build(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet,
-          full: str = ""):
+          full: str = "", unit_tests: bool | None = None):
     """`dbt build`, incremental when the last recorded build shows it gives the same rows (csw/refresh.py), else
-    full; `full` names a reason to rebuild everything regardless. Prints which and why in one line."""
+    full; `full` names a reason to rebuild everything regardless. A full build runs dbt's unit tests when
+    `unit_tests` is True, or (None) when they have not passed in this warehouse for this dbt project. Prints
+    which and why in one line."""
     from csw.dbt import run_dbt
     from csw.refresh import plan_build, record_build
 
@@ -51,7 +54,7 @@ def build(*, as_of: date | None = None, settings: Settings | None = None, progre
     as_of = resolve_as_of(as_of, settings)
     con = connect(settings)  # closed before dbt opens the warehouse: one writer to a DuckDB file
     try:
-        plan = plan_build(con, settings, as_of, full=full)
+        plan = plan_build(con, settings, as_of, full=full, unit_tests=unit_tests)
     finally:
         con.close()
     progress(plan.heading(settings.target))
@@ -60,7 +63,27 @@ def build(*, as_of: date | None = None, settings: Settings | None = None, progre
         raise PipelineError("dbt build failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
     con = connect(settings)
     try:
-        record_build(con, plan)
+        record_build(con, plan, settings.target, os.environ)
+    finally:
+        con.close()
+    return result
+
+
+def unit_tests(*, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+    """dbt's unit tests alone (`dbt test --select test_type:unit`; they need the models' tables, so after a build);
+    when they pass, recorded for this dbt project, so the full builds after skip them (csw/refresh.py)."""
+    from csw.dbt import run_dbt
+    from csw.refresh import record_unit_tests
+
+    settings = settings or get_settings()
+    as_of = resolve_as_of(as_of, settings)
+    progress(f"dbt unit tests (target {settings.target}, as of {as_of})")
+    result = run_dbt("test", settings, as_of, ["--select", "test_type:unit"])
+    if not result.success:
+        raise PipelineError("dbt unit tests failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
+    con = connect(settings)
+    try:
+        record_unit_tests(con, settings, as_of)
     finally:
         con.close()
     return result

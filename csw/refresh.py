@@ -26,6 +26,12 @@ keyed keep theirs); re-keying rewrites them all and forgets the record (`forget`
 dbt's unit tests are left out of an incremental build: their outcome depends on the SQL only, which the project
 fingerprint shows unchanged since a build that ran them (or skipped them as that build was told to).
 
+A full build runs the unit tests only when they have not yet passed in this warehouse for the project's
+fingerprint and target (`dq.unit_test_passes`, a row per project version that passed): they cost a third of a full
+build at one authority's size and give the same answer every day until the SQL or dbt changes. So the first build
+of each release runs them (and `make test` on every change); the nightly full rebuilds after it do not. Asking
+(`csw build --unit-tests`) runs them regardless.
+
 Everything else is a full build, and `BuildPlan.line` says which it is and why in one line.
 """
 
@@ -33,6 +39,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
@@ -51,6 +59,15 @@ create table if not exists {STATE_TABLE} (
     inputs_fingerprint varchar(64),
     last_batch_id bigint,
     loaded_rows bigint,
+    recorded_at timestamp
+)
+"""
+UNIT_TESTS_TABLE = "dq.unit_test_passes"
+_UNIT_TESTS_DDL = f"""
+create table if not exists {UNIT_TESTS_TABLE} (
+    project_fingerprint varchar(64),
+    target varchar(16),
+    build_id bigint,
     recorded_at timestamp
 )
 """
@@ -73,6 +90,8 @@ class BuildPlan:
     last_batch_id: int | None  # the newest raw._loads batch when the build was planned
     loaded_rows: int  # raw._loads rows with outcome 'loaded' up to last_batch_id
     tables: tuple[str, ...] = field(default=())  # raw tables with a batch since the last build (incremental)
+    unit_tests: bool = True  # a full build runs dbt's unit tests (an incremental one never does)
+    unit_tests_reason: str = ""
 
     @property
     def incremental(self) -> bool:
@@ -83,31 +102,42 @@ class BuildPlan:
         """dbt's selection: every node downstream of each changed raw table (any source name)."""
         return [f"source:*.{table}+" for table in self.tables]
 
-    def dbt_args(self) -> list[str]:
-        """Extra `dbt build` arguments: none for a full build. An incremental one skips the unit tests and writes no
-        manifest.json / run_results.json (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's)."""
+    def dbt_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
+        """Extra `dbt build` arguments: none for a full build that runs the unit tests, the unit tests excluded for
+        one that does not. An incremental one skips the unit tests and writes no manifest.json / run_results.json
+        (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's). The resource types the build's environment
+        leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override) stay out."""
+        excluded = ["--exclude-resource-type", "unit_test",
+                    *[kind for kind in env.get("DBT_EXCLUDE_RESOURCE_TYPES", "").split() if kind != "unit_test"]]
         if not self.incremental:
-            return []
-        return ["--select", *self.select, "--exclude-resource-type", "unit_test", "--no-write-json"]
+            return [] if self.unit_tests else excluded
+        return ["--select", *self.select, *excluded, "--no-write-json"]
+
+    def unit_tests_ran(self, env: Mapping[str, str]) -> bool:
+        """Whether a successful build of this plan ran the unit tests (dbt's DBT_EXCLUDE_RESOURCE_TYPES, which the
+        test suite sets for runs about other things, leaves them out too)."""
+        return self.unit_tests and not self.incremental and "unit_test" not in env.get("DBT_EXCLUDE_RESOURCE_TYPES", "")
 
     @property
     def line(self) -> str:
         return f"{self.mode} build: {self.reason}"
 
     def heading(self, target: str) -> str:
-        """The one line a build prints first: `dbt build (target duckdb, as of 2025-03-31), full build: …`."""
-        return f"dbt build (target {target}, as of {self.as_of}), {self.line}"
+        """The one line a build prints first: `dbt build (target duckdb, as of 2025-03-31), full build: …` and, for a
+        full build, whether it runs the unit tests and why."""
+        tail = f"; {self.unit_tests_reason}" if self.unit_tests_reason and not self.incremental else ""
+        return f"dbt build (target {target}, as of {self.as_of}), {self.line}{tail}"
 
 
 def project_fingerprint(vars_: dict[str, str], project_dir: Path = DBT_PROJECT_DIR) -> str:
     """SHA-256 of every file of the dbt project (dbt's generated folders left out), of the dbt vars but the as-of
-    date (recorded on its own) and of dbt's and its adapters' versions."""
+    date (recorded on its own) and of dbt's, its adapters' and DuckDB's versions."""
     digest = hashlib.sha256()
     for path in sorted(p for p in project_dir.rglob("*") if p.is_file()
                        and p.relative_to(project_dir).parts[0] not in _GENERATED):
         digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps({k: v for k, v in vars_.items() if k != "as_of"}, sort_keys=True).encode())
-    for package in ("dbt-core", "dbt-duckdb", "dbt-postgres"):
+    for package in ("dbt-core", "dbt-duckdb", "dbt-postgres", "duckdb"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
@@ -125,6 +155,27 @@ def inputs_fingerprint(con: Connection) -> str:
         row = first_row(con, f"select {columns} from {schema}.{table}") if exists else None
         parts.append(repr(tuple(row)) if row and row[0] else "empty")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _unit_tests_passed(con: Connection, fingerprint: str, target: str) -> int | None:
+    """The build on which the unit tests last passed for this project fingerprint and target, if they have."""
+    if not table_exists(con, "dq", "unit_test_passes"):
+        return None
+    row = first_row(con, f"select max(build_id) from {UNIT_TESTS_TABLE} where project_fingerprint = $1 and target = $2",
+                    [fingerprint, target])
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _unit_tests(con: Connection, fingerprint: str, target: str, asked: bool | None) -> dict:
+    """Whether a full build runs dbt's unit tests (`asked`: True or False regardless, None: only when they have not
+    passed here for this project), and the reason its heading gives."""
+    if asked is not None:
+        return {"unit_tests": asked, "unit_tests_reason": f"dbt unit tests {'run' if asked else 'skipped'}: asked"}
+    passed = _unit_tests_passed(con, fingerprint, target)
+    if passed is None:
+        return {"unit_tests": True, "unit_tests_reason": "dbt unit tests run: not yet passed here for this dbt project"}
+    return {"unit_tests": False,
+            "unit_tests_reason": f"dbt unit tests skipped: they passed on build {passed} for this dbt project"}
 
 
 def _recorded(con: Connection) -> tuple | None:
@@ -145,19 +196,22 @@ def _loaded_up_to(con: Connection, batch_id: int | None) -> int:
                          [batch_id if batch_id is not None else 0])[0])
 
 
-def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = "") -> BuildPlan:
+def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = "",
+               unit_tests: bool | None = None) -> BuildPlan:
     """The build to run now as of `as_of`: incremental when the recorded last build shows it gives the same rows
-    as a full one (module docstring), else full; `full` names a reason to build everything regardless."""
+    as a full one (module docstring), else full; `full` names a reason to build everything regardless. A full build
+    runs dbt's unit tests when `unit_tests` says so, or (None) when they have not passed here for this project."""
     from csw.dbt import dbt_vars
 
     newest = first_row(con, f"select max(batch_id) from {LOADS_TABLE}") if table_exists(con, "raw", "_loads") else None
     last_batch = newest[0] if newest else None
-    base = dict(as_of=as_of, project_fingerprint=project_fingerprint(dbt_vars(settings, as_of)),
+    fingerprint = project_fingerprint(dbt_vars(settings, as_of))
+    base = dict(as_of=as_of, project_fingerprint=fingerprint,
                 inputs_fingerprint=inputs_fingerprint(con), last_batch_id=last_batch,
                 loaded_rows=_loaded_up_to(con, last_batch) if newest else 0)
 
     def full_build(reason: str) -> BuildPlan:
-        return BuildPlan("full", reason, **base)
+        return BuildPlan("full", reason, **base, **_unit_tests(con, fingerprint, settings.target, unit_tests))
 
     if full:
         return full_build(full)
@@ -197,19 +251,41 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
                      tables=tables, **base)
 
 
-def record_build(con: Connection, plan: BuildPlan) -> int | None:
-    """Record a successful build's inputs against the newest `dq.builds` row (the build just run); nothing when
-    that row did not succeed. Returns the build id recorded."""
+def record_build(con: Connection, plan: BuildPlan, target: str, env: Mapping[str, str]) -> int | None:
+    """Record a successful build's inputs against the newest `dq.builds` row (the build just run), and that the unit
+    tests passed for its project when it ran them (`env`: the build's environment); nothing when that row did not
+    succeed. Returns the build id recorded."""
     newest = _newest_build(con)
     if newest is None or newest[1] != "success":
         return None
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
     with transaction(con):
         con.execute(_DDL)
         con.execute(f"insert into {STATE_TABLE} (build_id, mode, as_of, project_fingerprint, inputs_fingerprint, "
                     "last_batch_id, loaded_rows, recorded_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
                     [newest[0], plan.mode, plan.as_of, plan.project_fingerprint, plan.inputs_fingerprint,
-                     plan.last_batch_id, plan.loaded_rows, datetime.now(timezone.utc).replace(tzinfo=None)])
+                     plan.last_batch_id, plan.loaded_rows, now])
+        if plan.unit_tests_ran(env):
+            _insert_unit_test_pass(con, plan.project_fingerprint, target, newest[0], now)
     return int(newest[0])
+
+
+def _insert_unit_test_pass(con: Connection, fingerprint: str, target: str, build_id: int | None, at: datetime) -> None:
+    con.execute(_UNIT_TESTS_DDL)
+    con.execute(f"insert into {UNIT_TESTS_TABLE} (project_fingerprint, target, build_id, recorded_at) "
+                "values ($1, $2, $3, $4)", [fingerprint, target, build_id, at])
+
+
+def record_unit_tests(con: Connection, settings: Settings, as_of: date) -> int | None:
+    """Record that dbt's unit tests passed on their own (`dbt test --select test_type:unit`) for this project and
+    target, against the newest `dq.builds` row (the build whose tables they ran beside). Returns its id."""
+    from csw.dbt import dbt_vars
+
+    newest = _newest_build(con)
+    with transaction(con):
+        _insert_unit_test_pass(con, project_fingerprint(dbt_vars(settings, as_of)), settings.target,
+                               newest[0] if newest else None, datetime.now(timezone.utc).replace(tzinfo=None))
+    return int(newest[0]) if newest else None
 
 
 def forget(con: Connection) -> None:

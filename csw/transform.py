@@ -41,11 +41,12 @@ class RefreshingBuildOperator(DbtBuildLocalOperator):
         finally:
             con.close()
         print(plan.heading(settings.target))
-        self.dbt_cmd_flags = [*(self.dbt_cmd_flags or []), *plan.dbt_args()]
+        env = {**os.environ, **(self.env or {})}
+        self.dbt_cmd_flags = [*(self.dbt_cmd_flags or []), *plan.dbt_args(env)]
         super().execute(context, **kwargs)  # raises when dbt fails: nothing is recorded
         con = connect(settings)
         try:
-            record_build(con, plan)
+            record_build(con, plan, settings.target, env)
         finally:
             con.close()
 

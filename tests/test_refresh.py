@@ -1,8 +1,10 @@
-"""csw/refresh.py on a hand-made warehouse (no dbt run): what an incremental build selects, what is recorded, and
-the Cosmos DuckDB task planning, running and recording the same way (its dbt run replaced by a stand-in)."""
+"""csw/refresh.py on a hand-made warehouse (no dbt run): what an incremental build selects, what is recorded, when
+a full build runs dbt's unit tests, and the Cosmos DuckDB task planning, running and recording the same way (its dbt
+run replaced by a stand-in)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -41,7 +43,7 @@ def warehouse(settings):
     plan = plan_build(con, settings, AS_OF)
     assert plan.line == "full build: no complete build recorded (dq.build_inputs)" and plan.dbt_args() == []
     _finished_build(con)
-    assert record_build(con, plan) == 1
+    assert record_build(con, plan, "duckdb", {}) == 1
     yield con, settings
     con.close()
 
@@ -65,10 +67,47 @@ def test_a_build_is_recorded_only_when_the_newest_dbt_build_succeeded(warehouse)
     _load(con, "health", "health__assessments")
     plan = plan_build(con, settings, AS_OF)
     _finished_build(con, "error")
-    assert record_build(con, plan) is None
+    assert record_build(con, plan, "duckdb", {}) is None
     assert con.execute("select build_id, mode, last_batch_id from dq.build_inputs").fetchall() == [(1, "full", 2)]
     assert plan_build(con, settings, AS_OF).line == ("full build: the last dbt build, build 2 (error), is not the "
                                                      "complete build 1 recorded")
+
+
+def test_a_full_build_runs_the_unit_tests_until_they_have_passed_for_the_project(warehouse):
+    con, settings = warehouse  # its recorded full build ran them: a pass for this project and target
+    assert con.execute("select project_fingerprint, target, build_id from dq.unit_test_passes").fetchall() == [
+        (project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}), "duckdb", 1)]
+    again = plan_build(con, settings, date(2025, 4, 1))  # the next day: a full build
+    assert again.line == "full build: as of 2025-04-01, the last build was as of 2025-03-31"
+    assert again.dbt_args() == ["--exclude-resource-type", "unit_test"]
+    assert again.heading("duckdb").endswith("; dbt unit tests skipped: they passed on build 1 for this dbt project")
+    asked = plan_build(con, settings, AS_OF, full="asked for (--full)", unit_tests=True)
+    assert asked.dbt_args() == [] and asked.heading("duckdb").endswith("; dbt unit tests run: asked")
+
+    _finished_build(con)  # a build that skipped them records no pass
+    assert record_build(con, again, "duckdb", {}) == 2
+    _finished_build(con)  # nor one whose environment left them out (DBT_EXCLUDE_RESOURCE_TYPES, as the tests set)
+    assert record_build(con, asked, "duckdb", {"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test"}) == 3
+    assert con.execute("select build_id from dq.unit_test_passes").fetchall() == [(1,)]
+
+    # another dbt var (the home authority): another project, whose unit tests have not passed
+    other = plan_build(con, replace(settings, la_code="840"), AS_OF, full="asked for (--full)")
+    assert other.dbt_args() == [] and other.heading("duckdb").endswith(
+        "; dbt unit tests run: not yet passed here for this dbt project")
+    assert plan_build(con, settings, AS_OF, full="asked for (--full)", unit_tests=False).dbt_args() == [
+        "--exclude-resource-type", "unit_test"]
+
+
+def test_unit_tests_run_on_their_own_are_recorded_against_the_newest_build(warehouse):
+    from csw.refresh import record_unit_tests
+
+    con, settings = warehouse
+    other = replace(settings, la_code="840")  # a project whose unit tests have not passed here
+    assert plan_build(con, other, AS_OF, full="asked").unit_tests
+    _finished_build(con)  # build 2: its tables are what `dbt test --select test_type:unit` ran beside
+    assert record_unit_tests(con, other, AS_OF) == 2
+    assert plan_build(con, other, AS_OF, full="asked").heading("duckdb").endswith(
+        "; dbt unit tests skipped: they passed on build 2 for this dbt project")
 
 
 def test_another_authority_code_is_another_project(settings):

@@ -17,15 +17,17 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
         first = plan_build(con, pg_settings, AS_OF)
         assert first.line == "full build: no complete build recorded (dq.build_inputs)"
         _finished_build(con)
-        assert record_build(con, first) == 1
+        assert record_build(con, first, "postgres", {}) == 1
+        assert plan_build(con, pg_settings, AS_OF, full="asked").dbt_args() == ["--exclude-resource-type", "unit_test"]
         assert plan_build(con, pg_settings, AS_OF).line == "full build: nothing loaded since the last build (batch 1)"
         _load(con, "health", "health__assessments")
         plan = plan_build(con, pg_settings, AS_OF)
         assert plan.line == ("incremental build: 1 raw table loaded since batch 1 (health__assessments; authority 841): "
                              "only what depends on it")
         _finished_build(con)
-        assert record_build(con, plan) == 2
+        assert record_build(con, plan, "postgres", {}) == 2
         assert con.execute("select build_id, mode, as_of, last_batch_id, loaded_rows from dq.build_inputs "
                            "order by build_id").fetchall() == [(1, "full", AS_OF, 1, 1), (2, "incremental", AS_OF, 2, 2)]
+        assert con.execute("select target, build_id from dq.unit_test_passes").fetchall() == [("postgres", 1)]
     finally:
         con.close()
