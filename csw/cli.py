@@ -180,7 +180,8 @@ def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
 def cmd_dq_release(args: argparse.Namespace) -> int:
     from expectations.releases import release_quarter
 
-    made, alerted = release_quarter(get_settings(), period=args.period, by=args.by, reason=args.reason)
+    made, alerted = release_quarter(get_settings(), period=args.period, by=args.by, reason=args.reason,
+                                    la_code=args.la)
     _say(f"regional return {made.period} {made.summary()}")
     _say(alerted)
     return 0
@@ -195,8 +196,9 @@ def cmd_dq_releases(args: argparse.Namespace) -> int:
         made = releases(con, args.period)
     finally:
         con.close()
-    _say(_table([(r.period, r.released_by, f"{r.released_at:%Y-%m-%d %H:%M}", r.run_id, len(r.blocking_checks),
-                  r.reason) for r in made], ("period", "by", "at (UTC)", "check run", "checks", "reason")))
+    _say(_table([(r.period, r.la_code or "all", r.released_by, f"{r.released_at:%Y-%m-%d %H:%M}", r.run_id,
+                  len(r.blocking_checks), r.reason) for r in made],
+                ("period", "authority", "by", "at (UTC)", "check run", "checks", "reason")))
     _say(f"{len(made)} release(s)")
     return 0
 
@@ -578,6 +580,8 @@ def parser() -> argparse.ArgumentParser:
     rel.add_argument("--period", required=True, help="the quarter, e.g. 2024-25Q4")
     rel.add_argument("--by", required=True, help="who releases it")
     rel.add_argument("--reason", required=True, help="why the return may go out despite its blocking failures")
+    rel.add_argument("--la", help="in a regional hub: the authority whose return it releases, its failures only "
+                     "(default: every authority's)")
     rel.set_defaults(func=cmd_dq_release)
     rels = dqsub.add_parser("releases", help="list the releases of blocked quarters")
     rels.add_argument("--period", help="only this quarter")

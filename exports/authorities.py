@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from exports.errors import ExportRefused
-from foundation.warehouse import Connection, table_exists
+from foundation.warehouse import Connection, column_exists, table_exists
 
 INDICATOR_VALUES = ("marts", "fct_indicator_values")
 CHILD_KEYS = ("raw", "_child_keys")
@@ -20,9 +20,7 @@ CHILD_KEYS = ("raw", "_child_keys")
 def result_authority(con: Connection) -> str:
     """The SQL of a `dq.check_results` row's authority: its `la_code`, or null in a warehouse last checked before
     results had one (every result then is every authority's)."""
-    has = con.execute("select count(*) from information_schema.columns where table_schema = 'dq' "
-                      "and table_name = 'check_results' and column_name = 'la_code'").fetchone()[0]
-    return "la_code" if has else "cast(null as varchar)"
+    return "la_code" if column_exists(con, "dq", "check_results", "la_code") else "cast(null as varchar)"
 
 
 def results_seen_by(rows: Iterable[tuple], la_code: str, check: int) -> list[tuple]:

@@ -236,6 +236,12 @@ def table_exists(con: Connection, schema: str, table: str) -> bool:
     )
 
 
+def column_exists(con: Connection, schema: str, table: str, column: str) -> bool:
+    """Whether the table has the column (a table made by an older version may lack one added since)."""
+    return bool(first_row(con, "select count(*) from information_schema.columns where table_schema = $1 "
+                               "and table_name = $2 and column_name = $3", [schema, table, column])[0])
+
+
 def first_row(con: Connection, sql: str, params: Sequence[Any] | None = None) -> tuple | None:
     """The first row of a query, with the result fully consumed (DuckDB 2 refuses new work otherwise)."""
     rows = con.execute(sql, params or []).fetchall()

@@ -71,6 +71,11 @@ def gate(settings: Settings, period: str, *, as_of: date | None = None, progress
             return run.run_id
         codes = return_authorities_of(settings)
         held = run.held_back(codes)
+        for code in list(held):  # a release of that authority's failures (csw dq release --la) lets its return out
+            mine = _release(settings, period, run.run_id, la_code=code)
+            if mine is not None:
+                progress(f"authority {code}: regional return {period} {mine.summary()}")
+                del held[code]
         if len(held) < len(codes):  # some authorities have no blocking failure of their own: theirs are written
             for code, failures in held.items():
                 progress(f"authority {code} held back: {_held_back_reason(failures)}")
@@ -101,14 +106,15 @@ def return_authorities_of(settings: Settings) -> list[str]:
         con.close()
 
 
-def _release(settings: Settings, period: str, run_id: str):
-    """The release of `period` covering check run `run_id` (dq.releases), or None."""
+def _release(settings: Settings, period: str, run_id: str, la_code: str | None = None):
+    """The release of `period` covering check run `run_id` (dq.releases): for every authority, or (`la_code`)
+    for that authority's return; None when there is none."""
     from expectations.releases import covering
     from foundation.warehouse import connect
 
     con = connect(settings)  # the configuration of the task's other connections (DuckDB refuses a mix)
     try:
-        return covering(con, parse_quarter(period).label, run_id)
+        return covering(con, parse_quarter(period).label, run_id, la_code)
     finally:
         con.close()
 

@@ -101,7 +101,8 @@ class RegionalInputs:
     rows_in_period: int  # quarterly rows of any indicator for this authority and the first label
     checked: CheckedState | None  # the loads and build the latest dq run checked (None: no run)
     state: WarehouseState  # the loads and build in the warehouse now
-    release: Release | None = None  # a named release of the quarter covering the latest run's blocking failures
+    release: Release | None = None  # a named release of the quarter covering the latest run's blocking failures of
+    # this authority's return (a release of it, or of every authority)
 
 
 def read_regional_inputs(
@@ -170,5 +171,5 @@ def read_regional_inputs(
         rows_in_period=int(rows_in_period),
         checked=checked_state(con, latest_run.run_id, latest_run.started_at) if latest_run else None,
         state=read_state(con),
-        release=covering(con, period_labels[0], latest_run.run_id) if latest_run else None,
+        release=covering(con, period_labels[0], latest_run.run_id, la_code) if latest_run else None,
     )

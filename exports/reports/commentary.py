@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from exports.errors import ExportRefused
 from foundation.periods import parse_quarter
-from foundation.warehouse import Connection, table_exists, transaction
+from foundation.warehouse import Connection, column_exists, table_exists, transaction
 
 TABLE = "reporting.commentary"
 COLUMNS = (
@@ -87,9 +87,7 @@ def history(con: Connection, indicator_id: str | None = None, period_label: str 
     older table without an authority is `home`'s (CSW_LA_CODE)."""
     if not table_exists(con, "reporting", "commentary"):
         return []
-    has_la_code = con.execute(
-        "select count(*) from information_schema.columns where table_schema = 'reporting' "
-        "and table_name = 'commentary' and column_name = 'la_code'").fetchone()[0]
+    has_la_code = column_exists(con, "reporting", "commentary", "la_code")
     authority = "coalesce(la_code, $1)" if has_la_code else "cast($1 as varchar)"
     where, params = [], [home]
     for column, value in (("indicator_id", indicator_id and indicator_id.upper()), ("period_label", period_label),

@@ -151,6 +151,76 @@ def test_the_command_line_writes_the_clear_authority_and_exits_1_naming_the_held
     assert lines[-4].endswith(f"; written for {LA}")
 
 
+BY, WHY = "A. Head of Service", "the blank contact dates are corrected at source next week"
+
+
+def test_a_release_of_one_authority_lets_its_return_out_and_no_one_elses(file_warehouse, smtp_server, tmp_path,
+                                                                         capsys):
+    """`csw dq release --la 840` releases 840's failures only: with a failure of no one authority's (the reference
+    table) too, 840's return goes out and 841's, held back by that failure, stays held back."""
+    from expectations.releases import releases
+    from foundation.warehouse import connect
+
+    _run_failing_for(file_warehouse, [None])
+    assert main(["dq", "release", "--period", PERIOD, "--la", "841", "--by", BY, "--reason", WHY]) == 0
+    assert main(["dq", "release", "--period", PERIOD, "--la", "840", "--by", BY, "--reason", WHY]) == 0
+    out = capsys.readouterr().out
+    assert "against check run run-3 (1 blocking check(s) of authority 841): " + WHY in out
+    assert "against check run run-3 (2 blocking check(s) of authority 840): " + WHY in out
+    assert [m["Subject"] for m in smtp_server] == [
+        f"[csw] Regional return 841 {PERIOD} released by {BY} despite 1 blocking failure",
+        f"[csw] Regional return 840 {PERIOD} released by {BY} despite 2 blocking failures"]
+    with connect(settings_now()) as con:
+        assert sorted((r.la_code, r.blocking_checks) for r in releases(con, PERIOD)) == [
+            ("840", ("raw_case_system__contacts / not_null_contact_date",
+                     "raw_reference__population / not_null_population")),
+            ("841", ("raw_reference__population / not_null_population",))]
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
+    assert sorted(files.by_authority) == ["840", LA] and files.held_back == {}
+    cover = json.loads(files.by_authority["840"].manifest.read_text())["release"]
+    assert (cover["released_by"], cover["blocking_checks"]) == (BY, [
+        "raw_case_system__contacts / not_null_contact_date", "raw_reference__population / not_null_population"])
+
+
+def test_a_release_of_one_authority_leaves_the_others_held_back(file_warehouse, smtp_server, tmp_path, capsys):
+    _run_failing_for(file_warehouse, [None])  # 840's contacts and everyone's reference table
+    assert main(["dq", "release", "--period", PERIOD, "--la", "841", "--by", BY, "--reason", WHY]) == 0
+    files = job.write(settings_now(), PERIOD, tmp_path / "out", progress=lambda _: None)
+    assert list(files.by_authority) == [LA] and list(files.held_back) == ["840"]
+    assert json.loads(files.by_authority[LA].manifest.read_text())["release"]["blocking_checks"] == [
+        "raw_reference__population / not_null_population"]
+
+
+def test_a_release_of_an_authority_without_a_blocking_failure_is_refused(file_warehouse, smtp_server, capsys):
+    _run_failing_for(file_warehouse, [])  # 840's failure only
+    assert main(["dq", "release", "--period", PERIOD, "--la", "841", "--by", BY, "--reason", WHY]) == 1
+    assert capsys.readouterr().err == ("csw: check run run-3 has no blocking failure of authority 841 (FAILED): "
+                                       "there is nothing to release\n")
+    assert main(["dq", "release", "--period", PERIOD, "--la", "84", "--by", BY, "--reason", WHY]) == 1
+    assert capsys.readouterr().err == "csw: --la '84': expected an authority's three-digit DfE code, e.g. 841\n"
+    assert smtp_server == []
+
+
+def test_the_gate_passes_an_authority_whose_failures_are_released(file_warehouse, smtp_server, monkeypatch):
+    from datetime import date, datetime
+
+    import expectations
+    from expectations.results import CheckResult, CheckRun
+
+    _run_failing_for(file_warehouse, ["840"])  # run-3: both blocking failures 840's
+    assert main(["dq", "release", "--period", PERIOD, "--la", "840", "--by", BY, "--reason", WHY]) == 0
+    stored = [CheckResult(suite, check, "case_system", "contacts", "blocking", "failed", "1 of 3 rows", 1, None, "",
+                          datetime(2025, 4, 14), la_code="840")
+              for suite, check in (("raw_case_system__contacts", "not_null_contact_date"),
+                                   ("raw_reference__population", "not_null_population"))]
+    monkeypatch.setattr(expectations, "check_warehouse", lambda *a, **k: CheckRun.from_results(
+        "run-3", date(2025, 4, 11), datetime(2025, 4, 14), datetime(2025, 4, 14), stored))
+    said: list[str] = []
+    assert job.gate(settings_now(), PERIOD, progress=said.append) == "run-3"
+    assert said[1].startswith(f"authority 840: regional return {PERIOD} released by {BY} at ")
+    assert said[-1] == f"regional return {PERIOD} gate passed for 840, {LA}"
+
+
 def test_the_gate_passes_when_one_authority_is_clear_and_blocks_when_none_is(file_warehouse, smtp_server,
                                                                             monkeypatch):
     from datetime import date, datetime
