@@ -388,7 +388,7 @@ def load_file(
                 _write_batch(con, table, frame, batch_id, loaded_at, la_code)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
-                    pseudonymise.add_keys(con, secret, la_code, frame[column], known)
+                    pseudonymise.add_keys(con, secret, la_code, frame[column], known=known)
                 _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=name,
                         sha256=sha, byte_size=size, row_count=len(frame),
                         extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
@@ -422,7 +422,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
             batch_id = _next_batch_id(con)
             _write_batch(con, contract, frame, batch_id, loaded_at, la_code)
             for column in pseudonymise.person_id_columns(contract):
-                pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column], known)
+                pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column], known=known)
             notes = [renamed] if renamed else []
             if replaced:
                 notes.append(f"replaced {replaced:,} rows of an earlier workbook as of {book.as_of}")

@@ -312,8 +312,10 @@ def _days(texts: pd.Series) -> pd.Series:
     """Each text as a datetime (its day part: `YYYY-MM-DD` or `DD/MM/YYYY`), NaT where it is neither."""
     day = texts.str.replace(r"(?s)[ T].*", "", regex=True)
     iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
-    uk = pd.to_datetime(day, format="%d/%m/%Y", errors="coerce")
-    return iso.fillna(uk)
+    rest = iso.isna() & day.notna()
+    if not rest.any():  # every day ISO (or blank): nothing for the UK format to fill
+        return iso
+    return iso.fillna(pd.to_datetime(day[rest], format="%d/%m/%Y", errors="coerce"))
 
 
 def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
