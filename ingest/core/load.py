@@ -30,10 +30,11 @@ import os
 import re
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -44,6 +45,7 @@ from ingest.annex_a.workbook import read_workbook
 from ingest.contracts import FEEDS
 from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
+from ingest.core.pseudonymise import KnownKeys
 from ingest.core.contract import TableContract
 from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_header, read_table, shown
 
@@ -226,14 +228,11 @@ def _next_batch_id(con: Connection) -> int:
 
 
 def _existing_columns(con: Connection, table: str) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = $1 "
-            "order by ordinal_position",
-            [table],
-        ).fetchall()
-    ]
+    """The raw table's columns in order, read from an empty select (a catalog query costs DuckDB several times more)."""
+    cursor = con.execute(f"select * from raw.{quote_identifier(con, table)} limit 0")
+    names = [column[0] for column in cursor.description]
+    cursor.fetchall()  # the (empty) result consumed: DuckDB refuses new work otherwise
+    return names
 
 
 def safe_column_name(name: str) -> str:
@@ -319,16 +318,30 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
     return target
 
 
+@contextmanager
+def _keyed_transaction(con: Connection, known: KnownKeys) -> Iterator[Connection]:
+    """One file's `transaction`; the ids it keyed or found keyed become known to the load only once it commits."""
+    try:
+        with transaction(con):
+            yield con
+    except BaseException:
+        known.discard()
+        raise
+    known.commit()
+
+
 def load_file(
     con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
-    progress: Callable[[str], None] | None = None, authority: str = "",
+    progress: Callable[[str], None] | None = None, authority: str = "", known_keys: KnownKeys | None = None,
 ) -> FileOutcome:
     """Load one landed file in one transaction; quarantine it if it breaks its contract or anything else fails
     while it is read or written (the transaction rolled back: nothing of it stays in the warehouse).
     `authority`: the authority folder (`<landing>/<la_code>/`) it came from; "" for CSW_LA_CODE's feed folders.
+    `known_keys`: the ids the load has seen keyed so far (`pseudonymise.KnownKeys`), shared by its files.
 
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     la_code = authority or settings.la_code
+    known = known_keys if known_keys is not None else KnownKeys()
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     feed_contract = FEEDS[feed]
@@ -360,11 +373,11 @@ def load_file(
         secret = settings.secret_for(la_code)  # SecretRefused (naming the authority) before anything is written
         if contract.feed == WORKBOOK_FEED:
             return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at,
-                                  authority=authority)
+                                  authority=authority, known=known)
         frames = _read_file(path, name, feed, contract, settings, sha, la_code)
         rows = sum(len(frame) for _, frame, _ in frames)
         phases.say(f"{rows:,} rows parsed and checked")
-        with transaction(con):  # any failure, the commit's included, rolls it all back: the file is refused below
+        with _keyed_transaction(con, known):  # any failure, the commit's included, rolls it all back: refused below
             batch_id = _next_batch_id(con)  # a file that fills several tables is one batch in each
             warnings, tables = [], {}
             for table, frame, renamed in frames:
@@ -375,7 +388,7 @@ def load_file(
                 _write_batch(con, table, frame, batch_id, loaded_at, la_code)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
-                    pseudonymise.add_keys(con, secret, la_code, frame[column])
+                    pseudonymise.add_keys(con, secret, la_code, frame[column], known=known)
                 _record(con, batch_id=batch_id, feed=feed, table_name=table.raw_table, file_name=name,
                         sha256=sha, byte_size=size, row_count=len(frame),
                         extract_date=extract_date_of(path, as_of), loaded_at=loaded_at, outcome="loaded", reason="",
@@ -393,13 +406,13 @@ def load_file(
 
 
 def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str, size: int, as_of: date | None,
-                   loaded_at: datetime, authority: str) -> FileOutcome:
+                   loaded_at: datetime, authority: str, known: KnownKeys) -> FileOutcome:
     """An Annex A workbook in one transaction: each list it holds into its own raw table (`ingest/annex_a`), one
     `raw._loads` row per list. Rows of the authority's workbook loaded before with the same as-of date are replaced."""
     la_code = authority or settings.la_code
     book = read_workbook(path, as_of=as_of, sha256=sha, authority=la_code)
     rows, warnings, tables = 0, list(book.notes), {}
-    with transaction(con):
+    with _keyed_transaction(con, known):
         for i, (contract, frame) in enumerate(book.frames):
             frame, renamed = _rename_extra_columns(frame, contract)
             frame["_source_file"] = path.name
@@ -409,7 +422,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
             batch_id = _next_batch_id(con)
             _write_batch(con, contract, frame, batch_id, loaded_at, la_code)
             for column in pseudonymise.person_id_columns(contract):
-                pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column])
+                pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column], known=known)
             notes = [renamed] if renamed else []
             if replaced:
                 notes.append(f"replaced {replaced:,} rows of an earlier workbook as of {book.as_of}")
@@ -597,6 +610,7 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
     files quarantined, loaded ones skipped). Every authority's secret is checked before any file moves."""
     ensure_raw_layer(con, settings.la_code)
     report = LoadReport()
+    known = KnownKeys()  # ids keyed, read as the files need them, shared by every file of the load
     authorities = landing_authorities(con, landing, settings)
     if authority is not None:
         authorities = authorities.only(authority)
@@ -611,7 +625,7 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
                     outcome = refuse_linked_folder(con, path, feed, settings, authority)
                 else:
                     outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
-                                        authority=authority)
+                                        authority=authority, known_keys=known)
                 _report(report, outcome, progress)
     return report
 

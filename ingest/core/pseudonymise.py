@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 
 import pandas as pd
 
@@ -41,18 +42,56 @@ def ensure_table(con: Connection) -> None:
     con.execute(_DDL)
 
 
-def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[str]) -> int:
-    """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction.
-    On Postgres two loads of one authority (two feeds' DAGs at once) key one at a time: each would otherwise
-    miss the other's uncommitted keys and the second insert break the (la_code, person_id) key."""
-    ids = {p for p in person_ids if p is not None and p == p}
+class KnownKeys:
+    """The ids of each authority a load has seen keyed in `raw._child_keys`, so each file looks up only the ids it
+    brings that no earlier file did (a load's files name the same children again and again). What a file's
+    transaction keyed or found keyed is held apart until it commits (`commit`); a file rolled back (`discard`)
+    leaves nothing behind. Keys are never deleted (`rekey` writes the same ids back), so a known id stays keyed."""
+
+    def __init__(self) -> None:
+        self._committed: dict[str, set[str]] = {}
+        self._pending: dict[str, set[str]] = {}
+
+    def unknown(self, la_code: str, ids: set[str]) -> set[str]:
+        return ids - self._committed.get(la_code, set()) - self._pending.get(la_code, set())
+
+    def add(self, la_code: str, ids: set[str]) -> None:
+        self._pending.setdefault(la_code, set()).update(ids)
+
+    def commit(self) -> None:
+        for la_code, ids in self._pending.items():
+            self._committed.setdefault(la_code, set()).update(ids)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+
+def add_keys(con: Connection, secret: str, la_code: str, person_ids: Iterable[str],
+             known: KnownKeys | None = None) -> int:
+    """Insert keys for ids not yet keyed; returns how many were added. Runs inside the caller's transaction;
+    with `known` (the load's `KnownKeys`, committed or discarded with that transaction) only ids it does not
+    hold are looked up. On Postgres two loads of one authority (two feeds' DAGs at once) key one at a time: each
+    would otherwise miss the other's uncommitted keys and the second insert break the (la_code, person_id) key."""
+    ids = set(_distinct(person_ids))
+    if known is not None:
+        ids = known.unknown(la_code, ids)
     if not ids:
         return 0
     lock_in_transaction(con, f"csw.child keys {la_code}")  # held to the file's commit; other authorities go on
-    keyed = con.execute(f"select person_id from {CHILD_KEYS_TABLE} where la_code = $1", [la_code]).fetchall()
-    new = sorted(ids - {person_id for (person_id,) in keyed})
+    keyed = con.execute(f"select person_id from {CHILD_KEYS_TABLE} where la_code = $1 "
+                        "and person_id in (select unnest(cast($2 as varchar[])))", [la_code, sorted(ids)]).fetchall()
+    new = sorted(ids.difference(map(itemgetter(0), keyed)))
     write_frame(con, CHILD_KEYS_TABLE, _keys(secret, [(la_code, p) for p in new]))
+    if known is not None:
+        known.add(la_code, ids)
     return len(new)
+
+
+def _distinct(person_ids: Iterable[object]) -> list[object]:
+    """The distinct ids, blanks (None, NaN, NaT) left out: one pass in pandas, not a Python loop over every row."""
+    values = person_ids if isinstance(person_ids, pd.Series) else pd.Series(list(person_ids), dtype=object)
+    return values.dropna().unique().tolist()
 
 
 def rekey(con: Connection, secret: str | Callable[[str], str]) -> int:

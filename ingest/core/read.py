@@ -22,6 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -307,14 +308,29 @@ def _first_bad(file_name: str, mask: pd.Series, column: str, values: pd.Series, 
         raise ContractError(file_name, f"row {idx + 1}, column {column}: {what} {values.iloc[idx]!r}")
 
 
-def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
-    """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT."""
-    day = values.str.replace(r"(?s)[ T].*", "", regex=True)
+def _days(texts: pd.Series) -> pd.Series:
+    """Each text as a datetime (its day part: `YYYY-MM-DD` or `DD/MM/YYYY`), NaT where it is neither."""
+    day = texts.str.replace(r"(?s)[ T].*", "", regex=True)
     iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
-    uk = pd.to_datetime(day, format="%d/%m/%Y", errors="coerce")
-    parsed = iso.fillna(uk)
-    _first_bad(file_name, values.notna() & parsed.isna(), column, values, "unparseable date")
-    return parsed.dt.date
+    rest = iso.isna() & day.notna()
+    if not rest.any():  # every day ISO (or blank): nothing for the UK format to fill
+        return iso
+    return iso.fillna(pd.to_datetime(day[rest], format="%d/%m/%Y", errors="coerce"))
+
+
+def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
+    """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT.
+
+    Each distinct text is parsed once (a column of dates repeats its values), then the dates are laid back by row."""
+    codes, distinct = pd.factorize(values)  # blank → code -1
+    if not len(distinct):  # every value blank: the column as pandas types one of NaT
+        return _days(values).dt.date
+    parsed = _days(pd.Series(distinct, dtype=values.dtype))
+    unparsed = parsed.isna().to_numpy()
+    if unparsed.any():
+        _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column, values, "unparseable date")
+    by_code = np.append(parsed.dt.date.to_numpy(dtype=object), pd.NaT)  # code -1 (blank) takes the last: NaT
+    return pd.Series(by_code[codes], index=values.index, dtype=object)
 
 
 def _parse_numbers(file_name: str, column: Column, values: pd.Series) -> pd.Series:

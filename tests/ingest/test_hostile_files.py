@@ -149,12 +149,12 @@ def test_an_error_while_writing_one_file_rolls_it_back_and_the_next_file_loads(t
     (a query on a missing table, which also aborts a Postgres transaction), MemoryError or OSError."""
     add_keys = load_module.pseudonymise.add_keys
 
-    def failing_add_keys(con, secret, la_code, person_ids):
+    def failing_add_keys(con, secret, la_code, person_ids, known=None):
         if "P_POISON" in set(person_ids):
             if error == "engine":
                 con.execute("select * from raw.no_such_table")
             raise {"MemoryError": MemoryError, "OSError": OSError}[error]("out of room")
-        return add_keys(con, secret, la_code, person_ids)
+        return add_keys(con, secret, la_code, person_ids, known=known)
 
     monkeypatch.setattr(load_module.pseudonymise, "add_keys", failing_add_keys)
     landing = tmp_path / "landing"

@@ -207,3 +207,46 @@ def test_a_large_file_reports_each_phase_and_a_small_one_stays_one_line(tmp_path
     assert all(line.startswith("  case_system/ssd_person.csv: ") and line.endswith(" s)") for line in person[:-1])
     assert person[-1] == "loaded      case_system/ssd_person.csv: 40 rows"
     assert [line for line in lines if "ssd_cin_episodes" in line] == ["loaded      case_system/ssd_cin_episodes.csv: 2 rows"]
+
+
+def test_a_file_rolled_back_after_keying_leaves_its_ids_for_the_next_file_to_key(tmp_path, settings, monkeypatch):
+    """The load remembers ids it has keyed only once their file commits: a file that keys P9 and then fails (its
+    transaction rolled back, the key with it) leaves P9 for the next file of the same load to key."""
+    from ingest.core import load
+
+    landing = tmp_path / "landing"
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R9,P9,2024-05-01,N1,6,N,,\n")
+    write(landing, "ssd_person.csv", PERSON_HEADER + "P9,M,2015-03-01,WBRI\n")
+    record = load._record
+
+    def fail_the_referrals(con, **row):
+        if row["file_name"] == "ssd_cin_episodes.csv" and row["outcome"] == "loaded":
+            raise RuntimeError("disk full")
+        record(con, **row)
+
+    monkeypatch.setattr(load, "_record", fail_the_referrals)
+    report = ingest(landing, settings)
+    assert [(f.file_name, f.outcome) for f in report.files] == [
+        ("ssd_cin_episodes.csv", "quarantined"), ("ssd_person.csv", "loaded")]
+    con = connect(settings, read_only=True)
+    try:
+        assert con.execute("select la_code, person_id from raw._child_keys").fetchall() == [("841", "P9")]
+    finally:
+        con.close()
+
+
+def test_dates_are_parsed_once_per_distinct_text_and_laid_back_by_row():
+    """Repeated texts, both formats, a time part and blanks give each row its own date (NaT for a blank), and the
+    first bad row is named even when its text repeats later and another bad text comes after it."""
+    from datetime import date
+
+    import pandas as pd
+
+    from ingest.core.read import ContractError, parse_dates
+
+    values = pd.Series(["2024-05-01", "01/05/2024", None, "2024-05-01T09:30", "02/05/2024", "2024-05-01"], dtype="str")
+    may_1, may_2 = date(2024, 5, 1), date(2024, 5, 2)
+    assert parse_dates("f.csv", "d", values).tolist() == [may_1, may_1, pd.NaT, may_1, may_2, may_1]
+    bad = pd.Series(["2024-05-01", "31/02/2024", None, "nope", "31/02/2024"], dtype="str")
+    with pytest.raises(ContractError, match=r"^f\.csv: row 2, column d: unparseable date '31/02/2024'$"):
+        parse_dates("f.csv", "d", bad)
