@@ -78,6 +78,24 @@ class Check:
         return self.meta["severity"]
 
 
+def columns_read(checks: Iterable[Check]) -> set[str] | None:
+    """The columns whose values `checks` read (that a column exists is not a reading of its values); None if a
+    check's row condition is not on one column (then every column counts as read)."""
+    read: set[str] = set()
+    for check in checks:
+        if check.expectation is gxe.ExpectColumnToExist:
+            continue
+        read.update([check.kwargs["column"]] if "column" in check.kwargs else [])
+        read.update(check.kwargs.get("column_list") or [])
+        condition = check.kwargs.get("row_condition")
+        if condition is not None:
+            column = getattr(condition, "column", None)
+            if not isinstance(column, Col):
+                return None
+            read.add(column.name)
+    return read
+
+
 def build(name: str, checks: Iterable[Check]) -> gx.ExpectationSuite:
     """The GX suite of `checks` (a set: GX keeps one of two alike expectations), GX's severity mirroring ours."""
     suite = gx.ExpectationSuite(name=name)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +15,7 @@ from expectations import verdicts
 from expectations.current_rows import current_rows_sql
 from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
 from expectations.results import CheckResult
-from expectations.verdicts import AUTHORITY_COLUMN, BLOCKING, META_COLUMNS, WARNING, Target
+from expectations.verdicts import AUTHORITY_COLUMN, AUTHORITY_COLUMNS, BLOCKING, META_COLUMNS, WARNING, Target
 from ingest.contracts import FEEDS
 from foundation.warehouse import Connection
 from ingest.core.contract import TableContract
@@ -138,13 +138,14 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
 
     target = raw_target(contract)
     checked_at = verdicts.now()
+    checks = suites.raw_checks(contract, as_of)
     columns = table_columns(con, "raw", contract.raw_table)
     frame = query = rows = None
     if columns is not None and reads_sql(validator):  # Postgres: the suite runs as SQL
         query = _current_rows_query(contract, columns)
         rows = con.execute(f"select count(*) from ({query}) as current_rows").fetchone()[0]
     elif columns is not None:
-        frame = _read_current_rows(con, contract, columns)
+        frame = _read_current_rows(con, contract, columns, suites.columns_read(checks))
         rows = len(frame)
     if not rows and FEEDS[contract.feed].optional:  # a statutory source this authority does not send
         return [verdicts.table_check(
@@ -163,7 +164,7 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
                                   observed=f"{rows:,} rows", message=f"{target.relation}: {rows:,} current rows",
                                   failing_rows=0)
     index_columns = [c for c in (*contract.key, *META_COLUMNS, AUTHORITY_COLUMN) if c in columns]
-    suite = suites.raw_suite(contract, as_of)
+    suite = suites.build(target.suite, checks)
     # a table of rows about authorities (reference data, published benchmarks: a `la_code` of their own) feeds
     # every authority's figures, whoever sent it: its failures hold back every return
     about_authorities = any(c.name == "la_code" for c in contract.columns)
@@ -191,12 +192,21 @@ def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
     return f"select {', '.join(select)} from {_current_relation(contract, columns)}"
 
 
-def _read_current_rows(con: Connection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
+def _read_current_rows(
+    con: Connection, contract: TableContract, columns: list[str], reads: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The contract's columns of the current rows plus the file and row, in file order (so the example rows
-    quoted in messages are the first failing rows of the file)."""
-    select = ", ".join(f'"{c}"' for c in _wanted(contract, columns))
+    quoted in messages are the first failing rows of the file). Given `reads` (the columns the suite's checks
+    read the values of), only those, the key and the columns a failure's message quotes are read; the table's
+    other columns are in the frame as nulls, so a check that a column exists sees the table as it is."""
+    wanted = _wanted(contract, columns)
+    quoted = (*contract.key, *META_COLUMNS, *AUTHORITY_COLUMNS)
+    read = wanted if reads is None else [c for c in wanted if c in reads or c in quoted]
     order = " order by _source_file, _row_number" if all(c in columns for c in META_COLUMNS) else ""
+    select = ", ".join(f'"{c}"' for c in read)
     frame = con.execute(f"select {select} from {_current_relation(contract, columns)}{order}").df()
+    if len(read) < len(wanted):
+        frame = frame.reindex(columns=wanted)  # the columns no check reads: nulls, in the table's order
     for column in contract.columns:
         if column.name not in frame.columns:
             if column.required:
@@ -206,7 +216,7 @@ def _read_current_rows(con: Connection, contract: TableContract, columns: list[s
                 pd.NaT if column.type == "date" else None, index=frame.index,
                 dtype="datetime64[ns]" if column.type == "date" else object,
             )
-        elif column.type == "date":
+        elif column.type == "date" and column.name in read:
             frame[column.name] = as_nanoseconds(frame[column.name])
     return frame
 
