@@ -47,8 +47,9 @@ def run_checks(
         blocking = sum(1 for r in failed if r.severity == "blocking")
         say(f"checked {what}: {len(checked)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
 
+    raw_columns = table_checks.schema_columns(con, "raw")
     for contract in all_tables():
-        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of))
+        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of, raw_columns))
     indicator_values = table_checks.check_indicator_values(con, validator)
     add(f"marts.{indicator_values[0].table_name}", indicator_values)
     breakdowns = table_checks.check_breakdowns(con, validator)

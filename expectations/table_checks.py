@@ -122,6 +122,18 @@ def table_columns(con: Connection, schema: str, table: str) -> list[str] | None:
     return [r[0] for r in rows] or None
 
 
+def schema_columns(con: Connection, schema: str) -> dict[str, list[str]]:
+    """`table_columns` of every table of `schema`, in one query (a run reads every raw table's)."""
+    tables: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = $1 order by table_name, ordinal_position",
+        [schema],
+    ).fetchall():
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
 # --- raw tables --------------------------------------------------------------------------------------
 
 
@@ -132,14 +144,17 @@ def raw_target(contract: TableContract) -> Target:
                   table_name=contract.raw_table, relation=f"raw.{contract.raw_table}", key=contract.key)
 
 
-def check_raw_table(con: Connection, validator: Any, contract: TableContract, as_of: date) -> list[CheckResult]:
-    """The raw suite of one table on its current rows, after `table_is_loaded` (a warning when it has none)."""
+def check_raw_table(con: Connection, validator: Any, contract: TableContract, as_of: date,
+                    raw_columns: dict[str, list[str]] | None = None) -> list[CheckResult]:
+    """The raw suite of one table on its current rows, after `table_is_loaded` (a warning when it has none).
+    `raw_columns`: the raw schema's `schema_columns`, when the caller has read them."""
     from expectations import suites
 
     target = raw_target(contract)
     checked_at = verdicts.now()
     checks = suites.raw_checks(contract, as_of)
-    columns = table_columns(con, "raw", contract.raw_table)
+    columns = (table_columns(con, "raw", contract.raw_table) if raw_columns is None
+               else raw_columns.get(contract.raw_table))
     frame = query = rows = None
     if columns is not None and reads_sql(validator):  # Postgres: the suite runs as SQL
         query = _current_rows_query(contract, columns)
