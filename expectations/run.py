@@ -4,8 +4,9 @@ each, stored in `dq.runs` / `dq.check_results`, with the run's Data Docs when as
 
 Where each part lives: the GX suites (`suites`) run on their tables in `table_checks` (through `gx_pandas`
 on DuckDB, `gx_postgres` on Postgres, both validating each suite by `gx_runs`); the SQL checks in
-`sql_checks`; every result is made in `verdicts` (whose `severity_of` decides blocking or warning). The GX context is ephemeral: nothing is written to disk
-except the `dq` tables and the Data Docs (expectations/data_docs.py).
+`sql_checks`; every result is made in `verdicts` (whose `severity_of` decides blocking or warning). The GX
+context is ephemeral: nothing is written to disk except the `dq` tables and the Data Docs
+(expectations/data_docs.py).
 """
 
 from __future__ import annotations
