@@ -5,7 +5,6 @@ target runs the same suites as SQL in the server instead (`expectations.gx_postg
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,31 +13,23 @@ import pandas as pd
 
 class PandasValidator:
     """One ephemeral GX context, one pandas batch definition, reused for every table. Each suite runs as a
-    GX validation definition, so its results land in the context's (in-memory) results store, from which
-    the Data Docs are built at the end of the run."""
+    GX validation definition (`expectations.gx_runs`), so its results land in the context's (in-memory)
+    results store, from which the Data Docs are built at the end of the run."""
 
     def __init__(self, result_format: dict[str, Any], *, run_name: str, run_time: datetime) -> None:
         from expectations._gx import ProgressBarsConfig, RunIdentifier, gx
+        from expectations.gx_runs import SuiteRuns
 
         self.context = gx.get_context(mode="ephemeral")
         # No tqdm bars in command output (GX shows them by default for every metric calculation).
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         asset = self.context.data_sources.add_pandas("csw_checks").add_dataframe_asset("current_rows")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
-        self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
-        self._result_format = result_format
+        run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
+        self._runs = SuiteRuns(self.context, result_format, run_id)
 
     def validate(self, suite: Any, frame: pd.DataFrame) -> list[Any]:
-        from expectations._gx import gx
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # GX and pandas deprecation chatter would drown the command output
-            suite = self.context.suites.add_or_update(suite)
-            definition = self.context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=suite.name, data=self._batch_definition, suite=suite))
-            result = definition.run(batch_parameters={"dataframe": frame}, result_format=self._result_format,
-                                    run_id=self._run_id)
-            return list(result.results)
+        return self._runs.validate(suite, self._batch_definition, dataframe=frame)
 
 
 def as_nanoseconds(series: pd.Series) -> pd.Series:

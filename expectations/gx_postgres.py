@@ -9,7 +9,6 @@ rows from. DuckDB keeps the pandas path (GX over duckdb-engine returned empty me
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -26,12 +25,14 @@ class PostgresValidator:
         self, con: Connection, result_format: dict[str, Any], *, run_name: str, run_time: datetime
     ) -> None:
         from expectations._gx import ProgressBarsConfig, RunIdentifier, gx
+        from expectations.gx_runs import SuiteRuns
 
         self.context = gx.get_context(mode="ephemeral")  # its results store feeds the Data Docs
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._datasource = self.context.data_sources.add_postgres(
             "csw_warehouse", connection_string=sqlalchemy_url(con))
-        self._run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
+        run_id = RunIdentifier(run_name=run_name, run_time=run_time.replace(tzinfo=timezone.utc))
+        self._runs = SuiteRuns(self.context, result_format, run_id)
         self._result_format = result_format
         self._assets = 0
 
@@ -42,16 +43,9 @@ class PostgresValidator:
         (`index_columns` of each), with `partial_unexpected_index_list` rewritten as positions in that frame."""
         self._assets += 1
         asset = self._datasource.add_query_asset(f"query_{self._assets}", query=query)
-        from expectations._gx import gx
-
         batch_definition = asset.add_batch_definition_whole_table("whole_query")
         result_format = {**self._result_format, "unexpected_index_column_names": list(index_columns)}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            suite = self.context.suites.add_or_update(suite)
-            definition = self.context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=suite))
-            validations = list(definition.run(result_format=result_format, run_id=self._run_id).results)
+        validations = self._runs.validate(suite, batch_definition, result_format)
         pairs = []
         for validation in validations:
             result = validation.result or {}

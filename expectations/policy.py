@@ -200,16 +200,18 @@ def _catalogue() -> tuple[tuple[str, str, str], ...]:
     from datetime import date
 
     from expectations import cross_checks, dfe_rules, suites
-    from expectations._gx import gx
     from ingest.contracts import all_tables
 
-    gx.get_context(mode="ephemeral")  # GX builds suites only inside a context (the run has its own)
-    kinds = [("raw", suites.raw_suite(contract, date(2000, 1, 1))) for contract in all_tables()]
-    kinds += [("mart", suites.mart_suite()), ("breakdowns", suites.breakdown_suite())]
+    # the suites' checks as the suites are built from them (names and severities do not depend on the date);
+    # no GX suite is built for this
+    kinds = [("raw", suites.suite_name("raw", contract.raw_table), suites.raw_checks(contract, date(2000, 1, 1)))
+             for contract in all_tables()]
+    kinds += [("mart", suites.suite_name("marts", suites.MART_TABLE), suites.mart_checks()),
+              ("breakdowns", suites.suite_name("marts", suites.BREAKDOWN_TABLE), suites.breakdown_checks())]
     rows = []
-    for kind, suite in kinds:
-        rows += [(suite.name, e.meta["check_name"], e.meta["severity"]) for e in suite.expectations]
-        rows += [(suite.name, check, severity) for check, severity in _TABLE_RUN_CHECKS[kind]]
+    for kind, suite, checks in kinds:
+        rows += [(suite, check.check_name, check.severity) for check in checks]
+        rows += [(suite, check, severity) for check, severity in _TABLE_RUN_CHECKS[kind]]
     rows += [(c.suite, c.check_name, c.severity) for c in cross_checks.CHECKS]
     rows += [(dfe_rules_suite(), r.check_name, r.severity) for r in dfe_rules.RULES]
     return tuple(dict.fromkeys(rows))

@@ -3,9 +3,10 @@ raw table (what staging reads), the marts' suites, the cross-table checks and th
 each, stored in `dq.runs` / `dq.check_results`, with the run's Data Docs when asked.
 
 Where each part lives: the GX suites (`suites`) run on their tables in `table_checks` (through `gx_pandas`
-on DuckDB, `gx_postgres` on Postgres); the SQL checks in `sql_checks`; every result is made in `verdicts`
-(whose `severity_of` decides blocking or warning). The GX context is ephemeral: nothing is written to disk
-except the `dq` tables and the Data Docs (expectations/data_docs.py).
+on DuckDB, `gx_postgres` on Postgres, both validating each suite by `gx_runs`); the SQL checks in
+`sql_checks`; every result is made in `verdicts` (whose `severity_of` decides blocking or warning). The GX
+context is ephemeral: nothing is written to disk except the `dq` tables and the Data Docs
+(expectations/data_docs.py).
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def run_checks(
         blocking = sum(1 for r in failed if r.severity == "blocking")
         say(f"checked {what}: {len(checked)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
 
+    raw_columns = table_checks.schema_columns(con, "raw")
     for contract in all_tables():
-        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of))
+        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of, raw_columns))
     indicator_values = table_checks.check_indicator_values(con, validator)
     add(f"marts.{indicator_values[0].table_name}", indicator_values)
     breakdowns = table_checks.check_breakdowns(con, validator)

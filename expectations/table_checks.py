@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -15,13 +15,14 @@ from expectations import verdicts
 from expectations.current_rows import current_rows_sql
 from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
 from expectations.results import CheckResult
-from expectations.verdicts import AUTHORITY_COLUMN, BLOCKING, META_COLUMNS, WARNING, Target
+from expectations.verdicts import AUTHORITY_COLUMN, AUTHORITY_COLUMNS, BLOCKING, META_COLUMNS, WARNING, Target
 from ingest.contracts import FEEDS
 from foundation.warehouse import Connection
 from ingest.core.contract import TableContract
 
 # SUMMARY returns the unexpected count plus the first N failing row indices and values: enough for
-# a sample without materialising every failing row of a large table.
+# a sample without materialising every failing row of a large table. A suite that passes is validated with
+# BASIC alone (expectations/gx_runs.py): nothing it passes on needs the indices.
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
 
 
@@ -122,6 +123,18 @@ def table_columns(con: Connection, schema: str, table: str) -> list[str] | None:
     return [r[0] for r in rows] or None
 
 
+def schema_columns(con: Connection, schema: str) -> dict[str, list[str]]:
+    """`table_columns` of every table of `schema`, in one query (a run reads every raw table's)."""
+    tables: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = $1 order by table_name, ordinal_position",
+        [schema],
+    ).fetchall():
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
 # --- raw tables --------------------------------------------------------------------------------------
 
 
@@ -132,19 +145,23 @@ def raw_target(contract: TableContract) -> Target:
                   table_name=contract.raw_table, relation=f"raw.{contract.raw_table}", key=contract.key)
 
 
-def check_raw_table(con: Connection, validator: Any, contract: TableContract, as_of: date) -> list[CheckResult]:
-    """The raw suite of one table on its current rows, after `table_is_loaded` (a warning when it has none)."""
+def check_raw_table(con: Connection, validator: Any, contract: TableContract, as_of: date,
+                    raw_columns: dict[str, list[str]] | None = None) -> list[CheckResult]:
+    """The raw suite of one table on its current rows, after `table_is_loaded` (a warning when it has none).
+    `raw_columns`: the raw schema's `schema_columns`, when the caller has read them."""
     from expectations import suites
 
     target = raw_target(contract)
     checked_at = verdicts.now()
-    columns = table_columns(con, "raw", contract.raw_table)
+    checks = suites.raw_checks(contract, as_of)
+    columns = (table_columns(con, "raw", contract.raw_table) if raw_columns is None
+               else raw_columns.get(contract.raw_table))
     frame = query = rows = None
     if columns is not None and reads_sql(validator):  # Postgres: the suite runs as SQL
         query = _current_rows_query(contract, columns)
         rows = con.execute(f"select count(*) from ({query}) as current_rows").fetchone()[0]
     elif columns is not None:
-        frame = _read_current_rows(con, contract, columns)
+        frame = _read_current_rows(con, contract, columns, suites.columns_read(checks))
         rows = len(frame)
     if not rows and FEEDS[contract.feed].optional:  # a statutory source this authority does not send
         return [verdicts.table_check(
@@ -163,7 +180,7 @@ def check_raw_table(con: Connection, validator: Any, contract: TableContract, as
                                   observed=f"{rows:,} rows", message=f"{target.relation}: {rows:,} current rows",
                                   failing_rows=0)
     index_columns = [c for c in (*contract.key, *META_COLUMNS, AUTHORITY_COLUMN) if c in columns]
-    suite = suites.raw_suite(contract, as_of)
+    suite = suites.build(target.suite, checks)
     # a table of rows about authorities (reference data, published benchmarks: a `la_code` of their own) feeds
     # every authority's figures, whoever sent it: its failures hold back every return
     about_authorities = any(c.name == "la_code" for c in contract.columns)
@@ -191,12 +208,21 @@ def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
     return f"select {', '.join(select)} from {_current_relation(contract, columns)}"
 
 
-def _read_current_rows(con: Connection, contract: TableContract, columns: list[str]) -> pd.DataFrame:
+def _read_current_rows(
+    con: Connection, contract: TableContract, columns: list[str], reads: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The contract's columns of the current rows plus the file and row, in file order (so the example rows
-    quoted in messages are the first failing rows of the file)."""
-    select = ", ".join(f'"{c}"' for c in _wanted(contract, columns))
+    quoted in messages are the first failing rows of the file). Given `reads` (the columns the suite's checks
+    read the values of), only those, the key and the columns a failure's message quotes are read; the table's
+    other columns are in the frame as nulls, so a check that a column exists sees the table as it is."""
+    wanted = _wanted(contract, columns)
+    quoted = (*contract.key, *META_COLUMNS, *AUTHORITY_COLUMNS)
+    read = wanted if reads is None else [c for c in wanted if c in reads or c in quoted]
     order = " order by _source_file, _row_number" if all(c in columns for c in META_COLUMNS) else ""
+    select = ", ".join(f'"{c}"' for c in read)
     frame = con.execute(f"select {select} from {_current_relation(contract, columns)}{order}").df()
+    if len(read) < len(wanted):
+        frame = frame.reindex(columns=wanted)  # the columns no check reads: nulls, in the table's order
     for column in contract.columns:
         if column.name not in frame.columns:
             if column.required:
@@ -206,7 +232,7 @@ def _read_current_rows(con: Connection, contract: TableContract, columns: list[s
                 pd.NaT if column.type == "date" else None, index=frame.index,
                 dtype="datetime64[ns]" if column.type == "date" else object,
             )
-        elif column.type == "date":
+        elif column.type == "date" and column.name in read:
             frame[column.name] = as_nanoseconds(frame[column.name])
     return frame
 
