@@ -81,11 +81,14 @@ def unit_tests(*, as_of: date | None = None, settings: Settings | None = None, p
     result = run_dbt("test", settings, as_of, ["--select", "test_type:unit"])
     if not result.success:
         raise PipelineError("dbt unit tests failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
+    passed = result.counts.get("unit_test:pass", 0)
     con = connect(settings)
     try:
-        record_unit_tests(con, settings, as_of)
+        recorded = record_unit_tests(con, settings, as_of, passed)
     finally:
         con.close()
+    progress(f"dbt unit tests: {passed} passed" + ("" if recorded is not None or passed else
+                                                    ", none ran (DBT_EXCLUDE_RESOURCE_TYPES?): nothing recorded"))
     return result
 
 

@@ -30,7 +30,7 @@ A full build runs the unit tests only when they have not yet passed in this ware
 fingerprint and target (`dq.unit_test_passes`, a row per project version that passed): they cost a third of a full
 build at one authority's size and give the same answer every day until the SQL or dbt changes. So the first build
 of each release runs them (and `make test` on every change); the nightly full rebuilds after it do not. Asking
-(`csw build --unit-tests`) runs them regardless.
+(`csw build --unit-tests`) runs them regardless, in a full build.
 
 Everything else is a full build, and `BuildPlan.line` says which it is and why in one line.
 """
@@ -131,13 +131,14 @@ class BuildPlan:
 
 def project_fingerprint(vars_: dict[str, str], project_dir: Path = DBT_PROJECT_DIR) -> str:
     """SHA-256 of every file of the dbt project (dbt's generated folders left out), of the dbt vars but the as-of
-    date (recorded on its own) and of dbt's, its adapters' and DuckDB's versions."""
+    date (recorded on its own) and of the versions of dbt, dbt-adapters and dbt-common (the built-in macros, the
+    unit-test materialisation among them), its adapters and DuckDB."""
     digest = hashlib.sha256()
     for path in sorted(p for p in project_dir.rglob("*") if p.is_file()
                        and p.relative_to(project_dir).parts[0] not in _GENERATED):
         digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps({k: v for k, v in vars_.items() if k != "as_of"}, sort_keys=True).encode())
-    for package in ("dbt-core", "dbt-duckdb", "dbt-postgres", "duckdb"):
+    for package in ("dbt-core", "dbt-adapters", "dbt-common", "dbt-duckdb", "dbt-postgres", "duckdb"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
@@ -215,6 +216,8 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
 
     if full:
         return full_build(full)
+    if unit_tests:  # every unit test runs in a full build only (an incremental one selects a few models)
+        return full_build("dbt unit tests asked for (--unit-tests)")
     recorded = _recorded(con)
     if recorded is None:
         return full_build("no complete build recorded (dq.build_inputs)")
@@ -276,11 +279,14 @@ def _insert_unit_test_pass(con: Connection, fingerprint: str, target: str, build
                 "values ($1, $2, $3, $4)", [fingerprint, target, build_id, at])
 
 
-def record_unit_tests(con: Connection, settings: Settings, as_of: date) -> int | None:
-    """Record that dbt's unit tests passed on their own (`dbt test --select test_type:unit`) for this project and
-    target, against the newest `dq.builds` row (the build whose tables they ran beside). Returns its id."""
+def record_unit_tests(con: Connection, settings: Settings, as_of: date, passed: int) -> int | None:
+    """Record that dbt's unit tests passed on their own (`dbt test --select test_type:unit`, `passed` of them) for
+    this project and target, against the newest `dq.builds` row (the build whose tables they ran beside). Returns
+    its id; nothing is recorded when no unit test ran (DBT_EXCLUDE_RESOURCE_TYPES left them out)."""
     from csw.dbt import dbt_vars
 
+    if passed <= 0:
+        return None
     newest = _newest_build(con)
     with transaction(con):
         _insert_unit_test_pass(con, project_fingerprint(dbt_vars(settings, as_of)), settings.target,

@@ -105,9 +105,19 @@ def test_unit_tests_run_on_their_own_are_recorded_against_the_newest_build(wareh
     other = replace(settings, la_code="840")  # a project whose unit tests have not passed here
     assert plan_build(con, other, AS_OF, full="asked").unit_tests
     _finished_build(con)  # build 2: its tables are what `dbt test --select test_type:unit` ran beside
-    assert record_unit_tests(con, other, AS_OF) == 2
+    assert record_unit_tests(con, other, AS_OF, passed=0) is None  # none ran: nothing recorded
+    assert plan_build(con, other, AS_OF, full="asked").unit_tests
+    assert record_unit_tests(con, other, AS_OF, passed=132) == 2
     assert plan_build(con, other, AS_OF, full="asked").heading("duckdb").endswith(
         "; dbt unit tests skipped: they passed on build 2 for this dbt project")
+
+
+def test_asking_for_the_unit_tests_after_a_load_makes_the_build_full(warehouse):
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")  # would be an incremental build, which runs no unit test
+    assert plan_build(con, settings, AS_OF).incremental
+    asked = plan_build(con, settings, AS_OF, unit_tests=True)
+    assert asked.line == "full build: dbt unit tests asked for (--unit-tests)" and asked.dbt_args() == []
 
 
 def test_another_authority_code_is_another_project(settings):

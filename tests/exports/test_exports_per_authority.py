@@ -198,6 +198,9 @@ def test_a_release_of_an_authority_without_a_blocking_failure_is_refused(file_wa
                                        "there is nothing to release\n")
     assert main(["dq", "release", "--period", PERIOD, "--la", "84", "--by", BY, "--reason", WHY]) == 1
     assert capsys.readouterr().err == "csw: --la '84': expected an authority's three-digit DfE code, e.g. 841\n"
+    assert main(["dq", "release", "--period", PERIOD, "--la", "804", "--by", BY, "--reason", WHY]) == 1
+    assert capsys.readouterr().err == ("csw: authority 804 not in the warehouse (it holds: 840, 841): load its extract "
+                                       "and build first, or check the code\n")
     assert smtp_server == []
 
 
