@@ -96,10 +96,19 @@ def _distinct(person_ids: Iterable[object]) -> list[object]:
 
 def rekey(con: Connection, secret: str | Callable[[str], str]) -> int:
     """Recompute every key with a new secret (secret rotation), or each authority's with its own (`secret` a
-    function of the la_code, `Settings.secret_for`). Returns the number of keys rewritten."""
-    rows = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE}").fetchall()
+    function of the la_code, `Settings.secret_for`). Returns the number of keys rewritten.
+
+    One transaction holding each authority's key lock (the one `add_keys` takes, in code order), so a load keying
+    new ids on Postgres waits for it, or commits before the keys are read: no key is read, deleted and lost in
+    between. An authority whose first keys commit meanwhile keeps them (made with the current secret)."""
     with transaction(con):
-        con.execute(f"delete from {CHILD_KEYS_TABLE}")
+        found = con.execute(f"select distinct la_code from {CHILD_KEYS_TABLE}").fetchall()
+        authorities = sorted(row[0] for row in found)
+        for la_code in authorities:
+            lock_in_transaction(con, f"csw.child keys {la_code}")
+        mine = "la_code in (select unnest(cast($1 as varchar[])))"
+        rows = con.execute(f"select la_code, person_id from {CHILD_KEYS_TABLE} where {mine}", [authorities]).fetchall()
+        con.execute(f"delete from {CHILD_KEYS_TABLE} where {mine}", [authorities])
         write_frame(con, CHILD_KEYS_TABLE, _keys(secret, rows))
     return len(rows)
 
