@@ -178,20 +178,20 @@ def cmd_dq_acknowledgements(args: argparse.Namespace) -> int:
 
 
 def cmd_dq_release(args: argparse.Namespace) -> int:
-    from expectations.releases import release_quarter
+    from expectations.releases import check_la_code, release_quarter
 
     settings = get_settings()
     if args.la:  # an authority the marts do not hold has no return to release
         from exports.authorities import authorities_in_marts, refuse_unknown
         from foundation.warehouse import connect
 
+        check_la_code(args.la)
         con = connect(settings, read_only=True)
         try:
             held = authorities_in_marts(con)
         finally:
             con.close()
-        if args.la.isdigit() and len(args.la) == 3:  # else release() says what a code looks like
-            refuse_unknown([args.la], held)
+        refuse_unknown([args.la], held)
     made, alerted = release_quarter(settings, period=args.period, by=args.by, reason=args.reason, la_code=args.la)
     _say(f"regional return {made.period} {made.summary()}")
     _say(alerted)

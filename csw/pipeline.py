@@ -84,11 +84,11 @@ def unit_tests(*, as_of: date | None = None, settings: Settings | None = None, p
     passed = result.counts.get("unit_test:pass", 0)
     con = connect(settings)
     try:
-        recorded = record_unit_tests(con, settings, as_of, passed)
+        record_unit_tests(con, settings, as_of, passed)
     finally:
         con.close()
-    progress(f"dbt unit tests: {passed} passed" + ("" if recorded is not None or passed else
-                                                    ", none ran (DBT_EXCLUDE_RESOURCE_TYPES?): nothing recorded"))
+    progress(f"dbt unit tests: {passed} passed"
+             + ("" if passed else ", none ran (DBT_EXCLUDE_RESOURCE_TYPES?): nothing recorded"))
     return result
 
 

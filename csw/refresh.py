@@ -107,8 +107,7 @@ class BuildPlan:
         one that does not. An incremental one skips the unit tests and writes no manifest.json / run_results.json
         (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's). The resource types the build's environment
         leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override) stay out."""
-        excluded = ["--exclude-resource-type", "unit_test",
-                    *[kind for kind in env.get("DBT_EXCLUDE_RESOURCE_TYPES", "").split() if kind != "unit_test"]]
+        excluded = ["--exclude-resource-type", "unit_test", *[kind for kind in _excluded(env) if kind != "unit_test"]]
         if not self.incremental:
             return [] if self.unit_tests else excluded
         return ["--select", *self.select, *excluded, "--no-write-json"]
@@ -116,7 +115,7 @@ class BuildPlan:
     def unit_tests_ran(self, env: Mapping[str, str]) -> bool:
         """Whether a successful build of this plan ran the unit tests (dbt's DBT_EXCLUDE_RESOURCE_TYPES, which the
         test suite sets for runs about other things, leaves them out too)."""
-        return self.unit_tests and not self.incremental and "unit_test" not in env.get("DBT_EXCLUDE_RESOURCE_TYPES", "")
+        return self.unit_tests and not self.incremental and "unit_test" not in _excluded(env)
 
     @property
     def line(self) -> str:
@@ -127,6 +126,11 @@ class BuildPlan:
         full build, whether it runs the unit tests and why."""
         tail = f"; {self.unit_tests_reason}" if self.unit_tests_reason and not self.incremental else ""
         return f"dbt build (target {target}, as of {self.as_of}), {self.line}{tail}"
+
+
+def _excluded(env: Mapping[str, str]) -> list[str]:
+    """The resource types a dbt run in `env` leaves out (DBT_EXCLUDE_RESOURCE_TYPES, space-separated)."""
+    return env.get("DBT_EXCLUDE_RESOURCE_TYPES", "").split()
 
 
 def project_fingerprint(vars_: dict[str, str], project_dir: Path = DBT_PROJECT_DIR) -> str:

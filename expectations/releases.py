@@ -87,11 +87,17 @@ def blocking_checks(con: Connection, run_id: str, la_code: str | None = None) ->
     """`suite / check` of every failed blocking result of the run; with `la_code`, of those that hold back that
     authority's return (its rows' failures and those of no one authority's rows)."""
     # a result recorded before results had an authority is every authority's
-    mine = " and (la_code = $2 or la_code is null)" if la_code and column_exists(con, "dq", "check_results", "la_code") \
-        else ""
+    own = bool(la_code) and column_exists(con, "dq", "check_results", "la_code")
+    mine = " and (la_code = $2 or la_code is null)" if own else ""
     rows = con.execute(f"select suite, check_name from {store.RESULTS_TABLE} where run_id = $1 and status = 'failed' "
                        f"and severity = 'blocking'{mine}", [run_id, *([la_code] if mine else [])]).fetchall()
     return {f"{suite} / {check}" for suite, check in rows}
+
+
+def check_la_code(la_code: str) -> None:
+    """ReleaseRefused unless `la_code` looks like an authority's DfE code (three digits)."""
+    if not (la_code.isdigit() and len(la_code) == 3):
+        raise ReleaseRefused(f"--la {la_code!r}: expected an authority's three-digit DfE code, e.g. 841")
 
 
 def release(con: Connection, *, period: str, by: str, reason: str, la_code: str | None = None,
@@ -106,8 +112,8 @@ def release(con: Connection, *, period: str, by: str, reason: str, la_code: str 
         period = parse_quarter(period).label
     except ValueError as exc:
         raise ReleaseRefused(str(exc)) from None
-    if la_code is not None and not (la_code.isdigit() and len(la_code) == 3):
-        raise ReleaseRefused(f"--la {la_code!r}: expected an authority's three-digit DfE code, e.g. 841")
+    if la_code is not None:
+        check_la_code(la_code)
     ensure_table(con)
     newest = _newest_run(con)
     if newest is None:

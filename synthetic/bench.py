@@ -304,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         if "delta" in by:
             print(delta_line(by), flush=True)
         if "unit" in by:
-            print(f"dbt unit tests: {by['unit']['in_process_seconds']:.1f} s in stage, {by['unit']['cpu_seconds']:.1f} s "
+            unit = by["unit"]
+            print(f"dbt unit tests: {unit['in_process_seconds']:.1f} s in stage, {unit['cpu_seconds']:.1f} s "
                   "CPU, once per version of the dbt project (the first full build of a release runs them; the "
                   "refresh below does not)", flush=True)
         refresh = [r for r in results if r["stage"] in ("ingest", "build", "check", "export")]
