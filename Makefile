@@ -25,7 +25,7 @@ export PATH := $(BIN):$(PATH)
 help:
 	@echo "make run    - demo end to end: generate data, the product's Airflow tasks in one demo DAG (ingest, dbt, checks, return), summary"
 	@echo "make test   - pytest (unit, ingest, dbt build + unit tests, DAG), sqlfluff lint"
-	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0; LAS=N: N English authorities, North East first, up to 153)"
+	@echo "make bench  - time each stage on the LA-sized extract (SCALE=1.0; LAS=N: N English authorities, North East first, up to 153; DATA=DIR: keep, reuse the data)"
 	@echo "make docs   - dbt docs (every indicator's definition and lineage) as static HTML in output/dbt-docs"
 
 # --compile-bytecode: every csw/dbt/Airflow process then loads .pyc instead of compiling GX, dbt and Airflow from
@@ -94,7 +94,7 @@ test: venv validators-venv system-packages data-docs-assets dbt-manifest
 
 bench: venv
 	@echo "make bench: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret"
-	$(BIN)/python -m synthetic.bench --scale $${SCALE:-1.0} --las $${LAS:-1}
+	$(BIN)/python -m synthetic.bench --scale $${SCALE:-1.0} --las $${LAS:-1} $${DATA:+--data $$DATA}
 
 docs: venv
 	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \

@@ -21,6 +21,12 @@ The `build` stage is a full build as every night's first (its as-of moved): mode
 dbt's unit tests, which a warehouse runs once per version of the dbt project (csw/refresh.py). The `unit` stage runs
 them on their own, as the first build of a release does, and is not part of the refresh's total.
 
+`--data DIR` keeps the generated landing folder in DIR and reuses it on the next run of the same `--las` and
+`--scale` (a national extract takes most of an hour to generate): the generate stage then prints the rows and time
+recorded when it was made, and every other stage runs on a fresh warehouse as usual. The delta stage's file is put
+back where it waits when the run ends, so the folder stays as generated (in a `--data` folder that file is
+always held back, whichever stages run).
+
 `--big-files` measures instead what one file can cost the loader (bounded reading): a one-line file of
 `--line-mb` MB (refused by the line cap) and a well-formed `ssd_contacts.csv` of `--big-mb` MB (generated
 contacts repeated under new ids), each ingested in its own process.
@@ -73,6 +79,39 @@ def hold_back_delta(landing: Path, las: int) -> Path:
     held.parent.mkdir(parents=True, exist_ok=True)
     newest.rename(held)
     return held
+
+
+GENERATED = "generated.json"  # in a --data folder: what its landing holds (las, scale, rows, seconds, held file)
+
+
+def reused_generation(data: Path, las: int, scale: float) -> dict | None:
+    """The generate stage's result recorded in a `--data` folder when it holds a landing of these `las` and `scale`;
+    None when it is empty or missing; SystemExit when it holds anything else (nothing in it is removed)."""
+    marker = data / GENERATED
+    if marker.is_file():
+        made = json.loads(marker.read_text())
+        if made["las"] == las and made["scale"] == scale:
+            return made
+        raise SystemExit(f"synthetic.bench: --data {data} holds {made['las']} authorities at scale {made['scale']:g}, "
+                         f"not {las} at {scale:g}: choose another folder, or empty this one")
+    if data.exists() and any(data.iterdir()):
+        raise SystemExit(f"synthetic.bench: --data {data} is not empty and holds no {GENERATED}: choose an empty "
+                         "or new folder")
+    return None
+
+
+def record_generation(data: Path, las: int, scale: float, result: dict, held: Path | None) -> None:
+    """Record in `data` what its landing holds, so the next run of the same size reuses it."""
+    made = {"las": las, "scale": scale, "rows": result["rows"], "seconds": result["seconds"],
+            "cpu_seconds": result["cpu_seconds"], "peak_mb": result["peak_mb"], "held": held.name if held else None}
+    (data / GENERATED).write_text(json.dumps(made))
+
+
+def put_back_delta(landing: Path, las: int, name: str) -> None:
+    """After a run: the delta stage's file, landed by it, goes back to `<landing>/../delta/` to wait again."""
+    landed = _delta_folder(landing, las) / name
+    if landed.exists():
+        landed.rename(landing.parent / "delta" / name)
 
 
 def _delta(landing: Path, las: int) -> dict:
@@ -252,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.add_argument("--stages", default=",".join(STAGES),
                    help="comma-separated stages to run, in pipeline order (generate always runs first)")
+    p.add_argument("--data", help="keep the generated landing in this folder and reuse it on the next run of the "
+                                   "same --las and --scale")
     p.add_argument("--big-files", action="store_true",
                    help="instead of the stages: ingest a one-line file and a big well-formed file, time and peak memory")
     p.add_argument("--line-mb", type=int, default=200, help="size of the one-line file of --big-files (MB)")
@@ -276,21 +317,36 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     codes = authorities(args.las)  # refused before any work
+    data = Path(args.data).resolve() if args.data else None
+    made = reused_generation(data, args.las, args.scale) if data else None
     with tempfile.TemporaryDirectory(prefix="csw-bench-") as tmp:
         base = Path(tmp)
+        landing = (data or base) / "landing"
         env = dict(os.environ, CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"),
                    CSW_QUARANTINE=str(base / "quarantine"), CSW_OUTPUT=str(base / "output"))
         print(f"benchmark: {args.las} authorit{'y' if args.las == 1 else 'ies'} ({', '.join(codes)}), scale "
-              f"{args.scale}, as of {AS_OF}, in {base} ({os.cpu_count()} cores)", flush=True)
+              f"{args.scale}, as of {AS_OF}, in {base} ({os.cpu_count()} cores)"
+              + (f"; landing {'reused from' if made else 'kept in'} {data}" if data else ""), flush=True)
         results = []
         floor = None
-        for name in stages:
-            r = run_stage_process(name, base / "landing", base / "output", args.scale, env, args.las)
-            results.append(r)
-            floor = r["in_process_seconds"] if name == "floor" else floor
-            print(stage_line(r, floor), flush=True)
-            if name == "generate" and "delta" in stages:
-                hold_back_delta(base / "landing", args.las)
+        try:
+            for name in stages:
+                if name == "generate" and made:
+                    r = {"stage": name, "in_process_seconds": made["seconds"], **made}
+                    r = {k: v for k, v in r.items() if k not in ("las", "scale", "held")} | {"reused": "yes"}
+                else:
+                    r = run_stage_process(name, landing, base / "output", args.scale, env, args.las)
+                results.append(r)
+                floor = r["in_process_seconds"] if name == "floor" else floor
+                print(stage_line(r, floor), flush=True)
+                if name == "generate" and not made:
+                    held = hold_back_delta(landing, args.las) if "delta" in stages or data else None
+                    if data:
+                        record_generation(data, args.las, args.scale, r, held)
+                        made = json.loads((data / GENERATED).read_text())
+        finally:
+            if data and made and made.get("held"):
+                put_back_delta(landing, args.las, made["held"])
         by = {r["stage"]: r for r in results}
         if "ingest" in by:
             ingest = by["ingest"]["in_process_seconds"]

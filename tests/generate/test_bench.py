@@ -52,3 +52,26 @@ def test_the_delta_file_is_the_first_authoritys_newest_health_file(tmp_path):
     assert held == tmp_path / "delta" / "health_assessments_20250331.csv" and held.read_text() == "841"
     assert not (tmp_path / "landing" / "841" / "health" / "health_assessments_20250331.csv").exists()
     assert (tmp_path / "landing" / "840" / "health" / "health_assessments_20250331.csv").exists()
+
+
+def test_a_data_folder_is_reused_only_for_the_same_size_and_its_delta_file_goes_back_to_wait(tmp_path):
+    from synthetic.bench import put_back_delta, record_generation, reused_generation
+
+    data = tmp_path / "nation"
+    assert reused_generation(data, 2, 0.3) is None  # a new folder: generate into it
+    (data / "landing" / "841" / "health").mkdir(parents=True)
+    (data / "delta").mkdir()
+    with pytest.raises(SystemExit, match=r"is not empty and holds no generated.json"):
+        reused_generation(data, 2, 0.3)
+    generated = {"rows": 1000, "seconds": 12.5, "cpu_seconds": 11.0, "peak_mb": 300.0}
+    record_generation(data, 2, 0.3, generated, data / "delta" / "health_assessments_20250331.csv")
+    assert reused_generation(data, 2, 0.3) == {"las": 2, "scale": 0.3, **generated,
+                                               "held": "health_assessments_20250331.csv"}
+    with pytest.raises(SystemExit, match=r"holds 2 authorities at scale 0.3, not 3 at 0.3"):
+        reused_generation(data, 3, 0.3)
+    landed = data / "landing" / "841" / "health" / "health_assessments_20250331.csv"
+    landed.write_text("841")  # as the delta stage lands it
+    put_back_delta(data / "landing", 2, landed.name)
+    assert not landed.exists() and (data / "delta" / landed.name).read_text() == "841"
+    put_back_delta(data / "landing", 2, landed.name)  # nothing landed (no delta stage ran): nothing moves
+    assert (data / "delta" / landed.name).exists()
