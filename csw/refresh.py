@@ -5,7 +5,8 @@ After each successful build the warehouse records what it was built from (`dq.bu
 was (`dq.builds.build_id`), the as-of date, a fingerprint of the dbt project and its vars, a fingerprint of the
 inputs the loader does not batch (the bank holidays, the commentary), and the highest `raw._loads` batch id it
 had seen when it started (with how many loaded rows `raw._loads` held up to it). The next build (`csw build`,
-`csw run`, the Cosmos `transform` task on DuckDB) is incremental when all of these still hold:
+`csw run`, the Cosmos `transform` task on DuckDB, the Cosmos task per model on a server: csw/transform.py) is
+incremental when all of these still hold:
 
 - the newest `dq.builds` row is the recorded one and succeeded (no failed, partial or hand-run build since);
 - the same as-of date, dbt project (models, macros, seeds, tests, dbt_project.yml, dbt's version) and dbt vars;
@@ -41,7 +42,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -97,6 +98,15 @@ class BuildPlan:
     def incremental(self) -> bool:
         return self.mode == "incremental"
 
+    def as_dict(self) -> dict:
+        """The plan as JSON values: the Airflow XCom the task-per-model transform's `record` task rebuilds it from."""
+        return {**asdict(self), "as_of": self.as_of.isoformat(), "tables": list(self.tables)}
+
+    @classmethod
+    def from_dict(cls, values: Mapping) -> BuildPlan:
+        """The plan `as_dict` gave."""
+        return cls(**{**values, "as_of": date.fromisoformat(values["as_of"]), "tables": tuple(values["tables"])})
+
     @property
     def select(self) -> list[str]:
         """dbt's selection: every node downstream of each changed raw table (any source name)."""
@@ -126,6 +136,21 @@ class BuildPlan:
         full build, whether it runs the unit tests and why."""
         tail = f"; {self.unit_tests_reason}" if self.unit_tests_reason and not self.incremental else ""
         return f"dbt build (target {target}, as of {self.as_of}), {self.line}{tail}"
+
+
+def downstream_nodes(manifest: Mapping, tables: tuple[str, ...]) -> set[str]:
+    """The unique ids of every node dbt's `source:*.<table>+` picks for each of `tables` (`BuildPlan.select`), read
+    from a parsed manifest's sources and `child_map`: the Cosmos task per model builds an incremental plan's nodes
+    from it (csw/transform.py). The sources themselves are not nodes a build runs."""
+    sources = [uid for uid, source in manifest["sources"].items() if source["name"] in tables]
+    children, seen = manifest["child_map"], set()
+    stack = [child for uid in sources for child in children.get(uid, [])]
+    while stack:
+        uid = stack.pop()
+        if uid not in seen:
+            seen.add(uid)
+            stack.extend(children.get(uid, []))
+    return seen
 
 
 def _excluded(env: Mapping[str, str]) -> list[str]:

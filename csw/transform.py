@@ -3,8 +3,11 @@ one definition, run through Cosmos.
 
 Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`. Both
 take the dbt vars from `csw.dbt.dbt_vars`; here the as-of is the template `csw.dbt.AS_OF`, rendered when the
-task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`). On DuckDB the one task's build is incremental
-when the last recorded build shows it gives the same rows (csw/refresh.py), as `csw build`'s is.
+task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`). The build is incremental when the last recorded
+build shows it gives the same rows (csw/refresh.py), as `csw build`'s is: on DuckDB inside its one task; on a server
+target the group's first task, `plan`, plans it and lists the nodes it builds, each model's task skips itself when
+its node is not one of them (`skip_unplanned`: the table stays as the last build made it), and the group's last task,
+`record`, records the build once every task has succeeded or been skipped.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 from datetime import date
 from typing import Any
 
+from airflow.sdk import task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 from cosmos.operators.local import DbtBuildLocalOperator
@@ -22,6 +26,7 @@ from csw.dbt_manifest import manifest_path
 from foundation.settings import DBT_PROJECT_DIR, get_settings
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
+PLAN_TASK = "transform.plan"  # the task-per-model group's first task (server targets)
 
 
 class RefreshingBuildOperator(DbtBuildLocalOperator):
@@ -51,13 +56,81 @@ class RefreshingBuildOperator(DbtBuildLocalOperator):
             con.close()
 
 
+def planned_selections(plan_values: dict, manifest: dict) -> list[str] | None:
+    """What the model tasks of a plan (`BuildPlan.as_dict`) build, as Cosmos selects them: None for a full build
+    (every task), else each node dbt's `BuildPlan.select` picks, as `fqn:<its fqn>` (a model's, seed's or snapshot's
+    task under TestBehavior.BUILD) and by name (a test detached from its several parents)."""
+    from csw.refresh import downstream_nodes
+
+    if plan_values["mode"] != "incremental":
+        return None
+    nodes = [manifest["nodes"][uid] for uid in sorted(downstream_nodes(manifest, tuple(plan_values["tables"])))
+             if uid in manifest["nodes"]]  # a unit test runs inside its model's `dbt build` task
+    return sorted({f"fqn:{'.'.join(node['fqn'])}" for node in nodes} | {node["name"] for node in nodes})
+
+
+def skip_unplanned(context: Any) -> None:
+    """A model task's pre-execute hook: skip it (AirflowSkipException) when the `plan` task's build is incremental and
+    its node is not one of those it builds; its table stays as the last build made it."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    planned = context["ti"].xcom_pull(task_ids=PLAN_TASK)["select"]
+    if planned is None:
+        return
+    select = context["task"].select
+    if not set([select] if isinstance(select, str) else select or []) & set(planned):
+        raise AirflowSkipException("incremental build: nothing it reads was loaded since the last build; its table "
+                                   "stays as that build made it")
+
+
+@task(task_id="plan", retries=0)
+def _plan(as_of: str) -> dict:
+    """Plan the build (csw/refresh.py) and list what the model tasks build (`planned_selections`)."""
+    import json
+
+    from csw.refresh import plan_build
+    from foundation.warehouse import connect
+
+    settings = get_settings()
+    con = connect(settings)
+    try:
+        plan = plan_build(con, settings, date.fromisoformat(as_of)).as_dict()
+    finally:
+        con.close()
+    manifest = json.loads(manifest_path(TARGET).read_text(encoding="utf-8"))
+    select = planned_selections(plan, manifest)
+    print(f"dbt build (target {settings.target}, as of {as_of}), {plan['mode']} build: {plan['reason']}"
+          + (f"; {len(select)} selections for the model tasks, the others skip" if select is not None else ""))
+    return {"plan": plan, "select": select}
+
+
+@task(task_id="record", retries=0, trigger_rule="none_failed")
+def _record(planned: dict) -> None:
+    """Record the build the model tasks made (every one succeeded or was skipped), for the next plan."""
+    from csw.dbt import dbt_env
+    from csw.refresh import BuildPlan, record_build
+    from foundation.warehouse import connect
+
+    settings = get_settings()
+    con = connect(settings)
+    try:
+        build_id = record_build(con, BuildPlan.from_dict(planned["plan"]), settings.target,
+                                {**os.environ, **dbt_env(settings)})
+    finally:
+        con.close()
+    print(f"recorded build {build_id}" if build_id is not None
+          else "not recorded: the newest dbt build did not succeed")
+
+
 def transform_step(outlets: list | None = None):
     """dbt build through Cosmos as of the run's as-of date (`csw.dbt.AS_OF`), `outlets` marked updated on success.
 
     DuckDB allows one writing process per file, and a task per model costs seconds of start-up each (a few
     hundred nodes), so the embedded target runs one `dbt build` task (incremental when it can be:
-    `RefreshingBuildOperator`); a server target (Postgres) gets one
-    task per model, run in parallel by the scheduler, and the outlets go on the group's last tasks."""
+    `RefreshingBuildOperator`); a server target (Postgres) gets one task per model, run in parallel by the
+    scheduler, between `plan` and `record` (module docstring), and the outlets go on `record`. A model task runs when
+    none of its upstream tasks failed (`none_failed`: an upstream one skipped by the plan is as the last build left
+    it)."""
     profile_config = ProfileConfig(
         profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
     )
@@ -89,9 +162,14 @@ def transform_step(outlets: list | None = None):
             test_behavior=TestBehavior.BUILD,
             should_detach_multiple_parents_tests=True,  # a relationships test runs after both models
         ),
-        operator_args=dbt_args,
+        operator_args={**dbt_args, "pre_execute": skip_unplanned, "trigger_rule": "none_failed"},
         default_args={"retries": 0},
     )
-    for leaf in group.leaves:  # the marts are rebuilt when every last task of the group has succeeded
-        leaf.outlets = [*leaf.outlets, *(outlets or [])]
+    roots, leaves = list(group.roots), list(group.leaves)
+    with group:
+        planned = _plan(AS_OF)
+        recorded = _record(planned)
+    planned >> roots
+    leaves >> recorded.operator
+    recorded.operator.outlets = [*(outlets or [])]  # the marts are rebuilt when the build is recorded
     return group

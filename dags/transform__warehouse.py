@@ -4,9 +4,10 @@
 Scheduled on the Assets of every raw table (`raw.<feed>__<table>`, any of them): an `ingest__<feed>` run
 that loaded something triggers it. One task, `transform` (csw/tasks.py: the Cosmos dbt step, one `dbt build`
 task on DuckDB, a task per model on Postgres), which marks `marts.fct_indicator_values` updated on success;
-that Asset is what `export__regional_return` waits for. On DuckDB the build is incremental when it can be: only
-what depends on the raw tables loaded since the last complete build (csw/refresh.py; its log's first line says
-which and why; docs/regional-hub.md, "Incremental refresh").
+that Asset is what `export__regional_return` waits for. The build is incremental when it can be: only what
+depends on the raw tables loaded since the last complete build (csw/refresh.py; the log's first line says which
+and why; docs/regional-hub.md, "Incremental refresh"). On Postgres the group's `plan` task plans it, a model's task
+skips itself when the plan leaves its model as it is, and `record` records the build and marks the marts updated.
 
 Params: `as_of` (default: the run's date — the day an Asset-triggered run was triggered; only periods complete
 by then are produced). The rule is `csw.dbt.run_as_of`, the same as the command line's `--as-of` default

@@ -4,12 +4,16 @@ run replaced by a stand-in)."""
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
 from csw.refresh import plan_build, project_fingerprint, record_build
+from foundation.settings import DBT_PROJECT_DIR
 from foundation.warehouse import connect
 from ingest.core.load import ensure_loads_table
 
@@ -161,3 +165,63 @@ def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
     with connect(settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 2), (2, "incremental", 3)]
+
+
+def _dbt_ls(settings, select: str) -> set[str]:
+    """The unique ids dbt itself selects (`dbt ls`), models, seeds, snapshots and data tests."""
+    from dbt.cli.main import dbtRunner
+
+    from csw.dbt import dbt_env
+
+    os.environ.update(dbt_env(settings))
+    result = dbtRunner().invoke(["ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                                 "--select", select, "--resource-type", "model", "seed", "snapshot", "test",
+                                 "--output", "json", "--output-keys", "unique_id", "--quiet"])
+    assert result.success, result.exception
+    return {json.loads(line)["unique_id"] for line in result.result}
+
+
+def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(warehouse, monkeypatch):
+    """On Postgres the Cosmos group builds a task per model: its `plan` task lists what dbt's own selection of the
+    incremental plan picks, each model task skips itself unless listed, and `record` records the build."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from csw import transform
+    from csw.dbt_manifest import manifest_path
+    from csw.refresh import downstream_nodes
+
+    manifest = manifest_path("duckdb")  # the same graph as the server target's, parsed for this adapter
+    monkeypatch.setattr(transform, "manifest_path", lambda target: manifest)
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")
+    con.close()  # the tasks open the warehouse themselves
+    planned = transform._plan.function("2025-03-31")
+    assert planned["plan"]["mode"] == "incremental" and planned["plan"]["tables"] == ["health__assessments"]
+    graph = json.loads(manifest.read_text())
+    picked = {uid for uid in downstream_nodes(graph, ("health__assessments",)) if uid in graph["nodes"]}
+    assert picked == _dbt_ls(settings, "source:*.health__assessments+")  # dbt's own selection, node for node
+    assert "fqn:csw.marts.fct_indicator_values" in planned["select"]
+
+    class TaskInstance:
+        def xcom_pull(self, task_ids):
+            assert task_ids == "transform.plan"
+            return planned
+
+    def run_hook(select):
+        transform.skip_unplanned({"ti": TaskInstance(), "task": SimpleNamespace(select=select)})
+
+    run_hook("fqn:csw.marts.fct_indicator_values")  # downstream of the health file: runs
+    run_hook(["fqn:csw.staging.health.stg_health__assessments"])
+    with pytest.raises(AirflowSkipException, match="nothing it reads was loaded since the last build"):
+        run_hook("fqn:csw.marts.fct_referrals")  # reads no health table: kept as built
+    full = {**planned, "select": None}
+    transform.skip_unplanned({"ti": SimpleNamespace(xcom_pull=lambda task_ids: full),
+                              "task": SimpleNamespace(select="fqn:csw.marts.fct_referrals")})  # a full build: runs
+
+    with connect(settings) as hooks:
+        _finished_build(hooks)  # what the model tasks' dbt hooks leave
+    transform._record.function(json.loads(json.dumps(planned)))  # through XCom: JSON
+    with connect(settings) as after:
+        assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
+            (1, "full", 2), (2, "incremental", 3)]
+        assert plan_build(after, settings, AS_OF).line == "full build: nothing loaded since the last build (batch 3)"

@@ -32,6 +32,8 @@ for dag_id, dag in bag.dags.items():
         "any_asset": type(condition).__name__,
         "outlets": {t.task_id: sorted(f"{type(o).__name__}:{o.name}" for o in t.outlets) for t in dag.tasks},
         "sensor_mode": {t.task_id: getattr(t, "mode", None) for t in dag.tasks},
+        "trigger_rule": {t.task_id: getattr(t.trigger_rule, "value", t.trigger_rule) for t in dag.tasks},
+        "pre_execute": {t.task_id: getattr(getattr(t, "_pre_execute_hook", None), "__name__", None) for t in dag.tasks},
         "cosmos_load_method": {
             group_id: str(group.dbt_graph.load_method.value)
             for group_id, group in dag.task_group_dict.items() if hasattr(group, "dbt_graph")
@@ -78,9 +80,20 @@ def test_server_target_renders_one_task_per_model(airflow_home):
     models = [t for t in tasks if t.startswith("transform.") and t.endswith("_model_build")]
     assert len(models) >= 100
     assert "transform.fct_indicator_values_model_build" in tasks
-    leaves = dag["upstream"]["marts_ready"]  # the group's last tasks (models or detached multi-parent tests)
-    assert leaves and all(t.startswith("transform.") for t in leaves)
+    assert dag["upstream"]["marts_ready"] == ["transform.record"]  # the group's last task records the build
     assert dag["cosmos_load_method"] == {"transform": "dbt_manifest"}  # rendered from the manifest, no `dbt ls`
+    # incremental on Postgres too: `plan` first, every dbt task skips itself unless planned, `record` last
+    dbt_tasks = [t for t in tasks if t.startswith("transform.") and t not in ("transform.plan", "transform.record")]
+    assert dag["upstream"]["transform.plan"] and not any(t.startswith("transform.")
+                                                          for t in dag["upstream"]["transform.plan"])  # the loads
+    assert all(dag["pre_execute"][t] == "skip_unplanned" and dag["trigger_rule"][t] == "none_failed"
+               for t in dbt_tasks)
+    first = [t for t in dbt_tasks if not set(dag["upstream"][t]) & set(dbt_tasks)]
+    assert first and all(dag["upstream"][t] == ["transform.plan"] for t in first)
+    last = [t for t in dbt_tasks if not any(t in dag["upstream"][u] for u in dbt_tasks)]
+    assert sorted(last) == sorted(t for t in dag["upstream"]["transform.record"] if t != "transform.plan")
+    assert dag["trigger_rule"]["transform.record"] == "none_failed"
+    assert dag["outlets"]["transform.record"] == [f"Asset:{MARTS.name}"]
 
 
 def test_one_ingest_dag_per_feed_and_a_transform_on_their_assets(embedded):
