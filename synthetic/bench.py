@@ -23,7 +23,8 @@ them on their own, as the first build of a release does, and is not part of the 
 
 `--data DIR` keeps the generated landing folder in DIR and reuses it on the next run of the same `--las` and
 `--scale` (a national extract takes most of an hour to generate): the generate stage then prints the rows and time
-recorded when it was made, and every other stage runs on a fresh warehouse as usual. The delta stage's file is put
+recorded when it was made, and every other stage runs on a fresh warehouse as usual (made in `DIR/run/`, kept there
+after the run to be looked into, and removed when the next run starts). The delta stage's file is put
 back where it waits when the run ends, so the folder stays as generated (in a `--data` folder that file is
 always held back, whichever stages run).
 
@@ -321,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     made = reused_generation(data, args.las, args.scale) if data else None
     with tempfile.TemporaryDirectory(prefix="csw-bench-") as tmp:
         base = Path(tmp)
+        if data:  # the run's warehouse, quarantine and output kept beside the landing until the next run
+            base = data / "run"
+            shutil.rmtree(base, ignore_errors=True)
         landing = (data or base) / "landing"
         env = dict(os.environ, CSW_WAREHOUSE=str(base / "warehouse" / "csw.duckdb"),
                    CSW_QUARANTINE=str(base / "quarantine"), CSW_OUTPUT=str(base / "output"))
