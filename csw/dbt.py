@@ -30,7 +30,8 @@ class BuildResult:
 
 def dbt_env(settings: Settings) -> dict[str, str]:
     """Environment the profile reads (profiles.yml holds only env_var() calls)."""
-    env = {"CSW_WAREHOUSE": str(settings.warehouse), "CSW_TARGET": settings.target}
+    env = {"CSW_WAREHOUSE": str(settings.warehouse), "CSW_TARGET": settings.target,
+           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit}
     if settings.target == "postgres":
         env.update({"CSW_PG_HOST": settings.pg_host, "CSW_PG_PORT": str(settings.pg_port),
                     "CSW_PG_USER": settings.pg_user, "CSW_PG_PASSWORD": settings.pg_password,

@@ -26,6 +26,11 @@ MAKE_A_SECRET = 'make one with: python -c "import secrets; print(secrets.token_u
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
 DEFAULT_MAX_COLUMNS = 1_000  # the widest contract has a dozen; extra columns are kept, but not without bound
 DEFAULT_MAX_LINE_BYTES = 1024**2  # one line of the file, its line end included
+# DuckDB's memory (its buffer pool: what a query holds before it spills to `<warehouse>.tmp/`), for every process
+# that opens the warehouse (dbt's profile reads it too). DuckDB's own default is 80 % of the machine, which a national
+# build took: 18.6 GB here (docs/regional-hub.md). 6 GB keeps a process well inside the 8 GB issue 17 allows.
+DEFAULT_DUCKDB_MEMORY_GB = 6
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 # Telemetry never leaves this machine (DEVELOPERS.md): set before any library is imported by a command.
 TELEMETRY_OFF = {
@@ -129,6 +134,8 @@ class Settings:
     pg_admin_password: str = ""
     # DuckDB: how long a command waits for a warehouse file another process holds before giving up.
     lock_wait_seconds: float = 120.0
+    # DuckDB: the most memory it holds per process (CSW_DUCKDB_MEMORY_LIMIT; `duckdb_memory_limit`).
+    duckdb_memory_limit: str = f"{DEFAULT_DUCKDB_MEMORY_GB}GB"
     # The Python of Data to Insight's DfE validators' own venv (`make validators-venv`; docs/dfe-validators.md).
     validators_python: Path = PROJECT_ROOT / ".venv-validators" / "bin" / "python"
     # A regional hub's authorities (docs/regional-hub.md): the secret of each authority a landing folder holds,
@@ -176,6 +183,17 @@ class Settings:
 TARGETS = ("duckdb", "postgres")
 
 
+def duckdb_memory_limit(value: str | None) -> str:
+    """DuckDB's memory limit: CSW_DUCKDB_MEMORY_LIMIT (a size: `6GB`, `4096MB`, `8GiB`), else
+    DEFAULT_DUCKDB_MEMORY_GB or, on a machine with less memory, 80 % of it (DuckDB's own default)."""
+    if value:
+        if not _MEMORY_SIZE.fullmatch(value.strip()):
+            raise ValueError(f"CSW_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 6GB, 4096MB or 8GiB")
+        return value.strip()
+    machine_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024**2
+    return f"{min(DEFAULT_DUCKDB_MEMORY_GB * 1000, machine_mb * 8 // 10)}MB"
+
+
 def _target(value: str) -> str:
     if value not in TARGETS:
         raise ValueError(f"CSW_TARGET={value!r}: expected one of {', '.join(TARGETS)}")
@@ -220,6 +238,7 @@ def get_settings() -> Settings:
         pg_admin_user=os.environ.get("CSW_WAREHOUSE_ADMIN_USER", "postgres"),
         pg_admin_password=os.environ.get("CSW_WAREHOUSE_ADMIN_PASSWORD", ""),
         lock_wait_seconds=float(os.environ.get("CSW_LOCK_WAIT_SECONDS", "120")),
+        duckdb_memory_limit=duckdb_memory_limit(os.environ.get("CSW_DUCKDB_MEMORY_LIMIT")),
         validators_python=Path(os.environ.get("CSW_VALIDATORS_PYTHON",
                                               PROJECT_ROOT / ".venv-validators" / "bin" / "python")),
     )

@@ -109,9 +109,11 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, path: 
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"warehouse {path} does not exist yet: run `csw ingest` / `csw run` first")
-        return _connect_duckdb(path, read_only=True, wait_seconds=settings.lock_wait_seconds)
+        return _connect_duckdb(path, read_only=True, wait_seconds=settings.lock_wait_seconds,
+                               memory_limit=settings.duckdb_memory_limit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect_duckdb(path, read_only=False, wait_seconds=settings.lock_wait_seconds)
+    con = _connect_duckdb(path, read_only=False, wait_seconds=settings.lock_wait_seconds,
+                          memory_limit=settings.duckdb_memory_limit)
     for schema in ("raw", "dq"):
         con.execute(f"create schema if not exists {schema}")
     return con
@@ -126,14 +128,16 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (
 _LOCK_RETRY_SECONDS = 0.5
 
 
-def _connect_duckdb(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file; while another process holds its lock, say so once (stderr) and retry for up to
-    `wait_seconds`, then raise `WarehouseBusy` naming the holder."""
+def _connect_duckdb(path: Path, *, read_only: bool, wait_seconds: float,
+                    memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file holding at most `memory_limit` (Settings.duckdb_memory_limit; past it DuckDB spills to
+    disk); while another process holds its lock, say so once (stderr) and retry for up to `wait_seconds`, then raise
+    `WarehouseBusy` naming the holder."""
     deadline = time.monotonic() + wait_seconds
     announced = None
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
         except duckdb.IOException as exc:
             holder = _LOCK_HOLDER.search(str(exc))
             if holder is None:
