@@ -32,6 +32,31 @@ class PandasValidator:
         return self._runs.validate(suite, self._batch_definition, dataframe=frame)
 
 
+def frame_of(con: Any, sql: str) -> pd.DataFrame:
+    """`sql`'s rows as DuckDB's own `.df()` gives them, column for column and dtype for dtype, in a third of the
+    time for a table of text: `.df()` hands pandas every VARCHAR value as a Python string, which pandas then
+    copies into its Arrow-backed `str` dtype (2 of the 3 s a region's raw tables took); here DuckDB writes Arrow
+    and the text columns go to pandas as Arrow arrays. The other columns are converted by DuckDB from that Arrow
+    table (its nullable Int64, boolean and datetime64[us]), and a text column with no value is `.df()`'s object
+    column of None."""
+    import pyarrow as pa
+
+    table = con.sql(sql).to_arrow_table()
+    text = {name for name, kind in zip(table.column_names, table.schema.types)
+            if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)}
+    others = [name for name in table.column_names if name not in text]
+    converted = con.from_arrow(table.select(others)).df() if others else None
+    columns: dict[str, Any] = {}
+    for name, column in zip(table.column_names, table.columns):
+        if name not in text:
+            columns[name] = converted[name]
+        elif column.null_count == len(column):
+            columns[name] = pd.Series([None] * len(column), dtype=object)
+        else:
+            columns[name] = column.to_pandas()
+    return pd.DataFrame(columns, columns=table.column_names)
+
+
 def as_nanoseconds(series: pd.Series) -> pd.Series:
     """GX compares datetime64[ns] columns vectorised but falls back to a Python loop per row for any other
     resolution (DuckDB hands pandas datetime64[us]); a date beyond 2262 cannot be ns, so keep it as is."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from expectations import verdicts
 from expectations.current_rows import current_rows_sql
-from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers
+from expectations.gx_pandas import as_nanoseconds, decimals_as_numbers, frame_of
 from expectations.results import CheckResult
 from expectations.verdicts import AUTHORITY_COLUMN, AUTHORITY_COLUMNS, BLOCKING, META_COLUMNS, WARNING, Target
 from ingest.contracts import FEEDS
@@ -220,7 +220,7 @@ def _read_current_rows(
     read = wanted if reads is None else [c for c in wanted if c in reads or c in quoted]
     order = " order by _source_file, _row_number" if all(c in columns for c in META_COLUMNS) else ""
     select = ", ".join(f'"{c}"' for c in read)
-    frame = con.execute(f"select {select} from {_current_relation(contract, columns)}{order}").df()
+    frame = frame_of(con, f"select {select} from {_current_relation(contract, columns)}{order}")
     if len(read) < len(wanted):
         frame = frame.reindex(columns=wanted)  # the columns no check reads: nulls, in the table's order
     for column in contract.columns:

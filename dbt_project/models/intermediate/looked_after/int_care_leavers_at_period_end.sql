@@ -22,41 +22,50 @@ persons as (
 
 ),
 
-ranked_statuses as (
+dated_statuses as (
+
+    select
+        care_leavers.*,
+        {{ newer_record_date('care_leavers', 'latest_contact_date', 'care_leaver_record_id') }} as newer_record_date
+    from care_leavers
+    where care_leavers.latest_contact_date is not null
+
+),
+
+-- each period's latest status of each care leaver: the status dated on or before D whose next newer one is after
+-- D (macros/at_period_end.sql), one equi-join on the authority instead of ranking every (period, status) pair
+latest_statuses as (
 
     select
         periods.la_code,
         periods.period_type,
         periods.period_label,
         periods.period_end,
-        care_leavers.child_key,
-        care_leavers.care_leaver_record_id,
-        care_leavers.latest_contact_date,
-        care_leavers.eligibility_code,
-        care_leavers.in_touch_code,
-        care_leavers.accommodation_code,
-        care_leavers.is_accommodation_suitable,
-        care_leavers.activity_code,
-        care_leavers.pathway_plan_review_date,
-        row_number() over (
-            partition by periods.la_code, periods.period_type, periods.period_label, care_leavers.child_key
-            order by care_leavers.latest_contact_date desc, care_leavers.care_leaver_record_id desc
-        ) as status_rank
+        dated_statuses.child_key,
+        dated_statuses.care_leaver_record_id,
+        dated_statuses.latest_contact_date,
+        dated_statuses.eligibility_code,
+        dated_statuses.in_touch_code,
+        dated_statuses.accommodation_code,
+        dated_statuses.is_accommodation_suitable,
+        dated_statuses.activity_code,
+        dated_statuses.pathway_plan_review_date
     from periods
-    inner join care_leavers
-        on periods.la_code = care_leavers.la_code and periods.period_end >= care_leavers.latest_contact_date
+    inner join dated_statuses
+        on
+            periods.la_code = dated_statuses.la_code
+            and {{ is_latest_at('dated_statuses', 'latest_contact_date', 'periods.period_end') }}
 
 ),
 
 aged as (
 
     select
-        ranked_statuses.*,
-        {{ age_at('persons.birth_date', 'ranked_statuses.period_end') }} as age_at_period_end
-    from ranked_statuses
+        latest_statuses.*,
+        {{ age_at('persons.birth_date', 'latest_statuses.period_end') }} as age_at_period_end
+    from latest_statuses
     left join persons
-        on ranked_statuses.la_code = persons.la_code and ranked_statuses.child_key = persons.child_key
-    where ranked_statuses.status_rank = 1
+        on latest_statuses.la_code = persons.la_code and latest_statuses.child_key = persons.child_key
 
 ),
 

@@ -16,8 +16,7 @@ with_latest_sdq as (
     {{ latest_record_at_period_end(
         ref('stg_case_system__sdq_scores'), record_key='sdq_score_id', start_date='completed_date',
         columns={'latest_sdq_score': 'sdq_score'},
-        where='records.sdq_score is not null and '
-            ~ add_months('looked_after.period_end', -12) ~ ' < records.completed_date',
+        where='records.sdq_score is not null', after=add_months('looked_after.period_end', -12),
         children=ref('int_cla_looked_after_12_months'),
     ) }}
 
