@@ -211,14 +211,16 @@ def _current_rows_query(contract: TableContract, columns: list[str]) -> str:
 def _read_current_rows(
     con: Connection, contract: TableContract, columns: list[str], reads: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The contract's columns of the current rows plus the file and row, in file order (so the example rows
-    quoted in messages are the first failing rows of the file). Given `reads` (the columns the suite's checks
+    """The contract's columns of the current rows plus the file and row, in authority and file order (so the example
+    rows quoted in messages are the first failing rows of the file). Given `reads` (the columns the suite's checks
     read the values of), only those, the key and the columns a failure's message quotes are read; the table's
     other columns are in the frame as nulls, so a check that a column exists sees the table as it is."""
     wanted = _wanted(contract, columns)
     quoted = (*contract.key, *META_COLUMNS, *AUTHORITY_COLUMNS)
     read = wanted if reads is None else [c for c in wanted if c in reads or c in quoted]
-    order = " order by _source_file, _row_number" if all(c in columns for c in META_COLUMNS) else ""
+    # a hub's authorities send files of the same names: the authority first, so the order (and the rows quoted) is one
+    by = [c for c in (AUTHORITY_COLUMN, *META_COLUMNS) if c in columns]
+    order = f" order by {', '.join(by)}" if all(c in columns for c in META_COLUMNS) else ""
     select = ", ".join(f'"{c}"' for c in read)
     frame = frame_of(con, f"select {select} from {_current_relation(contract, columns)}{order}")
     if len(read) < len(wanted):
