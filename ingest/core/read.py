@@ -4,6 +4,9 @@ Every failure raises `ContractError` with one line naming the file, the row and 
 numbers count data rows from 1 (the header is row 0), the same numbers stored in `_row_number`.
 A file is streamed, never held whole: lines are read with a bound (`CSW_MAX_LINE_BYTES`), the header's width
 is capped (`CSW_MAX_COLUMNS`), and rows go a chunk at a time into Arrow string arrays.
+Most files are parsed by Arrow's CSV reader instead (`_read_body_fast`): only a file with nothing the two parsers
+could read differently, checked as its bytes pass; any other file, and any error, goes to the strict reader
+(Python's `csv`), which alone gives the reasons (docs/performance.md, "The loader at region scale").
 """
 
 from __future__ import annotations
@@ -386,7 +389,8 @@ def _read_body_fast(file_name: str, path: Path, contract: TableContract, max_col
         keys = [f"c{i}" for i in range(len(names))]  # Arrow's names: the header's may be blank or repeated
         reader = pa_csv.open_csv(
             source,
-            read_options=pa_csv.ReadOptions(column_names=keys, skip_rows=1, block_size=_READ_BYTES),
+            read_options=pa_csv.ReadOptions(column_names=keys, skip_rows=1, block_size=_READ_BYTES,
+                                            use_threads=False),  # most files are one block: threads do not pay
             parse_options=pa_csv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
                                               newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types={key: pa.string() for key in keys}, null_values=[],
