@@ -326,11 +326,13 @@ class _CheckedSource:
 
     closed = False
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # the rest of the file
+            return b"".join(iter(lambda: self.read(_READ_BYTES), b""))
         if self.head:
-            data, self.head = self.head, b""
+            data, self.head = self.head[:size], self.head[size:]
             return data
-        return self._next(size if size > 0 else _READ_BYTES)
+        return self._next(size)
 
     def _next(self, size: int) -> bytes:
         data = self.raw.read(size)
