@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import unicodedata
+from functools import cache
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -307,11 +308,9 @@ class _Unusual(Exception):
 
 # A line Arrow's CSV parser splits exactly as Python's strict `csv` does: comma-separated fields, each either
 # without a quote or wholly quoted (`""` inside for a quote), no CR but the line end's. Python reads a quote
-# inside an unquoted field as text, Arrow too, but such lines are rare and left to the strict reader.
+# inside an unquoted field as text; such lines are rare and left to the strict reader.
 _FIELD = r'(?:[^",\r]*|"(?:[^"\r]|"")*")'
 _PLAIN_LINE = rf"^{_FIELD}(?:,{_FIELD})*\r?$"
-# A value `str.strip` empties: every character `str.isspace` (what the strict reader's blank-row test strips).
-_BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]*$"
 
 
 class _CheckedSource:
@@ -368,8 +367,15 @@ class _CheckedSource:
                 raise _Unusual("quotes the fast parse may read otherwise")
 
 
+@cache
+def _blank_pattern() -> str:
+    """A value `str.strip` empties: every character `str.isspace`, what the strict reader's blank-row test strips
+    (found once, when first needed: 70 ms over all of Unicode, too much for every import)."""
+    return "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]*$"
+
+
 def _blank(values: pa.Array) -> pa.Array:
-    return pc.match_substring_regex(values, _BLANK)
+    return pc.match_substring_regex(values, _blank_pattern())
 
 
 def _read_body_fast(file_name: str, path: Path, contract: TableContract, max_columns: int, max_line_bytes: int,
