@@ -39,7 +39,8 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from foundation.settings import SecretRefused, Settings
-from foundation.warehouse import Connection, first_row, one_at_a_time, quote_identifier, transaction, write_frame
+from foundation.warehouse import (Connection, bulk_writes, first_row, one_at_a_time, quote_identifier, transaction,
+                                  write_frame)
 from ingest.annex_a.schema import FEED as WORKBOOK_FEED
 from ingest.annex_a.workbook import read_workbook
 from ingest.contracts import FEEDS
@@ -618,15 +619,16 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
         settings.secret_for(la_code or settings.la_code)  # SecretRefused, naming the authority
     for folder, reason in authorities.refused:
         _report(report, _refuse_authority_folder(con, folder, reason, settings), progress)
-    for authority, folder in authorities.folders:
-        for feed in feeds:
-            for path in feed_files(folder, feed, day):
-                if path == folder / feed:
-                    outcome = refuse_linked_folder(con, path, feed, settings, authority)
-                else:
-                    outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
-                                        authority=authority, known_keys=known)
-                _report(report, outcome, progress)
+    with bulk_writes(con):  # a transaction per file, many in a row
+        for authority, folder in authorities.folders:
+            for feed in feeds:
+                for path in feed_files(folder, feed, day):
+                    if path == folder / feed:
+                        outcome = refuse_linked_folder(con, path, feed, settings, authority)
+                    else:
+                        outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
+                                            authority=authority, known_keys=known)
+                    _report(report, outcome, progress)
     return report
 
 

@@ -4,6 +4,9 @@ Every failure raises `ContractError` with one line naming the file, the row and 
 numbers count data rows from 1 (the header is row 0), the same numbers stored in `_row_number`.
 A file is streamed, never held whole: lines are read with a bound (`CSW_MAX_LINE_BYTES`), the header's width
 is capped (`CSW_MAX_COLUMNS`), and rows go a chunk at a time into Arrow string arrays.
+Most files are parsed by Arrow's CSV reader instead (`_read_body_fast`): only a file with nothing the two parsers
+could read differently, checked as its bytes pass; any other file, and any error, goes to the strict reader
+(Python's `csv`), which alone gives the reasons (docs/performance.md, "The loader at region scale").
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import re
 import stat
 import unicodedata
+from functools import cache
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -26,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from foundation.settings import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_LINE_BYTES
 from ingest.core.contract import FIGURE_MARKERS, Column, TableContract
@@ -34,6 +39,7 @@ _DELIMITERS = (";", "\t", "|")
 _INT_SUFFIX = r"^(-?\d+)\.0+$"
 _CHUNK_ROWS = 65_536  # rows held as Python lists at a time; the rest of the file is in Arrow arrays
 _READ_BYTES = 1024**2
+_FAST_COLUMNS = 256  # a wider file (the widest contract has a dozen columns) is left to the strict reader
 _FIRST = itemgetter(0)
 
 
@@ -236,6 +242,17 @@ def _failing_row(path: Path, max_line_bytes: int) -> int:
 
 def _read_body(file_name: str, path: Path, contract: TableContract, max_columns: int, max_line_bytes: int,
                sha256: str | None) -> _Columns:
+    """Header names and body columns of one file: Arrow's CSV reader when the file is one it provably reads as
+    the strict reader does (`_read_body_fast`), else, on anything unusual or any error, the strict reader, which
+    gives the reasons."""
+    try:
+        return _read_body_fast(file_name, path, contract, max_columns, max_line_bytes, sha256)
+    except Exception:  # noqa: BLE001 - whatever it was, the strict reader reads the file again and says why
+        return _read_body_strict(file_name, path, contract, max_columns, max_line_bytes, sha256)
+
+
+def _read_body_strict(file_name: str, path: Path, contract: TableContract, max_columns: int, max_line_bytes: int,
+                      sha256: str | None) -> _Columns:
     """Header names and body columns of one file, streamed: strict UTF-8 (BOM dropped), strict CSV, every cap."""
     with open_landed(path, file_name) as raw:
         hashing = _HashingReader(raw)
@@ -282,6 +299,131 @@ def _read_body(file_name: str, path: Path, contract: TableContract, max_columns:
         body.flush()
     if sha256 is not None and hashing.sha256.hexdigest() != sha256:
         raise ContractError(file_name, "the file changed while it was being read (still being written?); land it again")
+    return body
+
+
+class _Unusual(Exception):
+    """The file is not one the fast parse provably reads as the strict reader does: the strict reader reads it."""
+
+
+# A line Arrow's CSV parser splits exactly as Python's strict `csv` does: comma-separated fields, each either
+# without a quote or wholly quoted (`""` inside for a quote), no CR but the line end's. Python reads a quote
+# inside an unquoted field as text; such lines are rare and left to the strict reader.
+_FIELD = r'(?:[^",\r]*|"(?:[^"\r]|"")*")'
+_PLAIN_LINE = rf"^{_FIELD}(?:,{_FIELD})*\r?$"
+
+
+class _CheckedSource:
+    """The file's bytes as Arrow's CSV reader reads them, hashed (the parse reads exactly the bytes hashed) and
+    checked line by line as they pass: `_Unusual` on a NUL byte, a CR that does not end a line, a blank line, a
+    line over the cap, or a line with quotes that is not `_PLAIN_LINE`. The first chunk is read ahead (`head`)
+    for the header; reads give it again first."""
+
+    def __init__(self, raw: BinaryIO, max_line_bytes: int) -> None:
+        self.raw, self.sha256, self.cap, self.tail, self.at_end = raw, hashlib.sha256(), max_line_bytes, b"", False
+        self.head = self._next(_READ_BYTES)
+
+    closed = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # the rest of the file
+            return b"".join(iter(lambda: self.read(_READ_BYTES), b""))
+        if self.head:
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self._next(size)
+
+    def _next(self, size: int) -> bytes:
+        data = self.raw.read(size)
+        self.sha256.update(data)
+        if not data:  # the end of the file: its last line, if it has no line end
+            last, self.tail, self.at_end = self.tail, b"", True
+            if last:
+                self._check(last)
+            return data
+        block = self.tail + data
+        end = block.rfind(b"\n") + 1
+        self.tail = block[end:]
+        if len(self.tail) > self.cap:
+            raise _Unusual("a line over the cap")
+        if end:
+            self._check(block[:end])
+        return data
+
+    def _check(self, lines: bytes) -> None:
+        """Whole lines (the last one may lack its line end at the end of the file)."""
+        if b"\x00" in lines or lines.count(b"\r") != lines.count(b"\r\n"):
+            raise _Unusual("a NUL byte or a bare CR")
+        if lines.startswith((b"\n", b"\r\n")) or b"\n\n" in lines or b"\n\r\n" in lines:
+            raise _Unusual("a blank line")
+        ends = np.flatnonzero(np.frombuffer(lines, dtype=np.uint8) == 10)
+        longest = max(int(np.diff(ends).max(initial=0)), int(ends[0]) + 1 if len(ends) else 0,
+                      len(lines) - (int(ends[-1]) + 1 if len(ends) else 0))
+        if longest > self.cap:
+            raise _Unusual("a line over the cap")
+        if b'"' in lines:
+            split = pc.list_flatten(pc.split_pattern(pa.array([lines], pa.binary()), b"\n"))
+            if not pc.all(pc.match_substring_regex(split, _PLAIN_LINE)).as_py():
+                raise _Unusual("quotes the fast parse may read otherwise")
+
+
+@cache
+def _blank_pattern() -> str:
+    """A value `str.strip` empties: every character `str.isspace`, what the strict reader's blank-row test strips
+    (found once, when first needed: 70 ms over all of Unicode, too much for every import)."""
+    return "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]*$"
+
+
+def _blank(values: pa.Array) -> pa.Array:
+    return pc.match_substring_regex(values, _blank_pattern())
+
+
+def _read_body_fast(file_name: str, path: Path, contract: TableContract, max_columns: int, max_line_bytes: int,
+                    sha256: str | None) -> _Columns:
+    """`_read_body_strict`'s columns, read by Arrow's streaming CSV reader (all text, no nulls), from a file with
+    nothing the two could read differently (`_CheckedSource`, and no blank row, no value under a blank header);
+    else an exception, and the strict reader reads it. The header is parsed by Python's `csv`, as there."""
+    with open_landed(path, file_name) as raw:
+        source = _CheckedSource(raw, max_line_bytes)
+        first = source.head.find(b"\n")
+        if first < 0:
+            raise _Unusual("no line end in the first chunk")
+        header = next(csv.reader([source.head[: first + 1].decode("utf-8-sig")], strict=True))
+        if _is_blank(header):
+            raise _Unusual("a blank header")
+        names = _check_header(file_name, header, contract, max_columns)
+        if len(names) > _FAST_COLUMNS:
+            raise _Unusual("too wide for a per-column check to pay")
+        keys = [f"c{i}" for i in range(len(names))]  # Arrow's names: the header's may be blank or repeated
+        reader = pa_csv.open_csv(
+            source,
+            read_options=pa_csv.ReadOptions(column_names=keys, skip_rows=1, block_size=_READ_BYTES,
+                                            use_threads=False),  # most files are one block: threads do not pay
+            parse_options=pa_csv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                                              newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={key: pa.string() for key in keys}, null_values=[],
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        body = _Columns(file_name, names)
+        for batch in reader:
+            columns = batch.columns
+            blank_row = _blank(columns[0])
+            for column in columns[1:]:
+                if not pc.any(blank_row).as_py():
+                    break
+                blank_row = pc.and_(blank_row, _blank(column))
+            if pc.any(blank_row).as_py():
+                raise _Unusual("a blank row")
+            for name, column in zip(names, columns):
+                if name:
+                    body.arrays[name].append(column)
+                elif pc.any(pc.invert(_blank(column))).as_py():
+                    raise _Unusual("a value under a blank header")
+            body.rows += batch.num_rows
+        if not source.at_end:
+            raise _Unusual("the file was not read to its end")
+    if sha256 is not None and source.sha256.hexdigest() != sha256:
+        raise _Unusual("the file changed while it was being read")
     return body
 
 

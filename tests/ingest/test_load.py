@@ -250,3 +250,32 @@ def test_dates_are_parsed_once_per_distinct_text_and_laid_back_by_row():
     bad = pd.Series(["2024-05-01", "31/02/2024", None, "nope", "31/02/2024"], dtype="str")
     with pytest.raises(ContractError, match=r"^f\.csv: row 2, column d: unparseable date '31/02/2024'$"):
         parse_dates("f.csv", "d", bad)
+
+
+def test_a_load_lets_the_write_ahead_log_grow_and_puts_duckdbs_setting_back(tmp_path, settings, monkeypatch):
+    """`bulk_writes`: while the files load, DuckDB checkpoints at BULK_CHECKPOINT_THRESHOLD; after, as before; every
+    file committed is in the warehouse when it is opened again."""
+    import foundation.warehouse as warehouse
+
+    seen = []
+    load_file = load_landing.__globals__["load_file"]
+
+    def spying_load_file(con, *args, **kwargs):
+        seen.append(con.execute("select current_setting('checkpoint_threshold')").fetchall()[0][0])
+        return load_file(con, *args, **kwargs)
+
+    monkeypatch.setitem(load_landing.__globals__, "load_file", spying_load_file)
+    landing = tmp_path / "landing"
+    write(landing, "ssd_cin_episodes.csv", GOOD_REFERRALS)
+    write(landing, "ssd_person.csv", PERSON_HEADER + "P1,M,2015-03-01,WBRI\nP2,F,2012-07-19,WBRI\n")
+    con = connect(settings)
+    try:
+        default = con.execute("select current_setting('checkpoint_threshold')").fetchall()[0][0]
+        assert load_landing(con, landing, settings).count("loaded") == 2
+        after = con.execute("select current_setting('checkpoint_threshold')").fetchall()[0][0]
+    finally:
+        con.close()
+    assert seen == ["512.0 MiB"] * 2 and warehouse.BULK_CHECKPOINT_THRESHOLD == "512MiB"
+    assert after == default != "512.0 MiB"
+    assert {table: len(rows) for table, rows in snapshot(settings).items()} == {
+        "case_system__ssd_cin_episodes": 2, "case_system__ssd_person": 2, "_child_keys": 2, "_loads/loaded": 2}
