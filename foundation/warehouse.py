@@ -139,7 +139,11 @@ def _connect_duckdb(path: Path, *, read_only: bool, wait_seconds: float,
     announced = None
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
+            con = duckdb.connect(str(path), read_only=read_only)
+            # set, not passed as config: a process that opens the file again (dbt in-process, whose profile sets the
+            # same limit) must open it with the same config; the value is Settings' (a checked size)
+            con.execute(f"set memory_limit = '{memory_limit}'")
+            return con
         except duckdb.IOException as exc:
             holder = _LOCK_HOLDER.search(str(exc))
             if holder is None:
