@@ -8,6 +8,7 @@ log folders, so two `dbt build`s never write the same manifest.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -50,6 +51,8 @@ COSTLIEST_FIRST = ("test_pipeline", "demo_runs", "csw_pipeline_dag", "test_sql_s
 # and Cosmos read it through dbt). The `pipeline` run (DuckDB) and the Postgres run of `demo_runs` run all of them.
 WITHOUT_DBT_UNIT_TESTS = {"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test"}
 
+_DBT_WORKER_DIR = pytest.StashKey[Path]()
+
 
 def pytest_configure(config):
     """Under xdist each worker's dbt writes its own target/ and logs/ (dbt reads DBT_TARGET_PATH, DBT_LOG_PATH);
@@ -58,11 +61,19 @@ def pytest_configure(config):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         base = Path(tempfile.mkdtemp(prefix=f"csw-dbt-{worker}-"))
+        config.stash[_DBT_WORKER_DIR] = base
         os.environ["DBT_TARGET_PATH"] = str(base / "target")
         os.environ["DBT_LOG_PATH"] = str(base / "logs")
     if getattr(config.option, "dist", None) == "loadgroup":
         config.option.loadscopereorder = False
     config.addinivalue_line("markers", "xdist_group(name): the tests' group (also without xdist, `-p no:xdist`)")
+
+
+def pytest_unconfigure(config):
+    """The worker's dbt folders go when the worker ends: a test run leaves nothing behind in the temp dir."""
+    base = config.stash.get(_DBT_WORKER_DIR, None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _group(item) -> str:
