@@ -255,9 +255,14 @@ def _rename_extra_columns(frame: pd.DataFrame, contract: TableContract) -> tuple
     return frame.rename(columns=renamed), "; ".join(notes)
 
 
-def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame) -> list[str]:
+def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame, known: KnownKeys) -> list[str]:
     """Create the raw table from the contract, adding any extra column the file brings as text (its names are
-    contract names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first)."""
+    contract names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first). Returns the
+    table's columns the frame has. Once a load has seen a table with every column a file brings (`known`, under
+    the scope `raw.<table>`), the file asks the warehouse nothing: two statements a file saved."""
+    scope = f"raw.{contract.raw_table}"
+    if not known.unknown(scope, set(frame.columns)):
+        return list(frame.columns)
     _create_table(con, contract)
     existing = _existing_columns(con, contract.raw_table)
     for extra in (c for c in frame.columns if c not in existing):
@@ -265,17 +270,17 @@ def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame)
         con.execute(f"alter table {_raw_table(con, contract)} add column if not exists "
                     f"{quote_identifier(con, extra)} varchar")
         existing.append(extra)
-    return existing
+    known.add(scope, set(existing))
+    return [c for c in existing if c in frame.columns]
 
 
-def _write_batch(
-    con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime, la_code: str
-) -> None:
+def _write_batch(con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime,
+                 la_code: str, known: KnownKeys) -> None:
     frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id, _la_code=la_code)
-    columns = _ensure_table(con, contract, frame)
+    columns = _ensure_table(con, contract, frame, known)
     if contract.semantics == "replace":  # the authority's earlier rows; another authority's stay
         con.execute(f"delete from {_raw_table(con, contract)} where _la_code = $1", [la_code])
-    write_frame(con, f"raw.{contract.raw_table}", frame, [c for c in columns if c in frame.columns])
+    write_frame(con, f"raw.{contract.raw_table}", frame, columns)
 
 
 def _record(con: Connection, **row: object) -> None:
@@ -321,7 +326,8 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
 
 @contextmanager
 def _keyed_transaction(con: Connection, known: KnownKeys) -> Iterator[Connection]:
-    """One file's `transaction`; the ids it keyed or found keyed become known to the load only once it commits."""
+    """One file's `transaction`; the ids it keyed or found keyed, and the columns it added or found, become known to
+    the load only once it commits."""
     try:
         with transaction(con):
             yield con
@@ -331,6 +337,35 @@ def _keyed_transaction(con: Connection, known: KnownKeys) -> Iterator[Connection
     known.commit()
 
 
+def _checked_contract(path: Path, feed: str, settings: Settings, name: str,
+                      contract: TableContract | None) -> tuple[TableContract, int]:
+    """The contract a landed file loads under (`contract`: the one its name gives, if any) and its size in bytes;
+    a ContractError for a link, an unsafe name, no contract, or a file over CSW_MAX_FILE_BYTES."""
+    if path.is_symlink():
+        raise ContractError(name, LINK_REASON)
+    if path.name.startswith("."):
+        raise ContractError(name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
+                                  "(rename the file to its contract name)")
+    if not _SAFE_NAME.match(path.name):
+        raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
+    feed_contract = FEEDS[feed]
+    if contract is None and feed_contract.table_for_header is None:
+        raise ContractError(name, f"no {feed} contract matches this file name")
+    size = path.lstat().st_size
+    if size > settings.max_file_bytes:
+        raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
+    if contract is None:  # a feed recognised by its header row (statutory files)
+        contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
+    return contract, size
+
+
+def _contract_by_name(path: Path, feed: str) -> TableContract | None:
+    """The contract a file's name gives (a feed in year folders, or an unsafe name, gives none)."""
+    feed_contract = FEEDS[feed]
+    by_name = _SAFE_NAME.match(path.name) and not feed_contract.in_subfolders
+    return feed_contract.table_for(path.name) if by_name else None
+
+
 def load_file(
     con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
     progress: Callable[[str], None] | None = None, authority: str = "", known_keys: KnownKeys | None = None,
@@ -338,33 +373,19 @@ def load_file(
     """Load one landed file in one transaction; quarantine it if it breaks its contract or anything else fails
     while it is read or written (the transaction rolled back: nothing of it stays in the warehouse).
     `authority`: the authority folder (`<landing>/<la_code>/`) it came from; "" for CSW_LA_CODE's feed folders.
-    `known_keys`: the ids the load has seen keyed so far (`pseudonymise.KnownKeys`), shared by its files.
+    `known_keys`: the ids the load has seen keyed so far, and the raw tables' columns it has seen
+    (`pseudonymise.KnownKeys`), shared by its files.
 
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     la_code = authority or settings.la_code
     known = known_keys if known_keys is not None else KnownKeys()
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
-    feed_contract = FEEDS[feed]
     name = shown(_label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
-    by_name = _SAFE_NAME.match(path.name) and not feed_contract.in_subfolders
-    contract = feed_contract.table_for(path.name) if by_name else None
+    contract = _contract_by_name(path, feed)
     sha, size = None, None
     try:
-        if path.is_symlink():
-            raise ContractError(name, LINK_REASON)
-        if path.name.startswith("."):
-            raise ContractError(name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
-                                      "(rename the file to its contract name)")
-        if not _SAFE_NAME.match(path.name):
-            raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
-        if contract is None and feed_contract.table_for_header is None:
-            raise ContractError(name, f"no {feed} contract matches this file name")
-        size = path.lstat().st_size
-        if size > settings.max_file_bytes:
-            raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
-        if contract is None:  # a feed recognised by its header row (statutory files)
-            contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
+        contract, size = _checked_contract(path, feed, settings, name, contract)
         phases = _Phases(f"{feed}/{name}", size, progress)
         sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
         earlier = _already_loaded(con, sha, contract, path.name, la_code)
@@ -386,7 +407,7 @@ def load_file(
                 frame["_source_file"] = name
                 warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame), la_code), renamed) if w)
                 warnings += [warning] if warning else []
-                _write_batch(con, table, frame, batch_id, loaded_at, la_code)
+                _write_batch(con, table, frame, batch_id, loaded_at, la_code, known)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
                     pseudonymise.add_keys(con, secret, la_code, frame[column], known=known)
@@ -421,7 +442,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
             replaced = int(con.execute(f"select count(*) {same}", [book.as_of, la_code]).fetchall()[0][0])
             con.execute(f"delete {same}", [book.as_of, la_code])
             batch_id = _next_batch_id(con)
-            _write_batch(con, contract, frame, batch_id, loaded_at, la_code)
+            _write_batch(con, contract, frame, batch_id, loaded_at, la_code, known)
             for column in pseudonymise.person_id_columns(contract):
                 pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column], known=known)
             notes = [renamed] if renamed else []
@@ -611,7 +632,7 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
     files quarantined, loaded ones skipped). Every authority's secret is checked before any file moves."""
     ensure_raw_layer(con, settings.la_code)
     report = LoadReport()
-    known = KnownKeys()  # ids keyed, read as the files need them, shared by every file of the load
+    known = KnownKeys()  # ids keyed and table columns, read as the files need them, shared by every file of the load
     authorities = landing_authorities(con, landing, settings)
     if authority is not None:
         authorities = authorities.only(authority)

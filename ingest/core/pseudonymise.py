@@ -43,20 +43,22 @@ def ensure_table(con: Connection) -> None:
 
 
 class KnownKeys:
-    """The ids of each authority a load has seen keyed in `raw._child_keys`, so each file looks up only the ids it
-    brings that no earlier file did (a load's files name the same children again and again). What a file's
-    transaction keyed or found keyed is held apart until it commits (`commit`); a file rolled back (`discard`)
-    leaves nothing behind. Keys are never deleted (`rekey` writes the same ids back), so a known id stays keyed."""
+    """What a load has seen in the warehouse, by scope: the ids of each authority keyed in `raw._child_keys` (scope:
+    the la_code), so each file looks up only the ids it brings that no earlier file did (a load's files name the
+    same children again and again); and the columns of each raw table (scope: the table, `load._ensure_table`).
+    What a file's transaction keyed, added or found is held apart until it commits (`commit`); a file rolled back
+    (`discard`) leaves nothing behind. Keys and columns are never deleted (`rekey` writes the same ids back), so a
+    known one stays."""
 
     def __init__(self) -> None:
         self._committed: dict[str, set[str]] = {}
         self._pending: dict[str, set[str]] = {}
 
-    def unknown(self, la_code: str, ids: set[str]) -> set[str]:
-        return ids - self._committed.get(la_code, set()) - self._pending.get(la_code, set())
+    def unknown(self, scope: str, ids: set[str]) -> set[str]:
+        return ids - self._committed.get(scope, set()) - self._pending.get(scope, set())
 
-    def add(self, la_code: str, ids: set[str]) -> None:
-        self._pending.setdefault(la_code, set()).update(ids)
+    def add(self, scope: str, ids: set[str]) -> None:
+        self._pending.setdefault(scope, set()).update(ids)
 
     def commit(self) -> None:
         for la_code, ids in self._pending.items():

@@ -209,30 +209,37 @@ def test_a_large_file_reports_each_phase_and_a_small_one_stays_one_line(tmp_path
     assert [line for line in lines if "ssd_cin_episodes" in line] == ["loaded      case_system/ssd_cin_episodes.csv: 2 rows"]
 
 
-def test_a_file_rolled_back_after_keying_leaves_its_ids_for_the_next_file_to_key(tmp_path, settings, monkeypatch):
-    """The load remembers ids it has keyed only once their file commits: a file that keys P9 and then fails (its
-    transaction rolled back, the key with it) leaves P9 for the next file of the same load to key."""
+def load_failing_the_first(monkeypatch, landing: Path, settings, files: tuple[str, str], query: str) -> list[tuple]:
+    """Load `landing`'s two `files` with the first one's audit row failing (the last thing its transaction writes:
+    the file is rolled back and refused) and the second loaded; returns the rows of `query` after."""
     from ingest.core import load
 
-    landing = tmp_path / "landing"
-    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R9,P9,2024-05-01,N1,6,N,,\n")
-    write(landing, "ssd_person.csv", PERSON_HEADER + "P9,M,2015-03-01,WBRI\n")
     record = load._record
 
-    def fail_the_referrals(con, **row):
-        if row["file_name"] == "ssd_cin_episodes.csv" and row["outcome"] == "loaded":
+    def failing(con, **row):
+        if row["file_name"] == files[0] and row["outcome"] == "loaded":
             raise RuntimeError("disk full")
         record(con, **row)
 
-    monkeypatch.setattr(load, "_record", fail_the_referrals)
+    monkeypatch.setattr(load, "_record", failing)
     report = ingest(landing, settings)
-    assert [(f.file_name, f.outcome) for f in report.files] == [
-        ("ssd_cin_episodes.csv", "quarantined"), ("ssd_person.csv", "loaded")]
+    assert [(f.file_name, f.outcome) for f in report.files] == [(files[0], "quarantined"), (files[1], "loaded")]
     con = connect(settings, read_only=True)
     try:
-        assert con.execute("select la_code, person_id from raw._child_keys").fetchall() == [("841", "P9")]
+        return con.execute(query).fetchall()
     finally:
         con.close()
+
+
+def test_a_file_rolled_back_after_keying_leaves_its_ids_for_the_next_file_to_key(tmp_path, settings, monkeypatch):
+    """The load remembers ids it has keyed only once their file commits: a file that keys P9 and then fails (its
+    transaction rolled back, the key with it) leaves P9 for the next file of the same load to key."""
+    landing = tmp_path / "landing"
+    write(landing, "ssd_cin_episodes.csv", REFERRAL_HEADER + "R9,P9,2024-05-01,N1,6,N,,\n")
+    write(landing, "ssd_person.csv", PERSON_HEADER + "P9,M,2015-03-01,WBRI\n")
+    rows = load_failing_the_first(monkeypatch, landing, settings, ("ssd_cin_episodes.csv", "ssd_person.csv"),
+                                  "select la_code, person_id from raw._child_keys")
+    assert rows == [("841", "P9")]
 
 
 def test_dates_are_parsed_once_per_distinct_text_and_laid_back_by_row():
@@ -286,3 +293,21 @@ def test_a_load_lets_the_write_ahead_log_grow_and_puts_duckdbs_setting_back(tmp_
         assert after == default != "512.0 MiB"
     assert {table: len(rows) for table, rows in snapshot(settings).items()} == {
         "case_system__ssd_cin_episodes": 2, "case_system__ssd_person": 2, "_child_keys": 2, "_loads/loaded": 2}
+
+
+HEALTH_HEADER = "assessment_id,person_id,nhs_number,assessment_type,requested_date,due_date,completed_date,outcome,provider"
+
+
+def test_a_file_rolled_back_after_adding_a_column_leaves_it_for_the_next_file_to_add(tmp_path, settings, monkeypatch):
+    """The load remembers a raw table's columns (and stops asking the warehouse for them) only once the file that
+    added or found them commits: a file that adds an extra column and then fails (the column rolled back with it)
+    leaves the column for the next file of the same table to add, and that file loads with its value."""
+    landing = tmp_path / "landing"
+    for day, row in (("20250330", "HA1,P1,,DENTAL,2025-03-01,,2025-03-20,COMPLETED,Trust,north"),
+                     ("20250331", "HA2,P2,,DENTAL,2025-03-02,,2025-03-21,COMPLETED,Trust,south")):
+        write(landing, f"health_assessments_{day}.csv", f"{HEALTH_HEADER},team\n{row}\n", feed="health")
+    rows = load_failing_the_first(monkeypatch, landing, settings,
+                                  ("health_assessments_20250330.csv", "health_assessments_20250331.csv"),
+                                  "select assessment_id, team from raw.health__assessments")
+    assert rows == [("HA2", "south")]
+
