@@ -295,7 +295,8 @@ def test_a_load_lets_the_write_ahead_log_grow_and_puts_duckdbs_setting_back(tmp_
         "case_system__ssd_cin_episodes": 2, "case_system__ssd_person": 2, "_child_keys": 2, "_loads/loaded": 2}
 
 
-HEALTH_HEADER = "assessment_id,person_id,nhs_number,assessment_type,requested_date,due_date,completed_date,outcome,provider"
+HEALTH_HEADER = ("assessment_id,person_id,nhs_number,assessment_type,requested_date,due_date,completed_date,outcome,"
+                 "provider")
 
 
 def test_a_file_rolled_back_after_adding_a_column_leaves_it_for_the_next_file_to_add(tmp_path, settings, monkeypatch):
