@@ -114,13 +114,20 @@ class BuildPlan:
 
     def dbt_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
         """Extra `dbt build` arguments: none for a full build that runs the unit tests, the unit tests excluded for
-        one that does not. An incremental one skips the unit tests and writes no manifest.json / run_results.json
-        (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's). The resource types the build's environment
-        leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override) stay out."""
-        excluded = ["--exclude-resource-type", "unit_test", *[kind for kind in _excluded(env) if kind != "unit_test"]]
+        one that does not (`unit_test_args`). An incremental one also selects what depends on the changed tables and
+        writes no manifest.json / run_results.json (nothing reads them; 0.8 s of CPU, a tenth of a daily delta's)."""
         if not self.incremental:
-            return [] if self.unit_tests else excluded
-        return ["--select", *self.select, *excluded, "--no-write-json"]
+            return self.unit_test_args(env)
+        return ["--select", *self.select, *self.unit_test_args(env), "--no-write-json"]
+
+    def unit_test_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
+        """What keeps dbt's unit tests out of a `dbt build` of this plan: nothing when it runs them (a full build
+        whose tests have not passed for this project), else `--exclude-resource-type unit_test` with the resource
+        types the environment leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override). The server's
+        model tasks (a `dbt build` each: csw/transform.py) take it too."""
+        if self.unit_tests and not self.incremental:
+            return []
+        return ["--exclude-resource-type", "unit_test", *[kind for kind in _excluded(env) if kind != "unit_test"]]
 
     def unit_tests_ran(self, env: Mapping[str, str]) -> bool:
         """Whether a successful build of this plan ran the unit tests (dbt's DBT_EXCLUDE_RESOURCE_TYPES, which the

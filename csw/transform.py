@@ -71,16 +71,24 @@ def planned_selections(plan_values: dict, manifest: dict) -> list[str] | None:
 
 def skip_unplanned(context: Any) -> None:
     """A model task's pre-execute hook: skip it (AirflowSkipException) when the `plan` task's build is incremental and
-    its node is not one of those it builds; its table stays as the last build made it."""
+    its node is not one of those it builds; its table stays as the last build made it. A task that runs a
+    `dbt build` (a model with its data tests, and its unit tests) leaves the unit tests out when the plan does
+    (`BuildPlan.unit_test_args`: an incremental build, or a full one whose unit tests passed for this project), as
+    `csw build` and the DuckDB task do."""
     from airflow.sdk.exceptions import AirflowSkipException
 
-    planned = context["ti"].xcom_pull(task_ids=PLAN_TASK)["select"]
-    if planned is None:
-        return
-    select = context["task"].select
-    if not set([select] if isinstance(select, str) else select or []) & set(planned):
-        raise AirflowSkipException("incremental build: nothing it reads was loaded since the last build; its table "
-                                   "stays as that build made it")
+    from csw.refresh import BuildPlan
+
+    planned = context["ti"].xcom_pull(task_ids=PLAN_TASK)
+    task = context["task"]
+    if planned["select"] is not None:
+        select = task.select
+        if not set([select] if isinstance(select, str) else select or []) & set(planned["select"]):
+            raise AirflowSkipException("incremental build: nothing it reads was loaded since the last build; its "
+                                       "table stays as that build made it")
+    if task.base_cmd == ["build"]:
+        env = {**os.environ, **(task.env or {})}
+        task.dbt_cmd_flags = [*(task.dbt_cmd_flags or []), *BuildPlan.from_dict(planned["plan"]).unit_test_args(env)]
 
 
 @task(task_id="plan", retries=0)

@@ -202,21 +202,28 @@ def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(wareh
     assert picked == _dbt_ls(settings, "source:*.health__assessments+")  # dbt's own selection, node for node
     assert "fqn:csw.marts.fct_indicator_values" in planned["select"]
 
-    class TaskInstance:
-        def xcom_pull(self, task_ids):
+    def run_hook(select, base_cmd=("build",), xcom=planned):
+        """The hook on a task of `select`; the dbt flags it leaves the task."""
+        def xcom_pull(task_ids):
             assert task_ids == "transform.plan"
-            return planned
+            return xcom
 
-    def run_hook(select):
-        transform.skip_unplanned({"ti": TaskInstance(), "task": SimpleNamespace(select=select)})
+        task = SimpleNamespace(select=select, base_cmd=list(base_cmd), env={}, dbt_cmd_flags=["--quiet"])
+        transform.skip_unplanned({"ti": SimpleNamespace(xcom_pull=xcom_pull), "task": task})
+        return task.dbt_cmd_flags
 
-    run_hook("fqn:csw.marts.fct_indicator_values")  # downstream of the health file: runs
-    run_hook(["fqn:csw.staging.health.stg_health__assessments"])
+    # downstream of the health file: runs, without the unit tests (an incremental build never runs them)
+    without_unit_tests = ["--quiet", "--exclude-resource-type", "unit_test"]
+    assert run_hook("fqn:csw.marts.fct_indicator_values") == without_unit_tests
+    assert run_hook(["fqn:csw.staging.health.stg_health__assessments"]) == without_unit_tests
+    assert run_hook("assert_breakdowns_add_up", base_cmd=("test",)) == ["--quiet"]  # a detached test: as it is
     with pytest.raises(AirflowSkipException, match="nothing it reads was loaded since the last build"):
         run_hook("fqn:csw.marts.fct_referrals")  # reads no health table: kept as built
-    full = {**planned, "select": None}
-    transform.skip_unplanned({"ti": SimpleNamespace(xcom_pull=lambda task_ids: full),
-                              "task": SimpleNamespace(select="fqn:csw.marts.fct_referrals")})  # a full build: runs
+    # a full build: every task runs; the unit tests too when they have not passed for this project, else not
+    full = {"plan": {**planned["plan"], "mode": "full", "tables": [], "unit_tests": True}, "select": None}
+    assert run_hook("fqn:csw.marts.fct_referrals", xcom=full) == ["--quiet"]
+    nightly = {**full, "plan": {**full["plan"], "unit_tests": False}}
+    assert run_hook("fqn:csw.marts.fct_referrals", xcom=nightly) == without_unit_tests
 
     with connect(settings) as hooks:
         _finished_build(hooks)  # what the model tasks' dbt hooks leave
