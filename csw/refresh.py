@@ -91,7 +91,7 @@ class BuildPlan:
     last_batch_id: int | None  # the newest raw._loads batch when the build was planned
     loaded_rows: int  # raw._loads rows with outcome 'loaded' up to last_batch_id
     tables: tuple[str, ...] = field(default=())  # raw tables with a batch since the last build (incremental)
-    unit_tests: bool = True  # a full build runs dbt's unit tests (an incremental one never does)
+    unit_tests: bool = True  # whether the build runs dbt's unit tests (a full one may; an incremental one never)
     unit_tests_reason: str = ""
 
     @property
@@ -287,7 +287,8 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
     return BuildPlan("incremental", f"{len(tables)} raw table{'s' if len(tables) > 1 else ''} loaded since batch "
                      f"{built_batch} ({', '.join(tables)}; authorit{'ies' if len(authorities) > 1 else 'y'} "
                      f"{', '.join(authorities)}): only what depends on {'them' if len(tables) > 1 else 'it'}",
-                     tables=tables, **base)
+                     tables=tables, unit_tests=False, unit_tests_reason="an incremental build never runs them",
+                     **base)
 
 
 def record_build(con: Connection, plan: BuildPlan, target: str, env: Mapping[str, str]) -> int | None:

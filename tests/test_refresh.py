@@ -197,6 +197,8 @@ def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(wareh
     con.close()  # the tasks open the warehouse themselves
     planned = transform._plan.function("2025-03-31")
     assert planned["plan"]["mode"] == "incremental" and planned["plan"]["tables"] == ["health__assessments"]
+    assert (planned["plan"]["unit_tests"], planned["plan"]["unit_tests_reason"]) == (
+        False, "an incremental build never runs them")  # as the XCom shows it
     graph = json.loads(manifest.read_text())
     picked = {uid for uid in downstream_nodes(graph, ("health__assessments",)) if uid in graph["nodes"]}
     assert picked == _dbt_ls(settings, "source:*.health__assessments+")  # dbt's own selection, node for node
