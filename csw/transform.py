@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
@@ -24,6 +24,9 @@ from cosmos.operators.local import DbtBuildLocalOperator
 from csw.dbt import AS_OF, dbt_env, dbt_vars
 from csw.dbt_manifest import manifest_path
 from foundation.settings import DBT_PROJECT_DIR, get_settings
+
+if TYPE_CHECKING:
+    from csw.refresh import BuildPlan
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
 PLAN_TASK = "transform.plan"  # the task-per-model group's first task (server targets)
@@ -56,15 +59,15 @@ class RefreshingBuildOperator(DbtBuildLocalOperator):
             con.close()
 
 
-def planned_selections(plan_values: dict, manifest: dict) -> list[str] | None:
-    """What the model tasks of a plan (`BuildPlan.as_dict`) build, as Cosmos selects them: None for a full build
-    (every task), else each node dbt's `BuildPlan.select` picks, as `fqn:<its fqn>` (a model's, seed's or snapshot's
-    task under TestBehavior.BUILD) and by name (a test detached from its several parents)."""
+def planned_selections(plan: BuildPlan, manifest: dict) -> list[str] | None:
+    """What the model tasks of a plan build, as Cosmos selects them: None for a full build (every task), else each
+    node dbt's `BuildPlan.select` picks, as `fqn:<its fqn>` (a model's, seed's or snapshot's task under
+    TestBehavior.BUILD) and by name (a test detached from its several parents)."""
     from csw.refresh import downstream_nodes
 
-    if plan_values["mode"] != "incremental":
+    if not plan.incremental:
         return None
-    nodes = [manifest["nodes"][uid] for uid in sorted(downstream_nodes(manifest, tuple(plan_values["tables"])))
+    nodes = [manifest["nodes"][uid] for uid in sorted(downstream_nodes(manifest, plan.tables))
              if uid in manifest["nodes"]]  # a unit test runs inside its model's `dbt build` task
     return sorted({f"fqn:{'.'.join(node['fqn'])}" for node in nodes} | {node["name"] for node in nodes})
 
@@ -102,14 +105,14 @@ def _plan(as_of: str) -> dict:
     settings = get_settings()
     con = connect(settings)
     try:
-        plan = plan_build(con, settings, date.fromisoformat(as_of)).as_dict()
+        plan = plan_build(con, settings, date.fromisoformat(as_of))
     finally:
         con.close()
     manifest = json.loads(manifest_path(TARGET).read_text(encoding="utf-8"))
     select = planned_selections(plan, manifest)
-    print(f"dbt build (target {settings.target}, as of {as_of}), {plan['mode']} build: {plan['reason']}"
+    print(plan.heading(settings.target)
           + (f"; {len(select)} selections for the model tasks, the others skip" if select is not None else ""))
-    return {"plan": plan, "select": select}
+    return {"plan": plan.as_dict(), "select": select}
 
 
 @task(task_id="record", retries=0, trigger_rule="none_failed")
