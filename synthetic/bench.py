@@ -101,11 +101,12 @@ def reused_generation(data: Path, las: int, scale: float) -> dict | None:
     return None
 
 
-def record_generation(data: Path, las: int, scale: float, result: dict, held: Path | None) -> None:
-    """Record in `data` what its landing holds, so the next run of the same size reuses it."""
+def record_generation(data: Path, las: int, scale: float, result: dict, held: Path | None) -> dict:
+    """Record in `data` what its landing holds, so the next run of the same size reuses it; returns the record."""
     made = {"las": las, "scale": scale, "rows": result["rows"], "seconds": result["seconds"],
             "cpu_seconds": result["cpu_seconds"], "peak_mb": result["peak_mb"], "held": held.name if held else None}
     (data / GENERATED).write_text(json.dumps(made))
+    return made
 
 
 def put_back_delta(landing: Path, las: int, name: str) -> None:
@@ -346,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                 if name == "generate" and not made:
                     held = hold_back_delta(landing, args.las) if "delta" in stages or data else None
                     if data:
-                        record_generation(data, args.las, args.scale, r, held)
-                        made = json.loads((data / GENERATED).read_text())
+                        made = record_generation(data, args.las, args.scale, r, held)
         finally:
             if data and made and made.get("held"):
                 put_back_delta(landing, args.las, made["held"])

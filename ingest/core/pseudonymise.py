@@ -61,8 +61,8 @@ class KnownKeys:
         self._pending.setdefault(scope, set()).update(ids)
 
     def commit(self) -> None:
-        for la_code, ids in self._pending.items():
-            self._committed.setdefault(la_code, set()).update(ids)
+        for scope, ids in self._pending.items():
+            self._committed.setdefault(scope, set()).update(ids)
         self._pending.clear()
 
     def discard(self) -> None:
