@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -165,20 +165,24 @@ def warehouse_exists(settings: Settings) -> bool:
     return settings.target == "postgres" or settings.warehouse.exists()
 
 
-def write_frame(con: Connection, table: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> None:
+def write_frame(con: Connection, table: str, frame: pd.DataFrame, columns: Sequence[str] | None = None,
+                same: Mapping[str, object] | None = None) -> None:
     """Append `frame` (its `columns`, default all) to `table` (`schema.table`): DuckDB's Python API reads the
     frame (register + insert); on Postgres its rows go through psycopg's COPY, each value adapted by psycopg.
     Missing values (None, NaN, NaT, NA) are NULL; a column of whole numbers with gaps (float in pandas) is
-    written as integers, so it loads into bigint on both engines."""
+    written as integers, so it loads into bigint on both engines. `same`: columns with one value in every row
+    (the loader's batch id, source file, …), bound once on DuckDB rather than laid in the frame row by row."""
     columns = list(columns) if columns is not None else list(frame.columns)
+    same = dict(same or {})
     if is_postgres(con):
-        _copy_frame(con, table, frame[columns])
+        _copy_frame(con, table, frame[columns].assign(**same))
         return
     con.register("_csw_frame", frame)
     try:
-        quoted = ", ".join(quote_identifier(con, c) for c in columns)
+        names = ", ".join(quote_identifier(con, c) for c in [*columns, *same])
+        values = ", ".join([*(quote_identifier(con, c) for c in columns), *(f"${i}" for i in range(1, len(same) + 1))])
         target = ".".join(quote_identifier(con, part) for part in table.split("."))
-        con.execute(f"insert into {target} ({quoted}) select {quoted} from _csw_frame")
+        con.execute(f"insert into {target} ({names}) select {values} from _csw_frame", list(same.values()))
     finally:
         con.unregister("_csw_frame")
 

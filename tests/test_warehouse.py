@@ -89,6 +89,21 @@ def check_write_frame_round_trip(con) -> None:
     ]
 
 
+def check_write_frame_same_values_and_datetime64_days(con) -> None:
+    """`same` fills its columns with one value in every row, and dates as numpy datetime64 (the loader's) land in
+    a `date` column as their day (on either engine)."""
+    con.execute("create schema if not exists raw")
+    con.execute("create table raw.probe_same (d date, n bigint, src varchar, stamp timestamp, batch bigint)")
+    frame = pd.DataFrame({"d": pd.Series(pd.to_datetime(["2024-02-29", None, "1900-01-01"])), "n": [1, 2, 3]})
+    at = datetime(2025, 3, 31, 23, 59, 59, 500000)
+    write_frame(con, "raw.probe_same", frame, ["d"], same={"src": "file's.csv", "stamp": at, "batch": 7})
+    assert con.execute("select d, n, src, stamp, batch from raw.probe_same order by d nulls last").fetchall() == [
+        (date(1900, 1, 1), None, "file's.csv", at, 7),
+        (date(2024, 2, 29), None, "file's.csv", at, 7),
+        (None, None, "file's.csv", at, 7),
+    ]
+
+
 def check_failed_transactions_leave_nothing(con, engine_error: type[Exception]) -> None:
     """A failing block (Python's error or the engine's) is rolled back and its own error raised; the connection
     goes on working."""
@@ -109,6 +124,10 @@ def check_failed_transactions_leave_nothing(con, engine_error: type[Exception]) 
 
 def test_write_frame_round_trips_awkward_text_nulls_dates_and_numbers(con):
     check_write_frame_round_trip(con)
+
+
+def test_write_frame_binds_the_same_values_once_and_takes_numpy_days(con):
+    check_write_frame_same_values_and_datetime64_days(con)
 
 
 def test_a_failed_transaction_leaves_nothing_behind_and_its_own_error_is_raised(con):

@@ -255,32 +255,33 @@ def _rename_extra_columns(frame: pd.DataFrame, contract: TableContract) -> tuple
     return frame.rename(columns=renamed), "; ".join(notes)
 
 
-def _ensure_table(con: Connection, contract: TableContract, frame: pd.DataFrame, known: KnownKeys) -> list[str]:
-    """Create the raw table from the contract, adding any extra column the file brings as text (its names are
-    contract names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first). Returns the
-    table's columns the frame has. Once a load has seen a table with every column a file brings (`known`, under
-    the scope `raw.<table>`), the file asks the warehouse nothing: two statements a file saved."""
+def _ensure_table(con: Connection, contract: TableContract, columns: list[str], known: KnownKeys) -> None:
+    """Create the raw table from the contract, adding any extra column a file brings as text (`columns`: contract
+    names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first). Once a load has seen a
+    table with every column a file brings (`known`, under the scope `raw.<table>`), the file asks the warehouse
+    nothing: two statements a file saved."""
     scope = f"raw.{contract.raw_table}"
-    if not known.unknown(scope, set(frame.columns)):
-        return list(frame.columns)
+    if not known.unknown(scope, set(columns)):
+        return
     _create_table(con, contract)
     existing = _existing_columns(con, contract.raw_table)
-    for extra in (c for c in frame.columns if c not in existing):
+    for extra in (c for c in columns if c not in existing):
         # `if not exists`: another authority's load may have added the same column since `existing` was read
         con.execute(f"alter table {_raw_table(con, contract)} add column if not exists "
                     f"{quote_identifier(con, extra)} varchar")
         existing.append(extra)
     known.add(scope, set(existing))
-    return [c for c in existing if c in frame.columns]
 
 
-def _write_batch(con: Connection, contract: TableContract, frame: pd.DataFrame, batch_id: int, loaded_at: datetime,
-                 la_code: str, known: KnownKeys) -> None:
-    frame = frame.assign(_loaded_at=loaded_at, _batch_id=batch_id, _la_code=la_code)
-    columns = _ensure_table(con, contract, frame, known)
+def _write_batch(con: Connection, contract: TableContract, frame: pd.DataFrame, *, source_file: str, batch_id: int,
+                 loaded_at: datetime, la_code: str, known: KnownKeys) -> None:
+    """A file's rows into its raw table, each with the `_META_COLUMNS` of the file (bound once, not laid in the
+    frame row by row)."""
+    same = {"_source_file": source_file, "_loaded_at": loaded_at, "_batch_id": batch_id, "_la_code": la_code}
+    _ensure_table(con, contract, [*frame.columns, *same], known)
     if contract.semantics == "replace":  # the authority's earlier rows; another authority's stay
         con.execute(f"delete from {_raw_table(con, contract)} where _la_code = $1", [la_code])
-    write_frame(con, f"raw.{contract.raw_table}", frame, columns)
+    write_frame(con, f"raw.{contract.raw_table}", frame, same=same)
 
 
 def _record(con: Connection, **row: object) -> None:
@@ -404,10 +405,10 @@ def load_file(
             warnings, tables = [], {}
             for table, frame, renamed in frames:
                 tables[table.raw_table] = len(frame)
-                frame["_source_file"] = name
                 warning = "; ".join(w for w in (_shrink_warning(con, table, len(frame), la_code), renamed) if w)
                 warnings += [warning] if warning else []
-                _write_batch(con, table, frame, batch_id, loaded_at, la_code, known)
+                _write_batch(con, table, frame, source_file=name, batch_id=batch_id, loaded_at=loaded_at,
+                             la_code=la_code, known=known)
                 phases.say(f"{len(frame):,} rows written to raw.{table.raw_table}")
                 for column in pseudonymise.person_id_columns(table):
                     pseudonymise.add_keys(con, secret, la_code, frame[column], known=known)
@@ -437,12 +438,12 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
     with _keyed_transaction(con, known):
         for i, (contract, frame) in enumerate(book.frames):
             frame, renamed = _rename_extra_columns(frame, contract)
-            frame["_source_file"] = path.name
             same = f"from {_raw_table(con, contract)} where as_of_date = $1 and _la_code = $2"
             replaced = int(con.execute(f"select count(*) {same}", [book.as_of, la_code]).fetchall()[0][0])
             con.execute(f"delete {same}", [book.as_of, la_code])
             batch_id = _next_batch_id(con)
-            _write_batch(con, contract, frame, batch_id, loaded_at, la_code, known)
+            _write_batch(con, contract, frame, source_file=path.name, batch_id=batch_id, loaded_at=loaded_at,
+                         la_code=la_code, known=known)
             for column in pseudonymise.person_id_columns(contract):
                 pseudonymise.add_keys(con, settings.secret_for(la_code), la_code, frame[column], known=known)
             notes = [renamed] if renamed else []

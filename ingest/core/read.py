@@ -461,30 +461,41 @@ def _days(texts: pd.Series) -> pd.Series:
 
 
 def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
-    """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT.
+    """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT. Each day at midnight, as
+    numpy's datetime64 (the warehouse's `date` column takes its day): DuckDB reads such a column at memory speed,
+    a column of Python `date` objects one object at a time (five times the whole insert's cost).
 
     Each distinct text is parsed once (a column of dates repeats its values), then the dates are laid back by row."""
     codes, distinct = pd.factorize(values)  # blank → code -1
     if not len(distinct):  # every value blank: the column as pandas types one of NaT
-        return _days(values).dt.date
-    parsed = _days(pd.Series(distinct, dtype=values.dtype))
-    unparsed = parsed.isna().to_numpy()
+        return _days(values)
+    parsed = _days(pd.Series(distinct, dtype=values.dtype)).to_numpy()
+    unparsed = np.isnat(parsed)
     if unparsed.any():
         _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column, values, "unparseable date")
-    by_code = np.append(parsed.dt.date.to_numpy(dtype=object), pd.NaT)  # code -1 (blank) takes the last: NaT
-    return pd.Series(by_code[codes], index=values.index, dtype=object)
+    by_code = np.append(parsed, np.array(["NaT"], dtype=parsed.dtype))  # code -1 (blank) takes the last: NaT
+    return pd.Series(by_code[codes], index=values.index)
 
 
 def _parse_numbers(file_name: str, column: Column, values: pd.Series) -> pd.Series:
-    cleaned = values.str.replace(",", "", regex=False) if column.type == "decimal" else values
+    """Whole numbers (`int`, as Int64) or decimals (thousands commas dropped, as float64); blank → missing.
+
+    Each distinct text is parsed once (pandas parses text one Python string at a time, and a column of counts
+    repeats its values), then the numbers are laid back by row, as `parse_dates` does."""
+    codes, distinct = pd.factorize(values)  # blank → code -1
+    texts = pd.Series(distinct, dtype=values.dtype)
+    cleaned = texts.str.replace(",", "", regex=False) if column.type == "decimal" else texts
     numbers = pd.to_numeric(cleaned, errors="coerce")
     what = "not a number"
     if column.type == "int":
         non_integral = numbers.notna() & (numbers % 1 != 0)
         numbers = numbers.where(~non_integral)
         what = "not a whole number"
-    _first_bad(file_name, values.notna() & numbers.isna(), column.name, values, what)
-    return numbers.astype("Int64") if column.type == "int" else numbers.astype("float64")
+    unparsed = numbers.isna().to_numpy()
+    if unparsed.any():
+        _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column.name, values, what)
+    typed = pd.array(numbers, dtype="Int64" if column.type == "int" else "float64")
+    return pd.Series(typed.take(codes, allow_fill=True), index=values.index)
 
 
 def _parse_figures(file_name: str, column: Column, values: pd.Series) -> pd.Series:
@@ -506,6 +517,8 @@ def _convert(file_name: str, column: Column, values: pd.Series) -> pd.Series:
     if column.type in ("int", "decimal"):
         return _parse_numbers(file_name, column, values)
     if column.type == "id":
+        if not values.str.contains(".", regex=False).any():  # the usual id: no '.', nothing to search for
+            return values
         return values.str.replace(_INT_SUFFIX, r"\1", regex=True)  # Excel turns 123 into 123.0
     return values
 
@@ -549,13 +562,13 @@ def read_table(
     body = _read_body(file_name, path, contract, max_columns, max_line_bytes, sha256)
     if not body.rows and contract.rows_required:
         raise ContractError(file_name, "header only: this file must contain rows")
-    frame = pd.DataFrame(_values(file_name, body), index=pd.RangeIndex(body.rows))
+    read = _values(file_name, body)  # each column a Series over rows 0…n-1 (a frame of them cost more than it gave)
     out: dict[str, pd.Series] = {}
     for column in contract.columns:
-        if column.name not in frame.columns:
-            out[column.name] = pd.Series([None] * len(frame), dtype="object")
+        if column.name not in read:
+            out[column.name] = pd.Series([None] * body.rows, dtype="object")
             continue
-        values = frame[column.name]
+        values = read[column.name]
         if not column.nullable:
             blank = values.isna()
             if blank.any():
@@ -565,12 +578,12 @@ def read_table(
             _check_codes(file_name, column, values)
         out[column.name] = _convert(file_name, column, values)
     for name, value in contract.fixed_values:
-        out[name] = pd.Series([value] * len(frame), dtype="object")
-    for extra in (n for n in frame.columns if n not in out):  # kept in raw, ignored later
-        out[extra] = frame[extra]
-    typed = pd.DataFrame(out)
+        out[name] = pd.Series([value] * body.rows, dtype="object")
+    for extra in (n for n in read if n not in out):  # kept in raw, ignored later
+        out[extra] = read[extra]
+    out["_row_number"] = pd.Series(np.arange(1, body.rows + 1))  # in the frame as it is made: a column added after
+    typed = pd.DataFrame(out, index=pd.RangeIndex(body.rows))  # copies the frame's columns
     _check_key(file_name, typed, contract)
-    typed["_row_number"] = range(1, len(typed) + 1)
     return typed
 
 
@@ -588,6 +601,11 @@ def _keys_are_unique(keys: pa.Table) -> bool:
     return not pc.any(same).as_py()
 
 
+def _as_text(value: object) -> str:
+    """A value as a reason shows it: a date (`parse_dates`' midnight) as its day."""
+    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+
+
 def _check_key(file_name: str, frame: pd.DataFrame, contract: TableContract) -> None:
     key = list(contract.key)
     if _keys_are_unique(pa.Table.from_pandas(frame[key], preserve_index=False)):  # the usual case, checked cheaply
@@ -596,5 +614,5 @@ def _check_key(file_name: str, frame: pd.DataFrame, contract: TableContract) -> 
     if dup.any():
         rows = (dup.to_numpy().nonzero()[0][:2] + 1).tolist()
         first = frame.iloc[rows[0] - 1]
-        shown = ", ".join(f"{k}={first[k]}" for k in key)
+        shown = ", ".join(f"{k}={_as_text(first[k])}" for k in key)
         raise ContractError(file_name, f"rows {rows[0]} and {rows[1]}, column {'+'.join(key)}: duplicate key {shown}")

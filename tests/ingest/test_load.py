@@ -253,10 +253,33 @@ def test_dates_are_parsed_once_per_distinct_text_and_laid_back_by_row():
 
     values = pd.Series(["2024-05-01", "01/05/2024", None, "2024-05-01T09:30", "02/05/2024", "2024-05-01"], dtype="str")
     may_1, may_2 = date(2024, 5, 1), date(2024, 5, 2)
-    assert parse_dates("f.csv", "d", values).tolist() == [may_1, may_1, pd.NaT, may_1, may_2, may_1]
+    parsed = parse_dates("f.csv", "d", values)
+    assert parsed.dtype.kind == "M"  # datetime64: DuckDB reads it without a Python object per row
+    assert [None if pd.isna(d) else d.date() for d in parsed] == [may_1, may_1, None, may_1, may_2, may_1]
+    assert (parsed.dropna().dt.normalize() == parsed.dropna()).all()  # each at midnight: the time part dropped
     bad = pd.Series(["2024-05-01", "31/02/2024", None, "nope", "31/02/2024"], dtype="str")
     with pytest.raises(ContractError, match=r"^f\.csv: row 2, column d: unparseable date '31/02/2024'$"):
         parse_dates("f.csv", "d", bad)
+
+
+def test_numbers_are_parsed_once_per_distinct_text_and_laid_back_by_row():
+    """Whole numbers and decimals, repeated and blank, come back by row in their types (Int64, float64; thousands
+    commas dropped from decimals), and the first bad row is named even when its text repeats later."""
+    import pandas as pd
+
+    from ingest.core.contract import Column
+    from ingest.core.read import ContractError, _parse_numbers
+
+    counts = pd.Series(["3", "12", None, "3", "1e3", "-0", "12"], dtype="str")
+    parsed = _parse_numbers("f.csv", Column("n", "int"), counts)
+    assert str(parsed.dtype) == "Int64"
+    assert [None if pd.isna(n) else n for n in parsed] == [3, 12, None, 3, 1000, 0, 12]
+    money = _parse_numbers("f.csv", Column("m", "decimal"), pd.Series(["1,234.5", None, "7", "1,234.5"], dtype="str"))
+    assert str(money.dtype) == "float64" and money.fillna(-1).tolist() == [1234.5, -1, 7.0, 1234.5]
+    for values, reason in ((["1", "2.5", "x", "2.5"], "row 2, column n: not a whole number '2.5'"),
+                           (["1", None, "abc", "1", "abc"], "row 3, column n: not a whole number 'abc'")):
+        with pytest.raises(ContractError, match=rf"^f\.csv: {reason}$"):
+            _parse_numbers("f.csv", Column("n", "int"), pd.Series(values, dtype="str"))
 
 
 def test_a_load_lets_the_write_ahead_log_grow_and_puts_duckdbs_setting_back(tmp_path, settings, monkeypatch):

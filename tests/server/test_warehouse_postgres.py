@@ -7,7 +7,8 @@ import pytest
 
 from foundation.warehouse import connect, first_row, is_postgres, sqlalchemy_url, table_exists
 from ingest.core import pseudonymise
-from tests.test_warehouse import check_failed_transactions_leave_nothing, check_write_frame_round_trip
+from tests.test_warehouse import (check_failed_transactions_leave_nothing, check_write_frame_round_trip,
+                                  check_write_frame_same_values_and_datetime64_days)
 
 
 @pytest.fixture
@@ -45,6 +46,10 @@ def test_parameters_are_numbered_and_the_sql_text_is_sent_as_written(con):
 
 def test_write_frame_round_trips_awkward_text_nulls_dates_and_numbers(con):
     check_write_frame_round_trip(con)
+
+
+def test_write_frame_binds_the_same_values_once_and_takes_numpy_days(con):
+    check_write_frame_same_values_and_datetime64_days(con)
 
 
 def test_a_failed_transaction_leaves_nothing_behind(con):
