@@ -21,11 +21,13 @@ with its own secret (`Settings.secret_for`). A folder named like an authority wh
 not know is quarantined unread.
 The same code runs on DuckDB and Postgres (`foundation.warehouse`): frames are written by `write_frame` (COPY on
 Postgres) and each file is one `transaction`.
+What a file gives before the warehouse is asked anything (its contract, hash and checked rows) is `landed.prepare`;
+a load of many files has them prepared by a reader process a few files ahead (`landed.ReadAhead`), the files still
+written one by one, in order, each after its duplicate check.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -48,7 +50,9 @@ from ingest.contracts import all_tables
 from ingest.core import calendar, pseudonymise
 from ingest.core.pseudonymise import KnownKeys
 from ingest.core.contract import TableContract
-from ingest.core.read import LINK_REASON, ContractError, file_sha256, landed_files, read_header, read_table, shown
+from ingest.core.landed import (LARGE_FILE_BYTES, SAFE_NAME, Prepared, ReadAhead, ReadLimits, failure_reason, label,
+                                prepare, read_file, rename_extra_columns)
+from ingest.core.read import ContractError, landed_files, read_table, shown
 
 LOADS_TABLE = "raw._loads"
 # Each loaded file's batch id: a sequence, so loads running at once (Postgres, per authority) never share one.
@@ -74,10 +78,6 @@ _META_COLUMNS = {"_source_file": "varchar", "_row_number": "bigint", "_loaded_at
                  "_la_code": "varchar"}  # the authority the file came from (docs/regional-hub.md)
 AUTHORITY_FOLDER = re.compile(r"\d{3}")  # `<landing>/<la_code>/`: a 3-digit DfE authority code
 _DATE_IN_NAME = re.compile(r"_(\d{8})\.csv$", re.IGNORECASE)
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-LARGE_FILE_BYTES = 32 * 1024**2  # a file this big reports each phase (rows, seconds) as it goes
-# An extra column keeps its own name only when it is a plain lower-case SQL name that fits Postgres (63 bytes).
-_PLAIN_COLUMN = re.compile(r"[a-z][a-z0-9_]{0,62}")
 # A snapshot (or replacing file) with fewer rows than this share of the table's previous file warns.
 SNAPSHOT_SHRINK_WARNING = 0.5
 
@@ -236,25 +236,6 @@ def _existing_columns(con: Connection, table: str) -> list[str]:
     return names
 
 
-def safe_column_name(name: str) -> str:
-    """The raw column an extra header name is kept under: the name itself when plain (a lower-case letter, then
-    letters, digits and `_`, up to 63 characters), else `extra_<its letters and digits>_<hash>`: the same name
-    for the same header every time, and never SQL (a quote, `;`, a NUL, a 10,000-character name)."""
-    if _PLAIN_COLUMN.fullmatch(name):
-        return name
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40].rstrip("_")
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"extra_{slug}_{digest}" if slug else f"extra_{digest}"
-
-
-def _rename_extra_columns(frame: pd.DataFrame, contract: TableContract) -> tuple[pd.DataFrame, str]:
-    """The frame with every extra column under its `safe_column_name`, and a note of each one renamed."""
-    known = set(contract.column_names) | {"_row_number"}
-    renamed = {c: safe_column_name(c) for c in frame.columns if c not in known and safe_column_name(c) != c}
-    notes = [f"extra column '{shown(old, 60)}' kept as {new}" for old, new in renamed.items()]
-    return frame.rename(columns=renamed), "; ".join(notes)
-
-
 def _ensure_table(con: Connection, contract: TableContract, columns: list[str], known: KnownKeys) -> None:
     """Create the raw table from the contract, adding any extra column a file brings as text (`columns`: contract
     names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first). Once a load has seen a
@@ -314,7 +295,7 @@ def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: st
     authority folder under `<quarantine>/<la_code>/`)."""
     folder = settings.quarantine_dir / authority / feed / stamp
     folder.mkdir(parents=True, exist_ok=True)
-    name = path.name if _SAFE_NAME.match(path.name) else "unsafe-name.csv"
+    name = path.name if SAFE_NAME.match(path.name) else "unsafe-name.csv"
     target = folder / name
     n = 1
     while os.path.lexists(target):  # never overwrite an earlier refused file (or its reason)
@@ -338,57 +319,35 @@ def _keyed_transaction(con: Connection, known: KnownKeys) -> Iterator[Connection
     known.commit()
 
 
-def _checked_contract(path: Path, feed: str, settings: Settings, name: str,
-                      contract: TableContract | None) -> tuple[TableContract, int]:
-    """The contract a landed file loads under (`contract`: the one its name gives, if any) and its size in bytes;
-    a ContractError for a link, an unsafe name, no contract, or a file over CSW_MAX_FILE_BYTES."""
-    if path.is_symlink():
-        raise ContractError(name, LINK_REASON)
-    if path.name.startswith("."):
-        raise ContractError(name, "unsafe file name: a name starting with '.' is hidden or looks like a path "
-                                  "(rename the file to its contract name)")
-    if not _SAFE_NAME.match(path.name):
-        raise ContractError(name, "unsafe file name (only letters, digits, '_', '-' and '.' are accepted)")
-    feed_contract = FEEDS[feed]
-    if contract is None and feed_contract.table_for_header is None:
-        raise ContractError(name, f"no {feed} contract matches this file name")
-    size = path.lstat().st_size
-    if size > settings.max_file_bytes:
-        raise ContractError(name, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (CSW_MAX_FILE_BYTES)")
-    if contract is None:  # a feed recognised by its header row (statutory files)
-        contract = feed_contract.table_for_header(path, read_header(path, name, settings.max_line_bytes), name)
-    return contract, size
-
-
-def _contract_by_name(path: Path, feed: str) -> TableContract | None:
-    """The contract a file's name gives (a feed in year folders, or an unsafe name, gives none)."""
-    feed_contract = FEEDS[feed]
-    by_name = _SAFE_NAME.match(path.name) and not feed_contract.in_subfolders
-    return feed_contract.table_for(path.name) if by_name else None
+class _Refused(Exception):
+    """A landed file refused before the warehouse was asked anything (`landed.prepare`): its one-line reason."""
 
 
 def load_file(
     con: Connection, path: Path, feed: str, settings: Settings, *, as_of: date | None = None,
     progress: Callable[[str], None] | None = None, authority: str = "", known_keys: KnownKeys | None = None,
+    prepared: Prepared | None = None,
 ) -> FileOutcome:
     """Load one landed file in one transaction; quarantine it if it breaks its contract or anything else fails
     while it is read or written (the transaction rolled back: nothing of it stays in the warehouse).
     `authority`: the authority folder (`<landing>/<la_code>/`) it came from; "" for CSW_LA_CODE's feed folders.
     `known_keys`: the ids the load has seen keyed so far, and the raw tables' columns it has seen
-    (`pseudonymise.KnownKeys`), shared by its files.
+    (`pseudonymise.KnownKeys`), shared by its files. `prepared`: the file as a reader process prepared it ahead
+    (`landed.ReadAhead`); else it is prepared here, its rows read only once its bytes are known to be new.
 
     A file of LARGE_FILE_BYTES or more reports each phase (read, rows parsed, written, keyed) to `progress`."""
     la_code = authority or settings.la_code
     known = known_keys if known_keys is not None else KnownKeys()
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
-    name = shown(_label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
-    contract = _contract_by_name(path, feed)
-    sha, size = None, None
+    name = shown(label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
+    limits = ReadLimits.of(settings)
+    file = prepared or prepare(path, feed, limits, la_code)  # contract, size, SHA-256 (the parse checks these bytes)
+    contract, sha, size = file.contract, file.sha, file.size
     try:
-        contract, size = _checked_contract(path, feed, settings, name, contract)
+        if file.failure and not file.read_failed:
+            raise _Refused(file.failure)
         phases = _Phases(f"{feed}/{name}", size, progress)
-        sha, size = file_sha256(path, name)  # streamed, never through a link; the parse checks it reads these bytes
         earlier = _already_loaded(con, sha, contract, path.name, la_code)
         if earlier is not None:
             return FileOutcome(feed, name, "duplicate", table=contract.raw_table,
@@ -397,7 +356,9 @@ def load_file(
         if contract.feed == WORKBOOK_FEED:
             return _load_workbook(con, path, settings, sha=sha, size=size, as_of=as_of, loaded_at=loaded_at,
                                   authority=authority, known=known)
-        frames = _read_file(path, name, feed, contract, settings, sha, la_code)
+        if file.read_failed:
+            raise _Refused(file.failure)
+        frames = file.frames if file.frames is not None else read_file(path, name, feed, contract, limits, sha, la_code)
         rows = sum(len(frame) for _, frame, _ in frames)
         phases.say(f"{rows:,} rows parsed and checked")
         with _keyed_transaction(con, known):  # any failure, the commit's included, rolls it all back: refused below
@@ -422,7 +383,7 @@ def load_file(
     except SecretRefused:
         raise  # no usable secret for this authority: nothing loads until one is set, so the run stops here
     except Exception as exc:  # anything, not only a broken contract: this file is refused, the next one loads
-        reason = str(exc) if isinstance(exc, ContractError) else failure_reason(name, exc)
+        reason = str(exc) if isinstance(exc, (ContractError, _Refused)) else failure_reason(name, exc)
         table = contract.raw_table if contract else None
         return _refuse(con, path, feed, settings, stamp, reason, loaded_at=loaded_at, table=table, sha=sha, size=size,
                        authority=authority)
@@ -437,7 +398,7 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
     rows, warnings, tables = 0, list(book.notes), {}
     with _keyed_transaction(con, known):
         for i, (contract, frame) in enumerate(book.frames):
-            frame, renamed = _rename_extra_columns(frame, contract)
+            frame, renamed = rename_extra_columns(frame, contract)
             same = f"from {_raw_table(con, contract)} where as_of_date = $1 and _la_code = $2"
             replaced = int(con.execute(f"select count(*) {same}", [book.as_of, la_code]).fetchall()[0][0])
             con.execute(f"delete {same}", [book.as_of, la_code])
@@ -460,34 +421,6 @@ def _load_workbook(con: Connection, path: Path, settings: Settings, *, sha: str,
                        authority=authority)
 
 
-def _read_file(path: Path, name: str, feed: str, contract: TableContract, settings: Settings,
-               sha: str, la_code: str) -> list[tuple[TableContract, pd.DataFrame, str]]:
-    """The checked rows of one landed file: (table, rows, note of extra columns renamed) for each table it fills.
-    A CSV fills its one contract; a document feed's file (the CIN census XML, whose own authority code must be
-    `la_code`'s, the folder it arrived in) fills each of the feed's tables."""
-    read_document = FEEDS[feed].read_document
-    if read_document is not None:
-        return [(FEEDS[feed].table(table), frame, "")
-                for table, frame in read_document(path, name, sha, la_code).items()]
-    frame = read_table(path, contract, max_columns=settings.max_columns, max_line_bytes=settings.max_line_bytes,
-                       sha256=sha, file_name=name)
-    return [(contract, *_rename_extra_columns(frame, contract))]
-
-
-def _label(path: Path, feed: str) -> str:
-    """A landed file as reasons and raw._loads name it: its name, with its year folder for a feed in folders."""
-    if FEEDS[feed].in_subfolders and path.parent.parent.name == feed:
-        return f"{path.parent.name}/{path.name}"
-    return path.name
-
-
-def failure_reason(name: str, exc: BaseException) -> str:
-    """The one-line reason of a file that failed with an error other than a broken contract."""
-    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-    detail = f"{type(exc).__name__}: {shown(first, 300)}" if first else type(exc).__name__
-    return f"{name}: could not be loaded ({detail}); nothing of it was written"
-
-
 def _refuse(
     con: Connection, path: Path, feed: str, settings: Settings, stamp: str, reason: str, *, loaded_at: datetime,
     table: str | None = None, sha: str | None = None, size: int | None = None, authority: str = "",
@@ -500,11 +433,11 @@ def _refuse(
         quarantine(path, feed, reason, settings, stamp, authority)
     except OSError as exc:  # still refused and recorded; the entry stays in landing and is refused again next time
         reason += f" (left in the landing folder: moving it to quarantine failed: {shown(str(exc), 200)})"
-    label = shown(_label(path, feed))
-    _record(con, batch_id=None, feed=feed, table_name=table, file_name=label,
+    shown_label = shown(label(path, feed))
+    _record(con, batch_id=None, feed=feed, table_name=table, file_name=shown_label,
             sha256=sha, byte_size=size, row_count=None, extract_date=None, loaded_at=loaded_at,
             outcome="quarantined", reason=reason, la_code=authority or settings.la_code)
-    return FileOutcome(feed, label, "quarantined", table=table, reason=reason, authority=authority)
+    return FileOutcome(feed, shown_label, "quarantined", table=table, reason=reason, authority=authority)
 
 
 def refuse_linked_folder(con: Connection, folder: Path, feed: str, settings: Settings, authority: str = "") -> FileOutcome:
@@ -641,17 +574,27 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
         settings.secret_for(la_code or settings.la_code)  # SecretRefused, naming the authority
     for folder, reason in authorities.refused:
         _report(report, _refuse_authority_folder(con, folder, reason, settings), progress)
-    with bulk_writes(con):  # a transaction per file, many in a row
-        for authority, folder in authorities.folders:
-            for feed in feeds:
-                for path in feed_files(folder, feed, day):
-                    if path == folder / feed:
-                        outcome = refuse_linked_folder(con, path, feed, settings, authority)
-                    else:
-                        outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
-                                            authority=authority, known_keys=known)
-                    _report(report, outcome, progress)
+    entries = [(authority, folder, feed, path) for authority, folder in authorities.folders for feed in feeds
+               for path in feed_files(folder, feed, day)]
+    files = [(path, feed, authority or settings.la_code) for authority, folder, feed, path in entries
+             if path != folder / feed]
+    with bulk_writes(con), ReadAhead(files, ReadLimits.of(settings), lambda: _loaded_files(con)) as ahead:
+        read = 0  # files of `files` taken so far
+        for authority, folder, feed, path in entries:  # a transaction per file, many in a row
+            if path == folder / feed:
+                outcome = refuse_linked_folder(con, path, feed, settings, authority)
+            else:
+                outcome = load_file(con, path, feed, settings, as_of=day or as_of, progress=progress,
+                                    authority=authority, known_keys=known, prepared=ahead.get(read))
+                read += 1
+            _report(report, outcome, progress)
     return report
+
+
+def _loaded_files(con: Connection) -> frozenset[tuple[str, str]]:
+    """(la_code, sha256) of every file loaded so far: bytes a reader ahead need not read (sent again, duplicates)."""
+    rows = con.execute(f"select distinct la_code, sha256 from {LOADS_TABLE} where outcome = 'loaded'").fetchall()
+    return frozenset((la_code, sha) for la_code, sha in rows)
 
 
 def _report(report: LoadReport, outcome: FileOutcome, progress: Callable[[str], None] | None) -> None:

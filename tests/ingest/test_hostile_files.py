@@ -23,7 +23,7 @@ from expectations.current_rows import current_rows_sql
 from foundation.settings import get_settings
 from foundation.warehouse import WarehouseBusy, connect, is_postgres
 from ingest.core import load as load_module
-from ingest.core.load import safe_column_name
+from ingest.core.landed import safe_column_name
 from ingest.core.read import LINK_REASON, NOT_A_FILE_REASON
 from ingest.core.runs import files_for_day, load_feed_day
 from tests.ingest.test_bad_files import HEALTH, ingest, loaded, snapshot, write  # noqa: F401 - `loaded` is a fixture
