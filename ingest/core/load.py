@@ -238,7 +238,7 @@ def _existing_columns(con: Connection, table: str) -> list[str]:
 
 def _ensure_table(con: Connection, contract: TableContract, columns: list[str], known: KnownKeys) -> None:
     """Create the raw table from the contract, adding any extra column a file brings as text (`columns`: contract
-    names, `_META_COLUMNS` or `safe_column_name`s: `_rename_extra_columns` ran first). Once a load has seen a
+    names, `_META_COLUMNS` or `safe_column_name`s: `landed.rename_extra_columns` ran first). Once a load has seen a
     table with every column a file brings (`known`, under the scope `raw.<table>`), the file asks the warehouse
     nothing: two statements a file saved."""
     scope = f"raw.{contract.raw_table}"
