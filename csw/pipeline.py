@@ -30,13 +30,15 @@ class PipelineError(RuntimeError):
 
 
 def ingest(landing: Path, *, as_of: date | None = None, settings: Settings | None = None, progress: Progress = _quiet):
+    """Load `landing` (`load_landing`), reading ahead in a reader process when it holds many files: a program that
+    calls this does no work when its main module is imported (`if __name__ == "__main__":`), as `csw` does."""
     from ingest.core.load import check_secret_before_opening, load_landing
 
     settings = settings or get_settings()
     check_secret_before_opening(landing, settings)  # a missing or public secret: SecretRefused before any file moves
     con = connect(settings)
     try:
-        return load_landing(con, landing, settings, as_of=as_of, progress=progress)
+        return load_landing(con, landing, settings, as_of=as_of, progress=progress, read_ahead=True)
     finally:
         con.close()
 

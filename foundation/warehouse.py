@@ -174,6 +174,8 @@ def write_frame(con: Connection, table: str, frame: pd.DataFrame, columns: Seque
     (the loader's batch id, source file, …), bound once on DuckDB rather than laid in the frame row by row."""
     columns = list(columns) if columns is not None else list(frame.columns)
     same = dict(same or {})
+    if set(same) & set(columns):
+        raise ValueError(f"write_frame: {sorted(set(same) & set(columns))} both in the frame and in `same`")
     if is_postgres(con):
         _copy_frame(con, table, frame[columns].assign(**same))
         return

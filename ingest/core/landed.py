@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +151,23 @@ class Prepared:
     frames: Frames | None = None
     failure: str = ""
     read_failed: bool = False
+    identity: tuple[int, ...] | None = None  # `identity` of the path while it was prepared (None: it changed)
+
+    def still_current(self, path: Path) -> bool:
+        """Whether the path is still the file this was prepared from (a reader prepares a file several files
+        before the loader takes it: a file replaced, removed, swapped for a link or still being written since
+        is prepared again, in turn)."""
+        return self.identity is not None and self.identity == identity(path)
+
+
+def identity(path: Path) -> tuple[int, ...] | None:
+    """What changes when a path's file is replaced, removed, swapped for a link or written to: its device, inode,
+    size and modification and change times (of the link itself, never followed); None when there is nothing."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
 
 
 def prepare(path: Path, feed: str, limits: ReadLimits, la_code: str, *, read: bool = False,
@@ -159,18 +178,21 @@ def prepare(path: Path, feed: str, limits: ReadLimits, la_code: str, *, read: bo
     reason."""
     name = shown(label(path, feed))
     prepared = Prepared(contract=contract_by_name(path, feed))
+    before = identity(path)
     try:
         prepared.contract, prepared.size = checked_contract(path, feed, limits, name, prepared.contract)
         prepared.sha, prepared.size = file_sha256(path, name)  # the parse checks it reads these bytes
     except Exception as exc:  # noqa: BLE001 - refused with this reason by the loader
         prepared.failure = _reason(name, exc)
-        return prepared
-    if read and prepared.contract.feed != WORKBOOK_FEED and prepared.size < LARGE_FILE_BYTES \
-            and (la_code, prepared.sha) not in loaded:
-        try:
-            prepared.frames = read_file(path, name, feed, prepared.contract, limits, prepared.sha, la_code)
-        except Exception as exc:  # noqa: BLE001
-            prepared.failure, prepared.read_failed = _reason(name, exc), True
+    else:
+        if read and prepared.contract.feed != WORKBOOK_FEED and prepared.size < LARGE_FILE_BYTES \
+                and (la_code, prepared.sha) not in loaded:
+            try:
+                prepared.frames = read_file(path, name, feed, prepared.contract, limits, prepared.sha, la_code)
+            except Exception as exc:  # noqa: BLE001
+                prepared.failure, prepared.read_failed = _reason(name, exc), True
+    after = identity(path)
+    prepared.identity = after if after == before else None
     return prepared
 
 
@@ -178,8 +200,18 @@ _LOADED: frozenset[tuple[str, str]] = frozenset()  # in a reader process: (la_co
 
 
 def _start_reader(loaded: frozenset[tuple[str, str]]) -> None:
+    """A reader process's start: the files loaded before, and a watch on the loader, so a loader killed outright
+    (SIGKILL, the OOM killer) leaves no reader waiting for work that will never come."""
     global _LOADED
     _LOADED = loaded
+    loader = multiprocessing.parent_process()
+    if loader is not None:
+        threading.Thread(target=_exit_with, args=(loader.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # ready when the loader's process has ended
+    os._exit(0)
 
 
 def _started() -> bool:
@@ -217,13 +249,13 @@ class ReadAhead:
         self.sizes: dict[int, int] = {}  # bytes of each file submitted and not yet taken
         self.pool: ProcessPoolExecutor | None = None
         self.started: Future[bool] | None = None
-        if len(files) >= READ_AHEAD_MIN_FILES and (os.cpu_count() or 1) >= 2:
+        if len(files) >= READ_AHEAD_MIN_FILES and len(os.sched_getaffinity(0)) >= 2:
             try:  # forkserver: a clean process, never a fork of one holding DuckDB's threads
                 context = multiprocessing.get_context("forkserver")
                 self.pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_reader,
                                                 initargs=(loaded(),))
                 self.started = self.pool.submit(_started)
-            except (OSError, ValueError, AssertionError) as exc:  # e.g. inside a daemonic worker process
+            except Exception as exc:  # noqa: BLE001 - e.g. inside a daemonic worker process: read in turn
                 print(f"csw: reading ahead is off ({type(exc).__name__}: {exc}); files are read one by one",
                       file=sys.stderr)
 
@@ -237,6 +269,8 @@ class ReadAhead:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        self.futures.clear()  # files read ahead and not taken: their rows freed
+        self.sizes.clear()
 
     def get(self, index: int) -> Prepared | None:
         """File `index` of `files` prepared by the reader (the next ones submitted first), or None: no reader, or

@@ -342,7 +342,9 @@ def load_file(
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     name = shown(label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
     limits = ReadLimits.of(settings)
-    file = prepared or prepare(path, feed, limits, la_code)  # contract, size, SHA-256 (the parse checks these bytes)
+    if prepared is None or not prepared.still_current(path):  # changed since it was read ahead: prepared again
+        prepared = prepare(path, feed, limits, la_code)  # contract, size, SHA-256 (the parse checks these bytes)
+    file = prepared
     contract, sha, size = file.contract, file.sha, file.size
     try:
         if file.failure and not file.read_failed:
@@ -560,7 +562,7 @@ def feed_files(landing: Path, feed: str, day: date | None = None) -> list[Path]:
 
 def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Settings, *, day: date | None,
                 as_of: date | None, progress: Callable[[str], None] | None,
-                authority: str | None = None) -> LoadReport:
+                authority: str | None = None, read_ahead: bool = False) -> LoadReport:
     """The loader loop: for each authority of `landing` (`landing_authorities`; a refused one quarantined), or
     only `authority` (an entry of `Authorities.keys`), each feed's `feed_files`, each in its own transaction (bad
     files quarantined, loaded ones skipped). Every authority's secret is checked before any file moves."""
@@ -578,7 +580,8 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
                for path in feed_files(folder, feed, day)]
     files = [(path, feed, authority or settings.la_code) for authority, folder, feed, path in entries
              if path != folder / feed]
-    with bulk_writes(con), ReadAhead(files, ReadLimits.of(settings), lambda: _loaded_files(con)) as ahead:
+    ahead_of = files if read_ahead else []  # no reader without `read_ahead`: the loader reads every file itself
+    with bulk_writes(con), ReadAhead(ahead_of, ReadLimits.of(settings), lambda: _loaded_files(con)) as ahead:
         read = 0  # files of `files` taken so far
         for authority, folder, feed, path in entries:  # a transaction per file, many in a row
             if path == folder / feed:
@@ -642,11 +645,16 @@ def load_landing(
     as_of: date | None = None,
     feeds: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    read_ahead: bool = False,
 ) -> LoadReport:
     """Load every new file of every known feed folder under `landing`.
 
     A feed folder that is a symbolic link is quarantined as a link, unread: the loader never leaves `landing`.
-    With authority folders (`<landing>/<la_code>/<feed>/`), every feed of each authority in turn."""
+    With authority folders (`<landing>/<la_code>/<feed>/`), every feed of each authority in turn.
+    `read_ahead`: a load of many files has a reader process prepare the next ones (`landed.ReadAhead`). Like any
+    process pool it imports the program's main module again: only for a program whose main module does no work
+    on import (`if __name__ == "__main__":`), as `csw` (`pipeline.ingest`) and `make bench` are."""
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder {landing} does not exist")
-    return _load_feeds(con, landing, feeds or list(FEEDS), settings, day=None, as_of=as_of, progress=progress)
+    return _load_feeds(con, landing, feeds or list(FEEDS), settings, day=None, as_of=as_of, progress=progress,
+                       read_ahead=read_ahead)

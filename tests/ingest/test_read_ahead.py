@@ -1,7 +1,7 @@
 """Reading ahead (ingest/core/landed.py `ReadAhead`): a load whose files are read and typed in a reader process
 ahead of the one being written gives exactly what a load reading each file itself gives — the same outcome and
-reason for every file (bad, linked, sent twice, sent again), the same raw rows — and a reader that fails leaves
-the loader to read the rest itself."""
+reason for every file (bad, linked, sent twice, sent again), the same raw rows; a file that changes after the
+reader read it is read again, in turn; and a reader that fails leaves the loader to read the rest itself."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def _load(landing: Path, settings, tmp_path: Path, name: str):
                                quarantine_dir=tmp_path / name / "quarantine")
     con = connect(mine)
     try:
-        report = load_landing(con, copy, mine)
-        report_again = load_landing(con, copy, mine)  # what is left is sent again: duplicates, read by no one
+        report = load_landing(con, copy, mine, read_ahead=True)
+        report_again = load_landing(con, copy, mine, read_ahead=True)  # sent again: duplicates, read by no one
         tables = [row[0] for row in con.execute("select table_name from information_schema.tables "
                                                 "where table_schema = 'raw' order by 1").fetchall()]
         rows = {}
@@ -110,3 +110,38 @@ def test_a_reader_that_fails_leaves_the_loader_to_read_the_rest(demo_landing, se
     assert _load(demo_landing, settings, tmp_path, "broken") == alone
     assert "csw: the reader process failed (BrokenProcessPool: a process in the process pool was terminated " \
            "abruptly); the files left are read one by one" in capsys.readouterr().err
+
+
+def test_a_file_that_changes_after_the_reader_read_it_is_read_again_in_turn(demo_landing, settings, tmp_path,
+                                                                          monkeypatch):
+    """The bad health file is replaced by a good one, and a good education file by a link, after the reader read them
+    and before the loader takes them: the loader loads the good file and refuses the link, as reading in turn."""
+    monkeypatch.setattr(landed, "READ_AHEAD_MIN_FILES", 1)
+    get = landed.ReadAhead.get
+    changed = []
+
+    def change_after_reading(self, index):
+        if self.started is not None:
+            self.started.result()
+        prepared = get(self, index)
+        path = self.files[index][0]
+        if path.name in changed:  # the second load: what the first left
+            return prepared
+        if path.name == "health_assessments_20250101.csv":
+            assert prepared.read_failed  # the reader read the bad file
+            good = sorted(path.parent.glob("health_assessments_2*.csv"))[0]
+            path.write_bytes(good.read_bytes().replace(b"\n", b"\r\n", 1))  # other bytes, the same rows
+            changed.append(path.name)
+        elif path.name == "vs_attendance_20240630.csv":
+            assert prepared.frames is not None
+            path.unlink()
+            path.symlink_to(path.with_name("vs_attendance_20240331.csv"))
+            changed.append(path.name)
+        return prepared
+
+    monkeypatch.setattr(landed.ReadAhead, "get", change_after_reading)
+    lines, _ = _load(demo_landing, settings, tmp_path, "changed")
+    assert sorted(changed) == ["health_assessments_20250101.csv", "vs_attendance_20240630.csv"]
+    text = "\n".join(lines)
+    assert "loaded      health/health_assessments_20250101.csv:" in text
+    assert "quarantined education/vs_attendance_20240630.csv: vs_attendance_20240630.csv: a symbolic link" in text
