@@ -281,11 +281,12 @@ class ReadAhead:
             for ahead in range(index, min(index + READ_AHEAD_FILES + 1, len(self.files))):
                 if ahead in self.futures:
                     continue
-                if ahead > index and sum(self.sizes.values()) + _size(self.files[ahead][0]) > READ_AHEAD_BYTES:
-                    break
                 path, feed, la_code = self.files[ahead]
+                size = _size(path)
+                if ahead > index and sum(self.sizes.values()) + size > READ_AHEAD_BYTES:
+                    break
                 self.futures[ahead] = self.pool.submit(_prepare_ahead, path, feed, self.limits, la_code)
-                self.sizes[ahead] = _size(path)
+                self.sizes[ahead] = size
             self.sizes.pop(index, None)
             return self.futures.pop(index).result()
         except Exception as exc:  # noqa: BLE001 - a broken reader: the loader reads the rest itself

@@ -342,9 +342,9 @@ def load_file(
     stamp = loaded_at.strftime("%Y%m%dT%H%M%S")
     name = shown(label(path, feed))  # as every message and raw._loads show it: one line, whatever it is called
     limits = ReadLimits.of(settings)
-    if prepared is None or not prepared.still_current(path):  # changed since it was read ahead: prepared again
-        prepared = prepare(path, feed, limits, la_code)  # contract, size, SHA-256 (the parse checks these bytes)
     file = prepared
+    if file is None or not file.still_current(path):  # not read ahead, or changed since: prepared here, in turn
+        file = prepare(path, feed, limits, la_code)  # contract, size, SHA-256 (the parse checks these bytes)
     contract, sha, size = file.contract, file.sha, file.size
     try:
         if file.failure and not file.read_failed:

@@ -460,42 +460,41 @@ def _days(texts: pd.Series) -> pd.Series:
     return iso.fillna(pd.to_datetime(day[rest], format="%d/%m/%Y", errors="coerce"))
 
 
+def _each_distinct(file_name: str, column: str, values: pd.Series, parse, what: str,
+                   dtype: str | None = None) -> pd.Series:
+    """`parse` (a Series of texts → a Series, missing where a text does not parse) applied once to each distinct
+    text of `values` (a column repeats its values), the first row whose text does not parse refused (`what`), then
+    the values laid back by row (in `dtype`), blank → missing."""
+    codes, distinct = pd.factorize(values)  # blank → code -1
+    parsed = parse(pd.Series(distinct, dtype=values.dtype))
+    unparsed = parsed.isna().to_numpy()
+    if unparsed.any():
+        _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column, values, what)
+    return pd.Series(pd.array(parsed, dtype=dtype).take(codes, allow_fill=True), index=values.index)
+
+
 def parse_dates(file_name: str, column: str, values: pd.Series) -> pd.Series:
     """`YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by a time part; blank → NaT. Each day at midnight, as
     numpy's datetime64 (the warehouse's `date` column takes its day): DuckDB reads such a column at memory speed,
-    a column of Python `date` objects one object at a time (five times the whole insert's cost).
-
-    Each distinct text is parsed once (a column of dates repeats its values), then the dates are laid back by row."""
-    codes, distinct = pd.factorize(values)  # blank → code -1
-    if not len(distinct):  # every value blank: the column as pandas types one of NaT
-        return _days(values)
-    parsed = _days(pd.Series(distinct, dtype=values.dtype)).to_numpy()
-    unparsed = np.isnat(parsed)
-    if unparsed.any():
-        _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column, values, "unparseable date")
-    by_code = np.append(parsed, np.array(["NaT"], dtype=parsed.dtype))  # code -1 (blank) takes the last: NaT
-    return pd.Series(by_code[codes], index=values.index)
+    a column of Python `date` objects one object at a time (five times the whole insert's cost). Each distinct
+    text is parsed once (`_each_distinct`)."""
+    return _each_distinct(file_name, column, values, _days, "unparseable date")
 
 
 def _parse_numbers(file_name: str, column: Column, values: pd.Series) -> pd.Series:
-    """Whole numbers (`int`, as Int64) or decimals (thousands commas dropped, as float64); blank → missing.
+    """Whole numbers (`int`, as Int64) or decimals (thousands commas dropped, as float64); blank → missing. Each
+    distinct text is parsed once (`_each_distinct`: pandas parses text one Python string at a time, and a column
+    of counts repeats its values)."""
+    def parse(texts: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(texts.str.replace(",", "", regex=False) if column.type == "decimal" else texts,
+                                errors="coerce")
+        if column.type == "int":
+            numbers = numbers.where(~(numbers.notna() & (numbers % 1 != 0)))  # non-integral: not a whole number
+        return numbers
 
-    Each distinct text is parsed once (pandas parses text one Python string at a time, and a column of counts
-    repeats its values), then the numbers are laid back by row, as `parse_dates` does."""
-    codes, distinct = pd.factorize(values)  # blank → code -1
-    texts = pd.Series(distinct, dtype=values.dtype)
-    cleaned = texts.str.replace(",", "", regex=False) if column.type == "decimal" else texts
-    numbers = pd.to_numeric(cleaned, errors="coerce")
-    what = "not a number"
-    if column.type == "int":
-        non_integral = numbers.notna() & (numbers % 1 != 0)
-        numbers = numbers.where(~non_integral)
-        what = "not a whole number"
-    unparsed = numbers.isna().to_numpy()
-    if unparsed.any():
-        _first_bad(file_name, pd.Series(unparsed[codes] & (codes >= 0)), column.name, values, what)
-    typed = pd.array(numbers, dtype="Int64" if column.type == "int" else "float64")
-    return pd.Series(typed.take(codes, allow_fill=True), index=values.index)
+    whole = column.type == "int"
+    return _each_distinct(file_name, column.name, values, parse, "not a whole number" if whole else "not a number",
+                          "Int64" if whole else "float64")
 
 
 def _parse_figures(file_name: str, column: Column, values: pd.Series) -> pd.Series:
