@@ -119,6 +119,24 @@ def test_service_commands_healthchecks_and_settings_are_real_airflow(tmp_path, c
     assert result == {"rejected": [["no-such-command"]], "unknown": ["AIRFLOW__CORE__NO_SUCH_KEY"]}  # probes work
 
 
+def test_airflow_starts_with_the_compose_metadata_database_url(tmp_path, celery_stack):
+    """Every Airflow process opens its metadata database at import, with the compose URL (postgresql+psycopg2) and,
+    in Airflow 3, an async engine on the same database through the driver Airflow derives from it (asyncpg): an
+    import that would fail in every service. Nothing connects: the engines are only created."""
+    urls = {str(s["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]): name
+            for name, s in _airflow_services(celery_stack).items()}
+    assert len(urls) == 1  # one metadata database for every service (its URL probed once: an import is 4 s)
+    for url, name in urls.items():
+        assert url.startswith("postgresql+psycopg2://"), name
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
+        env.update({k: str(v) for k, v in celery_stack["services"][name]["environment"].items()})
+        env.update(AIRFLOW_HOME=str(tmp_path / name), AIRFLOW__CORE__LOAD_EXAMPLES="False")
+        probe = "import airflow.settings as s; print(s.SQL_ALCHEMY_CONN_ASYNC.split(':', 1)[0])"
+        done = subprocess.run([str(BIN / "python"), "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, f"{name}: {done.stderr[-1500:]}"
+        assert done.stdout.strip().splitlines()[-1] == "postgresql+asyncpg", name
+
+
 def test_airflow_init_entrypoint_is_in_the_image(stack):
     init = stack["services"]["airflow-init"]
     (entrypoint,) = init["entrypoint"]
