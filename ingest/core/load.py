@@ -209,13 +209,13 @@ class LoadedFiles:
     """What a load asks `raw._loads` of each file: which file these bytes were loaded from before (`earlier`), and
     which file is a table's newest for an authority (`newest`). A load from `of` on DuckDB, the file's one writer,
     reads the loaded rows once as it starts and adds its own files as each commits (`add`, held apart until the
-    file's transaction commits, as `KnownKeys`): two statements a file saved (about 2.7 ms of the 17 ms a region's
-    files took each). On Postgres other loads commit meanwhile, so each question is asked of `raw._loads` (and so
-    for `load_file` called alone)."""
+    file's transaction commits, as `KnownKeys`): a query a file saved, two for a snapshot or replacing file
+    (docs/performance.md). On Postgres other loads commit meanwhile, so each question is asked of `raw._loads` (and
+    so for `load_file` called alone)."""
 
     def __init__(self, con: Connection, rows: list[tuple] | None = None) -> None:
         self._con = con
-        self._read = rows is not None
+        self._held = rows is not None
         self._by_bytes: dict[tuple[str, str], str] = {}  # (la_code, sha256): the first file loaded with them
         self._newest: dict[tuple[str, str], tuple[str, str, int]] = {}  # (table, la_code): (file, sha256, rows)
         self._pending: list[tuple] = []
@@ -238,7 +238,7 @@ class LoadedFiles:
 
     def earlier(self, la_code: str, sha: str) -> str | None:
         """A file of the authority loaded before with these bytes."""
-        if self._read:
+        if self._held:
             return self._by_bytes.get((la_code, sha))
         row = first_row(self._con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' "
                                    "and la_code = $2 order by batch_id limit 1", [sha, la_code])
@@ -246,7 +246,7 @@ class LoadedFiles:
 
     def newest(self, table: str, la_code: str) -> tuple[str, str, int] | None:
         """(file name, SHA-256, rows) of the authority's newest file loaded into `table`."""
-        if self._read:
+        if self._held:
             return self._newest.get((table, la_code))
         row = first_row(self._con, f"select file_name, sha256, row_count from {LOADS_TABLE} where table_name = $1 "
                                    "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
@@ -254,8 +254,9 @@ class LoadedFiles:
         return tuple(row) if row else None
 
     def pairs(self) -> frozenset[tuple[str, str]]:
-        """(la_code, sha256) of every file loaded so far: bytes a reader ahead need not read (duplicates)."""
-        if self._read:
+        """(la_code, sha256) of the files loaded so far (read once: of the load's authorities, committed): bytes the
+        reader ahead need not read (duplicates)."""
+        if self._held:
             return frozenset(self._by_bytes)
         rows = self._con.execute(f"select distinct la_code, sha256 from {LOADS_TABLE} "
                                  "where outcome = 'loaded'").fetchall()
@@ -266,11 +267,13 @@ class LoadedFiles:
         self._pending.append((la_code, sha, file_name, table, row_count))
 
     def commit(self) -> None:
-        if self._read:
+        """The file's transaction committed: its rows are loaded files from now on."""
+        if self._held:
             self._keep(self._pending)
         self._pending = []
 
     def discard(self) -> None:
+        """The file's transaction rolled back: its rows never were."""
         self._pending = []
 
 
@@ -382,8 +385,8 @@ def _keyed_transaction(con: Connection, known: KnownKeys, files: LoadedFiles) ->
         known.discard()
         files.discard()
         raise
-    known.commit()
     files.commit()
+    known.commit()
 
 
 class _Refused(Exception):

@@ -5,9 +5,12 @@ two files of one load warns."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from foundation.warehouse import connect
 from ingest.core import load as load_module
 from ingest.core.load import LoadedFiles
+from tests.ingest.test_annex_a_workbook import authority_workbook, save
 from tests.ingest.test_bad_files import HEALTH, ingest, write
 
 WORKFORCE = ("snapshot_date,team_id,team_name,establishment_fte,filled_fte,agency_fte,vacancy_fte,"
@@ -48,6 +51,38 @@ def test_a_file_rolled_back_is_not_known_as_loaded_to_the_next_file_of_the_load(
     assert first.reason.endswith("nothing of it was written")
 
 
+def test_the_bytes_of_a_file_whose_commit_failed_load_later_in_the_same_load(tmp_path, settings, monkeypatch):
+    """The first file fails as its transaction ends, its rows and `raw._loads` row written: what it added to the
+    load's `LoadedFiles` goes with it, so the same bytes two files later load, after another file committed."""
+    real = load_module.transaction
+    ended = []
+
+    @contextmanager
+    def first_commit_fails(con):
+        with real(con):
+            yield con
+            ended.append(con)
+            if len(ended) == 1:
+                raise OSError("no space left on device")
+
+    monkeypatch.setattr(load_module, "transaction", first_commit_fails)
+    landing = tmp_path / "landing"
+    same = HEALTH + "H1,P1,IHA,2024-05-01,2024-05-29,,DNA\n"
+    write(landing, "health", "health_assessments_20240601.csv", same)
+    write(landing, "health", "health_assessments_20240602.csv", HEALTH + "H2,P2,IHA,2024-05-01,2024-05-29,,DNA\n")
+    write(landing, "health", "health_assessments_20240603.csv", same)
+    assert [f.outcome for f in ingest(landing, settings).files] == ["quarantined", "loaded", "loaded"]
+
+
+def test_the_same_workbook_twice_in_one_load_loads_once(tmp_path, settings):
+    landing = tmp_path / "landing"
+    data = save(authority_workbook(), landing, "annex_a.xlsx")
+    (landing / "annex_a" / "annex_a_copy.xlsx").write_bytes(data)
+    first, second = ingest(landing, settings).files
+    assert (first.outcome, second.outcome) == ("loaded", "duplicate")
+    assert second.reason == "same bytes as annex_a.xlsx, already loaded"
+
+
 def test_a_snapshot_that_shrinks_between_two_files_of_one_load_warns(tmp_path, settings):
     landing = tmp_path / "landing"
     write(landing, "workforce", "workforce_20250131.csv", _teams("2025-01-31", 10))
@@ -77,8 +112,8 @@ def test_read_once_it_answers_as_raw_loads_does(tmp_path, settings):
         rows = con.execute("select la_code, sha256, table_name from raw._loads where outcome = 'loaded'").fetchall()
         assert len(rows) == 4
         read, asked = LoadedFiles.of(con, [settings.la_code]), LoadedFiles(con)
-        for la_code, sha, table in rows + [(settings.la_code, "0" * 64, "health__assessments"), ("999", rows[0][1],
-                                                                                               rows[0][2])]:
+        unknown = [(settings.la_code, "0" * 64, "health__assessments"), ("999", rows[0][1], rows[0][2])]
+        for la_code, sha, table in rows + unknown:
             assert read.earlier(la_code, sha) == asked.earlier(la_code, sha)
             assert read.newest(table, la_code) == asked.newest(table, la_code)
         assert read.pairs() == asked.pairs() == {(la_code, sha) for la_code, sha, _ in rows}
