@@ -29,6 +29,22 @@ def test_a_stage_line_gives_rows_and_its_time_over_the_floors():
                                       "rows      70,860")
 
 
+def test_the_refresh_line_sets_in_stage_time_against_the_floors_and_wall_against_wall():
+    from synthetic.bench import refresh_line
+
+    timed = [("ingest", 11.0, 10.0, 9.0, 300.0), ("build", 31.0, 30.0, 40.0, 900.4), ("check", 6.0, 5.0, 5.5, 500.0),
+             ("export", 2.0, 1.0, 1.0, 90.0)]
+    stages = [{"stage": name, "seconds": wall, "in_process_seconds": in_stage, "cpu_seconds": cpu, "peak_mb": peak}
+              for name, wall, in_stage, cpu, peak in timed]
+    floor = {"stage": "floor", "seconds": 5.0, "in_process_seconds": 4.0}
+    assert refresh_line(stages, floor) == (
+        "refresh (ingest → build → check → export): 46.0 s in stage (50.0 s wall with each stage's process start), "
+        "55.5 s CPU; 11.5x the floor (4.0 s in stage; wall 10.0x its 5.0 s); peak memory 900 MB")
+    assert refresh_line(stages[:2], None) == (
+        "refresh (ingest → build): 40.0 s in stage (42.0 s wall with each stage's process start), 49.0 s CPU; "
+        "peak memory 900 MB")
+
+
 def test_the_delta_line_gives_the_days_increment_against_the_full_rebuild_and_the_build():
     from synthetic.bench import delta_line
 
