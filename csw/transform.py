@@ -4,10 +4,11 @@ one definition, run through Cosmos.
 Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`. Both
 take the dbt vars from `csw.dbt.dbt_vars`; here the as-of is the template `csw.dbt.AS_OF`, rendered when the
 task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`). The build is incremental when the last recorded
-build shows it gives the same rows (csw/refresh.py), as `csw build`'s is: on DuckDB inside its one task; on a server
-target the group's first task, `plan`, plans it and lists the nodes it builds, each model's task skips itself when
-its node is not one of them (`skip_unplanned`: the table stays as the last build made it), and the group's last task,
-`record`, records the build once every task has succeeded or been skipped.
+build shows it gives the same rows (csw/refresh.py), as `csw build`'s is: inside the one `dbt build` task (every
+target by default); on a server target built a task per model (CSW_TRANSFORM_TASKS=model) the group's first task,
+`plan`, plans it and lists the nodes it builds, each model's task skips itself when its node is not one of them
+(`skip_unplanned`: the table stays as the last build made it), and the group's last task, `record`, records the
+build once every task has succeeded or been skipped.
 """
 
 from __future__ import annotations
@@ -29,7 +30,17 @@ if TYPE_CHECKING:
     from csw.refresh import BuildPlan
 
 TARGET = os.environ.get("CSW_TARGET", "duckdb")
-PLAN_TASK = "transform.plan"  # the task-per-model group's first task (server targets)
+# How a server target's build runs (CSW_TRANSFORM_TASKS): `build` (the default), one `dbt build` task whose dbt
+# threads build CSW_DBT_THREADS models at once; `model`, a task per model, as many at once as the DAG allows, each
+# retried and shown on its own, at a few seconds of Airflow and dbt start-up per task (docs/regional-hub.md
+# measures both). DuckDB always builds in one task: one writer to its file.
+TRANSFORM_TASKS = os.environ.get("CSW_TRANSFORM_TASKS", "build")
+if TRANSFORM_TASKS not in ("build", "model"):
+    raise ValueError(f"CSW_TRANSFORM_TASKS={TRANSFORM_TASKS!r}: choose build (one dbt build task, dbt's threads) "
+                     "or model (a task per model, on a server target)")
+PER_MODEL = TARGET != "duckdb" and TRANSFORM_TASKS == "model"
+MAX_ACTIVE_TASKS = 8 if PER_MODEL else 1  # the transform's DAGs: model tasks at once, else the one build
+PLAN_TASK = "transform.plan"  # the task-per-model group's first task (CSW_TRANSFORM_TASKS=model)
 
 
 class RefreshingBuildOperator(DbtBuildLocalOperator):
@@ -137,11 +148,11 @@ def transform_step(outlets: list | None = None):
     """dbt build through Cosmos as of the run's as-of date (`csw.dbt.AS_OF`), `outlets` marked updated on success.
 
     DuckDB allows one writing process per file, and a task per model costs seconds of start-up each (a few
-    hundred nodes), so the embedded target runs one `dbt build` task (incremental when it can be:
-    `RefreshingBuildOperator`); a server target (Postgres) gets one task per model, run in parallel by the
-    scheduler, between `plan` and `record` (module docstring), and the outlets go on `record`. A model task runs when
-    none of its upstream tasks failed (`none_failed`: an upstream one skipped by the plan is as the last build left
-    it)."""
+    hundred nodes), so the build is one `dbt build` task (incremental when it can be: `RefreshingBuildOperator`),
+    on a server target with dbt's threads. With CSW_TRANSFORM_TASKS=model a server target (Postgres) gets one task
+    per model instead, run in parallel by the scheduler, between `plan` and `record` (module docstring), and the
+    outlets go on `record`. A model task runs when none of its upstream tasks failed (`none_failed`: an upstream one
+    skipped by the plan is as the last build left it)."""
     profile_config = ProfileConfig(
         profile_name="csw", target_name=TARGET, profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
     )
@@ -151,7 +162,7 @@ def transform_step(outlets: list | None = None):
         "vars": dbt_vars(settings, AS_OF),
         "env": dbt_env(settings),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
     }
-    if TARGET == "duckdb":
+    if not PER_MODEL:
         return RefreshingBuildOperator(
             task_id="transform",
             project_dir=DBT_PROJECT_DIR,

@@ -3,11 +3,12 @@
 
 Scheduled on the Assets of every raw table (`raw.<feed>__<table>`, any of them): an `ingest__<feed>` run
 that loaded something triggers it. One task, `transform` (csw/tasks.py: the Cosmos dbt step, one `dbt build`
-task on DuckDB, a task per model on Postgres), which marks `marts.fct_indicator_values` updated on success;
-that Asset is what `export__regional_return` waits for. The build is incremental when it can be: only what
-depends on the raw tables loaded since the last complete build (csw/refresh.py; the log's first line says which
-and why; docs/regional-hub.md, "Incremental refresh"). On Postgres the group's `plan` task plans it, a model's task
-skips itself when the plan leaves its model as it is, and `record` records the build and marks the marts updated.
+task, with dbt's threads on Postgres; or a task per model on Postgres with CSW_TRANSFORM_TASKS=model), which marks
+`marts.fct_indicator_values` updated on success; that Asset is what `export__regional_return` waits for. The build
+is incremental when it can be: only what depends on the raw tables loaded since the last complete build
+(csw/refresh.py; the log's first line says which and why; docs/regional-hub.md, "Incremental refresh"). Built a
+task per model, the group's `plan` task plans it, a model's task skips itself when the plan leaves its model as it
+is, and `record` records the build and marks the marts updated.
 
 Params: `as_of` (default: the run's date — the day an Asset-triggered run was triggered; only periods complete
 by then are produced). The rule is `csw.dbt.run_as_of`, the same as the command line's `--as-of` default
@@ -24,7 +25,7 @@ from airflow.sdk import AssetAny, dag
 from csw.assets import raw_asset
 from csw.dbt import MACROS
 from csw.tasks import transform_task
-from csw.transform import TARGET
+from csw.transform import MAX_ACTIVE_TASKS
 from ingest.contracts import all_tables
 
 
@@ -34,7 +35,7 @@ from ingest.contracts import all_tables
     start_date=pendulum.datetime(2025, 1, 1, tz="Europe/London"),
     catchup=False,
     max_active_runs=1,
-    max_active_tasks=1 if TARGET == "duckdb" else 8,
+    max_active_tasks=MAX_ACTIVE_TASKS,  # its model tasks at once (CSW_TRANSFORM_TASKS=model), else its one build
     tags=["csw", "transform"],
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "owner": "performance-team"},
     params={"as_of": None},

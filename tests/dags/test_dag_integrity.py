@@ -71,8 +71,26 @@ def test_dags_import_with_tags_retries_and_docs(embedded):
                                "write_scorecard": ["write_return"]}  # the quarter's pages after the return
 
 
-def test_server_target_renders_one_task_per_model(airflow_home):
+def test_server_target_builds_in_one_dbt_task_by_default(airflow_home):
+    """On Postgres the transform is one `dbt build` task, its models built at once by dbt's threads."""
     payload = probe({**airflow_home, "CSW_TARGET": "postgres"})
+    assert payload["errors"] == {}
+    transform = payload["dags"]["transform__warehouse"]
+    assert transform["tasks"] == {"transform": 0} and transform["max_active_tasks"] == 1
+    assert transform["outlets"] == {"transform": [f"Asset:{MARTS.name}"]}
+    assert transform["cosmos_load_method"] == {}  # no task group rendered
+    assert payload["dags"]["csw_pipeline"]["upstream"]["marts_ready"] == ["transform"]
+
+
+def test_an_unknown_transform_tasks_setting_is_refused_by_name(airflow_home):
+    payload = probe({**airflow_home, "CSW_TARGET": "postgres", "CSW_TRANSFORM_TASKS": "models"})
+    errors = "\n".join(payload["errors"].values())
+    assert "CSW_TRANSFORM_TASKS='models': choose build (one dbt build task, dbt's threads) or model" in errors
+    assert "transform__warehouse" not in payload["dags"]
+
+
+def test_server_target_renders_one_task_per_model_when_asked(airflow_home):
+    payload = probe({**airflow_home, "CSW_TARGET": "postgres", "CSW_TRANSFORM_TASKS": "model"})
     assert payload["errors"] == {}
     dag = payload["dags"]["csw_pipeline"]
     assert dag["max_active_tasks"] > 1
