@@ -45,8 +45,8 @@ RUN python -m venv /opt/csw/.venv-validators \
     && /opt/csw/.venv-validators/bin/pip install --no-cache-dir -r deploy/validators-requirements.txt
 COPY dags ./dags
 COPY dbt_project ./dbt_project
-# The manifest Cosmos renders the DAGs from on Postgres (csw/dbt_manifest.py): parsed once here, so the DAG
-# processor does not run dbt while it parses DAG files.
+# The manifest Cosmos renders the DAGs from on Postgres with CSW_TRANSFORM_TASKS=model (csw/dbt_manifest.py): parsed
+# once here, so the DAG processor does not run dbt while it parses DAG files.
 RUN CSW_TARGET=postgres python -m csw.dbt_manifest
 COPY deploy/compose ./deploy/compose
 

@@ -60,9 +60,9 @@ airflow-db: $(AIRFLOW_HOME)/airflow.db
 # (README "Choosing and rotating the pseudonymisation secret"); real data needs CSW_PSEUDONYMISATION_SECRET.
 run bench: export CSW_DEMO := 1
 
-# The dbt manifest Cosmos renders the server (Postgres) DAGs from, one Airflow task per model, so parsing a
-# DAG never runs `dbt ls`: `dbt parse` into dbt_project/target/cosmos/, redone only when a project file is
-# newer (csw/dbt_manifest.py; a DAG parse that finds it missing or stale runs the same parse itself).
+# The dbt manifest Cosmos renders the server (Postgres) DAGs from with CSW_TRANSFORM_TASKS=model, one Airflow task
+# per model, so parsing a DAG never runs `dbt ls`: `dbt parse` into dbt_project/target/cosmos/, redone only when a
+# project file is newer (csw/dbt_manifest.py; a DAG parse that finds it missing or stale runs the same parse itself).
 dbt-manifest: venv
 	$(BIN)/python -m csw.dbt_manifest --target postgres
 

@@ -5,7 +5,8 @@ After each successful build the warehouse records what it was built from (`dq.bu
 was (`dq.builds.build_id`), the as-of date, a fingerprint of the dbt project and its vars, a fingerprint of the
 inputs the loader does not batch (the bank holidays, the commentary), and the highest `raw._loads` batch id it
 had seen when it started (with how many loaded rows `raw._loads` held up to it). The next build (`csw build`,
-`csw run`, the Cosmos `transform` task on DuckDB, the Cosmos task per model on a server: csw/transform.py) is
+`csw run`, the Cosmos `transform` task, or the Cosmos task per model on a server with CSW_TRANSFORM_TASKS=model:
+csw/transform.py) is
 incremental when all of these still hold:
 
 - the newest `dq.builds` row is the recorded one and succeeded (no failed, partial or hand-run build since);
@@ -123,8 +124,8 @@ class BuildPlan:
     def unit_test_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
         """What keeps dbt's unit tests out of a `dbt build` of this plan: nothing when it runs them (a full build
         whose tests have not passed for this project), else `--exclude-resource-type unit_test` with the resource
-        types the environment leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override). The server's
-        model tasks (a `dbt build` each: csw/transform.py) take it too."""
+        types the environment leaves out (DBT_EXCLUDE_RESOURCE_TYPES, which the flag would override). A server's
+        model tasks (a `dbt build` each with CSW_TRANSFORM_TASKS=model: csw/transform.py) take it too."""
         if self.unit_tests and not self.incremental:
             return []
         return ["--exclude-resource-type", "unit_test", *[kind for kind in _excluded(env) if kind != "unit_test"]]
@@ -147,8 +148,8 @@ class BuildPlan:
 
 def downstream_nodes(manifest: Mapping, tables: tuple[str, ...]) -> set[str]:
     """The unique ids of every node dbt's `source:*.<table>+` picks for each of `tables` (`BuildPlan.select`), read
-    from a parsed manifest's sources and `child_map`: the Cosmos task per model builds an incremental plan's nodes
-    from it (csw/transform.py). The sources themselves are not nodes a build runs."""
+    from a parsed manifest's sources and `child_map`: the Cosmos task per model (CSW_TRANSFORM_TASKS=model) builds an
+    incremental plan's nodes from it (csw/transform.py). The sources themselves are not nodes a build runs."""
     sources = [uid for uid, source in manifest["sources"].items() if source["name"] in tables]
     children, seen = manifest["child_map"], set()
     stack = [child for uid in sources for child in children.get(uid, [])]

@@ -39,7 +39,7 @@ if TRANSFORM_TASKS not in ("build", "model"):
     raise ValueError(f"CSW_TRANSFORM_TASKS={TRANSFORM_TASKS!r}: choose build (one dbt build task, dbt's threads) "
                      "or model (a task per model, on a server target)")
 PER_MODEL = TARGET != "duckdb" and TRANSFORM_TASKS == "model"
-MAX_ACTIVE_TASKS = 8 if PER_MODEL else 1  # the transform's DAGs: model tasks at once, else the one build
+MAX_ACTIVE_TASKS = 8 if PER_MODEL else 1  # transform__warehouse's tasks at once: 8 model tasks, or the one build
 PLAN_TASK = "transform.plan"  # the task-per-model group's first task (CSW_TRANSFORM_TASKS=model)
 
 

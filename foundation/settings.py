@@ -1,6 +1,9 @@
-"""Every setting the project reads from the environment, read in one place.
+"""The settings the project reads from the environment, read in one place (`get_settings`).
 
-`.env.example` lists each key. Nothing else in the project calls `os.environ` for configuration.
+`.env.example` lists every key the project reads (tests/deploy/test_compose.py checks). A few are read where they
+are used instead: what shapes a DAG when Airflow parses it (`CSW_TARGET` and `CSW_TRANSFORM_TASKS` in
+csw/transform.py, `CSW_INGEST_CONCURRENCY` and `CSW_LANDING` in csw/tasks.py) and the paths and switches of single
+tools (`CSW_CHROMIUM`, `CSW_DATA_DOCS_ASSETS`, `CSW_DEBUG`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ for dag_id, dag in bag.dags.items():
         "catchup": dag.catchup,
         "max_active_tasks": dag.max_active_tasks,
         "tasks": {t.task_id: t.retries for t in dag.tasks},
+        "classes": {t.task_id: type(t).__name__ for t in dag.tasks},
         "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
         "timetable": type(dag.timetable).__name__,
         "cron": getattr(dag.timetable, "expression", None),
@@ -77,6 +78,7 @@ def test_server_target_builds_in_one_dbt_task_by_default(airflow_home):
     assert payload["errors"] == {}
     transform = payload["dags"]["transform__warehouse"]
     assert transform["tasks"] == {"transform": 0} and transform["max_active_tasks"] == 1
+    assert transform["classes"] == {"transform": "RefreshingBuildOperator"}  # plans, builds and records the build
     assert transform["outlets"] == {"transform": [f"Asset:{MARTS.name}"]}
     assert transform["cosmos_load_method"] == {}  # no task group rendered
     assert payload["dags"]["csw_pipeline"]["upstream"]["marts_ready"] == ["transform"]
@@ -92,6 +94,7 @@ def test_an_unknown_transform_tasks_setting_is_refused_by_name(airflow_home):
 def test_server_target_renders_one_task_per_model_when_asked(airflow_home):
     payload = probe({**airflow_home, "CSW_TARGET": "postgres", "CSW_TRANSFORM_TASKS": "model"})
     assert payload["errors"] == {}
+    assert payload["dags"]["transform__warehouse"]["max_active_tasks"] == 8  # the model tasks run 8 at once
     dag = payload["dags"]["csw_pipeline"]
     assert dag["max_active_tasks"] > 1
     tasks = dag["tasks"]
