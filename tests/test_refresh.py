@@ -182,8 +182,9 @@ def _dbt_ls(settings, select: str) -> set[str]:
 
 
 def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(warehouse, monkeypatch):
-    """On Postgres with CSW_TRANSFORM_TASKS=model the Cosmos group builds a task per model: its `plan` task lists what dbt's own selection of the
-    incremental plan picks, each model task skips itself unless listed, and `record` records the build."""
+    """On Postgres with CSW_TRANSFORM_TASKS=model the Cosmos group builds a task per model: its `plan` task lists
+    what dbt's own selection of the incremental plan picks, each model task skips itself unless listed, and `record`
+    records the build."""
     from airflow.sdk.exceptions import AirflowSkipException
 
     from csw import transform

@@ -1,4 +1,5 @@
-"""csw/refresh.py on Postgres: the plan and the record read and write the same SQL as on DuckDB (no dbt run)."""
+"""csw/refresh.py on Postgres: the plan and the record read and write the same SQL as on DuckDB, and the server's
+build task (one `dbt build`, `csw.transform.RefreshingBuildOperator`) plans and records with them (no dbt run)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,43 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
         assert con.execute("select target, build_id from dq.unit_test_passes").fetchall() == [("postgres", 1)]
     finally:
         con.close()
+
+
+def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, monkeypatch):
+    """The server DAG's default transform task: a full build first (dbt's unit tests not yet passed here), then,
+    after a health file, only what depends on it; each build recorded (dbt stood in for by what its hooks leave)."""
+    from cosmos.operators.local import DbtBuildLocalOperator
+
+    from csw.transform import RefreshingBuildOperator
+
+    con = connect(pg_settings)
+    try:
+        con.execute("create schema if not exists dq")
+        ensure_loads_table(con)
+        _load(con, "case_system", "case_system__ssd_person")
+    finally:
+        con.close()
+    ran = []
+
+    def dbt_build(self, context, **kwargs):
+        ran.append(list(self.dbt_cmd_flags))
+        with connect(pg_settings) as hooks:
+            _finished_build(hooks)
+
+    monkeypatch.delenv("DBT_EXCLUDE_RESOURCE_TYPES", raising=False)
+    monkeypatch.setattr(DbtBuildLocalOperator, "execute", dbt_build)
+
+    def transform() -> None:
+        task = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
+                                       vars={"as_of": AS_OF.isoformat(), "la_code": "841"})
+        task.execute({})
+
+    transform()
+    with connect(pg_settings) as con:
+        _load(con, "health", "health__assessments")
+    transform()
+    assert ran == [[], ["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                        "--no-write-json"]]
+    with connect(pg_settings) as after:
+        assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
+            (1, "full", 1), (2, "incremental", 2)]
