@@ -151,7 +151,8 @@ class Prepared:
     frames: Frames | None = None
     failure: str = ""
     read_failed: bool = False
-    identity: tuple[int, ...] | None = None  # `identity` of the path while it was prepared (None: it changed)
+    # `identity` of the path while a reader prepared it (None: it changed meanwhile, or it was prepared in turn)
+    identity: tuple[int, ...] | None = None
 
     def still_current(self, path: Path) -> bool:
         """Whether the path is still the file this was prepared from (a reader prepares a file several files
@@ -178,7 +179,7 @@ def prepare(path: Path, feed: str, limits: ReadLimits, la_code: str, *, read: bo
     reason."""
     name = shown(label(path, feed))
     prepared = Prepared(contract=contract_by_name(path, feed))
-    before = identity(path)
+    before = identity(path) if read else None  # a reader's file is taken later: checked then (`still_current`)
     try:
         prepared.contract, prepared.size = checked_contract(path, feed, limits, name, prepared.contract)
         prepared.sha, prepared.size = file_sha256(path, name)  # the parse checks it reads these bytes
@@ -191,8 +192,9 @@ def prepare(path: Path, feed: str, limits: ReadLimits, la_code: str, *, read: bo
                 prepared.frames = read_file(path, name, feed, prepared.contract, limits, prepared.sha, la_code)
             except Exception as exc:  # noqa: BLE001
                 prepared.failure, prepared.read_failed = _reason(name, exc), True
-    after = identity(path)
-    prepared.identity = after if after == before else None
+    if read:
+        after = identity(path)
+        prepared.identity = after if after == before else None
     return prepared
 
 
