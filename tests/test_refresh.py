@@ -140,26 +140,36 @@ def test_rekeying_forgets_the_recorded_builds(warehouse):
     assert plan_build(con, settings, AS_OF).line == "full build: no complete build recorded (dq.build_inputs)"
 
 
-def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
+def transform_task_with_dbt_stood_in(settings, monkeypatch) -> tuple[list[list[str]], object]:
+    """The DAG's one build task (`csw.transform.RefreshingBuildOperator`) with dbt's run replaced by what its hooks
+    leave (a successful build): the dbt flags of each run, and a function that runs the task once."""
     from cosmos.operators.local import DbtBuildLocalOperator
 
-    monkeypatch.setenv("CSW_TARGET", "duckdb")
     from csw.transform import RefreshingBuildOperator
 
-    con, settings = warehouse
-    _load(con, "health", "health__assessments")
-    con.close()  # the task opens the warehouse itself
-    ran = []
+    ran: list[list[str]] = []
 
-    def dbt_build(self, context, **kwargs):  # what dbt's hooks would leave: a successful build
+    def dbt_build(self, context, **kwargs):
         ran.append(list(self.dbt_cmd_flags))
         with connect(settings) as hooks:
             _finished_build(hooks)
 
     monkeypatch.setattr(DbtBuildLocalOperator, "execute", dbt_build)
-    task = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
-                                   vars={"as_of": "2025-03-31", "la_code": "841"})
-    task.execute({})
+
+    def transform() -> None:
+        RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
+                                vars={"as_of": AS_OF.isoformat(), "la_code": "841"}).execute({})
+
+    return ran, transform
+
+
+def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
+    monkeypatch.setenv("CSW_TARGET", "duckdb")
+    con, settings = warehouse
+    _load(con, "health", "health__assessments")
+    con.close()  # the task opens the warehouse itself
+    ran, transform = transform_task_with_dbt_stood_in(settings, monkeypatch)
+    transform()
     assert ran == [["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
                     "--no-write-json"]]
     with connect(settings) as after:

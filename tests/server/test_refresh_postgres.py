@@ -6,7 +6,7 @@ from __future__ import annotations
 from csw.refresh import plan_build, record_build
 from foundation.warehouse import connect
 from ingest.core.load import ensure_loads_table
-from tests.test_refresh import AS_OF, _finished_build, _load
+from tests.test_refresh import AS_OF, _finished_build, _load, transform_task_with_dbt_stood_in
 
 
 def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings):
@@ -37,10 +37,6 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
 def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, monkeypatch):
     """The server DAG's default transform task: a full build first (dbt's unit tests not yet passed here), then,
     after a health file, only what depends on it; each build recorded (dbt stood in for by what its hooks leave)."""
-    from cosmos.operators.local import DbtBuildLocalOperator
-
-    from csw.transform import RefreshingBuildOperator
-
     con = connect(pg_settings)
     try:
         con.execute("create schema if not exists dq")
@@ -48,21 +44,8 @@ def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, m
         _load(con, "case_system", "case_system__ssd_person")
     finally:
         con.close()
-    ran = []
-
-    def dbt_build(self, context, **kwargs):
-        ran.append(list(self.dbt_cmd_flags))
-        with connect(pg_settings) as hooks:
-            _finished_build(hooks)
-
     monkeypatch.delenv("DBT_EXCLUDE_RESOURCE_TYPES", raising=False)
-    monkeypatch.setattr(DbtBuildLocalOperator, "execute", dbt_build)
-
-    def transform() -> None:
-        task = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
-                                       vars={"as_of": AS_OF.isoformat(), "la_code": "841"})
-        task.execute({})
-
+    ran, transform = transform_task_with_dbt_stood_in(pg_settings, monkeypatch)
     transform()
     with connect(pg_settings) as con:
         _load(con, "health", "health__assessments")
