@@ -45,7 +45,8 @@ def warehouse(settings):
     _load(con, "case_system", "case_system__ssd_person")
     _load(con, "health", "health__assessments")
     plan = plan_build(con, settings, AS_OF)
-    assert plan.line == "full build: no complete build recorded (dq.build_inputs)" and plan.dbt_args() == []
+    assert plan.line == "full build: no complete build recorded (dq.build_inputs)"
+    assert plan.dbt_args() == ["--no-write-json"]  # dbt's JSON artefacts: nothing reads them
     _finished_build(con)
     assert record_build(con, plan, "duckdb", {}) == 1
     yield con, settings
@@ -83,10 +84,10 @@ def test_a_full_build_runs_the_unit_tests_until_they_have_passed_for_the_project
         (project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}), "duckdb", 1)]
     again = plan_build(con, settings, date(2025, 4, 1))  # the next day: a full build
     assert again.line == "full build: as of 2025-04-01, the last build was as of 2025-03-31"
-    assert again.dbt_args() == ["--exclude-resource-type", "unit_test"]
+    assert again.dbt_args() == ["--exclude-resource-type", "unit_test", "--no-write-json"]
     assert again.heading("duckdb").endswith("; dbt unit tests skipped: they passed on build 1 for this dbt project")
     asked = plan_build(con, settings, AS_OF, full="asked for (--full)", unit_tests=True)
-    assert asked.dbt_args() == [] and asked.heading("duckdb").endswith("; dbt unit tests run: asked")
+    assert asked.dbt_args() == ["--no-write-json"] and asked.heading("duckdb").endswith("; dbt unit tests run: asked")
 
     _finished_build(con)  # a build that skipped them records no pass
     assert record_build(con, again, "duckdb", {}) == 2
@@ -96,10 +97,10 @@ def test_a_full_build_runs_the_unit_tests_until_they_have_passed_for_the_project
 
     # another dbt var (the home authority): another project, whose unit tests have not passed
     other = plan_build(con, replace(settings, la_code="840"), AS_OF, full="asked for (--full)")
-    assert other.dbt_args() == [] and other.heading("duckdb").endswith(
+    assert other.dbt_args() == ["--no-write-json"] and other.heading("duckdb").endswith(
         "; dbt unit tests run: not yet passed here for this dbt project")
     assert plan_build(con, settings, AS_OF, full="asked for (--full)", unit_tests=False).dbt_args() == [
-        "--exclude-resource-type", "unit_test"]
+        "--exclude-resource-type", "unit_test", "--no-write-json"]
 
 
 def test_unit_tests_run_on_their_own_are_recorded_against_the_newest_build(warehouse):
@@ -121,7 +122,8 @@ def test_asking_for_the_unit_tests_after_a_load_makes_the_build_full(warehouse):
     _load(con, "health", "health__assessments")  # would be an incremental build, which runs no unit test
     assert plan_build(con, settings, AS_OF).incremental
     asked = plan_build(con, settings, AS_OF, unit_tests=True)
-    assert asked.line == "full build: dbt unit tests asked for (--unit-tests)" and asked.dbt_args() == []
+    assert asked.line == "full build: dbt unit tests asked for (--unit-tests)"
+    assert asked.dbt_args() == ["--no-write-json"]
 
 
 def test_another_authority_code_is_another_project(settings):

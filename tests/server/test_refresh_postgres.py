@@ -19,7 +19,8 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
         assert first.line == "full build: no complete build recorded (dq.build_inputs)"
         _finished_build(con)
         assert record_build(con, first, "postgres", {}) == 1
-        assert plan_build(con, pg_settings, AS_OF, full="asked").dbt_args() == ["--exclude-resource-type", "unit_test"]
+        assert plan_build(con, pg_settings, AS_OF, full="asked").dbt_args() == [
+            "--exclude-resource-type", "unit_test", "--no-write-json"]
         assert plan_build(con, pg_settings, AS_OF).line == "full build: nothing loaded since the last build (batch 1)"
         _load(con, "health", "health__assessments")
         plan = plan_build(con, pg_settings, AS_OF)
@@ -50,8 +51,9 @@ def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, m
     with connect(pg_settings) as con:
         _load(con, "health", "health__assessments")
     transform()
-    assert ran == [[], ["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
-                        "--no-write-json"]]
+    assert ran == [["--no-write-json"],
+                   ["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                    "--no-write-json"]]
     with connect(pg_settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 1), (2, "incremental", 2)]
