@@ -94,7 +94,7 @@ test: venv validators-venv system-packages data-docs-assets dbt-manifest
 
 bench: venv
 	@echo "make bench: demo mode (CSW_DEMO=1): synthetic data keyed with the public demo secret"
-	$(BIN)/python -m synthetic.bench --scale $${SCALE:-1.0} --las $${LAS:-1} $${DATA:+--data $$DATA}
+	$(BIN)/python -m bench --scale $${SCALE:-1.0} --las $${LAS:-1} $${DATA:+--data $$DATA}
 
 docs: venv
 	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \

@@ -1,9 +1,9 @@
 """The house's floors look only down: no package imports from a floor above its own (docs/layout.md).
 
 foundation (settings, warehouse connection, mail, quarters) → ingest → expectations → exports → csw (the
-command line) and dags on top. `synthetic` (the demo-data generator and the benchmark) stands beside the
-house: it may import any floor, and only the command line's `csw generate` imports it.
-Every import counts, at module level or inside a function.
+command line) and dags; the benchmark (`bench`) on top, which nothing imports. `synthetic` (the demo-data
+generator) stands beside the house: it may import `exports` and the floors below it, and only the command line's
+`csw generate` and the benchmark import it. Every import counts, at module level or inside a function.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"foundation": 0, "ingest": 1, "expectations": 2, "exports": 3, "csw": 4, "dags": 4}
+FLOORS = {"foundation": 0, "ingest": 1, "expectations": 2, "exports": 3, "csw": 4, "dags": 4, "bench": 5}
 SIDE = "synthetic"
-MAY_IMPORT_SIDE = {"csw/cli.py"}
+SIDE_STANDS_ON = FLOORS["exports"]  # the generator writes what the product reads: contracts, the return's columns
+MAY_IMPORT_SIDE = {"csw/cli.py", *(f"bench/{p.name}" for p in (ROOT / "bench").glob("*.py"))}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
@@ -60,6 +61,20 @@ def test_no_import_from_a_floor_above(package):
 def test_the_generator_is_outside_the_product():
     assert not (ROOT / "csw" / "generate").exists()
     assert (ROOT / SIDE / "__init__.py").exists()
+
+
+def test_the_generator_stands_on_exports_and_below():
+    """The generator never runs the product (the benchmark does, from `bench`): so `csw generate` imports down."""
+    wrong = [f"{path.relative_to(ROOT).as_posix()}:{line} imports {imported} (floor {FLOORS[imported]})"
+             for path in _sources(SIDE) for line, imported in _imports(path)
+             if imported != SIDE and FLOORS[imported] > SIDE_STANDS_ON]
+    assert not wrong, f"{SIDE} imports above {SIDE_STANDS_ON}:\n" + "\n".join(wrong)
+
+
+def test_nothing_imports_the_benchmark():
+    wrong = [f"{path.relative_to(ROOT).as_posix()}:{line}" for package in [*FLOORS, SIDE] if package != "bench"
+             for path in _sources(package) for line, imported in _imports(path) if imported == "bench"]
+    assert not wrong, "the benchmark is imported by: " + ", ".join(wrong)
 
 
 def test_the_check_sees_an_upward_import(tmp_path):

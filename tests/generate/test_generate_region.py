@@ -92,7 +92,7 @@ def nation(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_england_has_its_153_authorities_each_once_in_nine_regions():
-    from synthetic.bench import authorities
+    from bench.stages import authorities
     from synthetic.reference import ENGLAND, REGIONS
 
     assert len(ENGLAND) == len({a.la_code for a in ENGLAND}) == len({a.gss_code for a in ENGLAND}) == 153

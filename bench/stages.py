@@ -1,6 +1,6 @@
 """`make bench`: wall time and peak memory of each stage on a generated extract. Prints figures; asserts nothing.
 
-Each stage runs in its own process (`python -m synthetic.bench --stage …`) so its peak resident memory is its own.
+Each stage runs in its own process (`python -m bench --stage …`) so its peak resident memory is its own.
 The floor is a plain DuckDB read of every landing file: the least any loader could do. The ingest line gives
 rows/s at the scale asked for (`--scale 20` for a region-sized estate); `--stages generate,floor,ingest`
 measures the loader alone.
@@ -62,7 +62,7 @@ def authorities(las: int) -> list[str]:
 
     codes = [a.la_code for a in ENGLAND]
     if not 1 <= las <= len(codes):
-        raise SystemExit(f"synthetic.bench: --las {las}: the generator knows England's {len(codes)} "
+        raise SystemExit(f"bench: --las {las}: the generator knows England's {len(codes)} "
                          f"authorities, so 1 to {len(codes)}")
     return codes[:las]
 
@@ -93,10 +93,10 @@ def reused_generation(data: Path, las: int, scale: float) -> dict | None:
         made = json.loads(marker.read_text())
         if made["las"] == las and made["scale"] == scale:
             return made
-        raise SystemExit(f"synthetic.bench: --data {data} holds {made['las']} authorities at scale {made['scale']:g}, "
+        raise SystemExit(f"bench: --data {data} holds {made['las']} authorities at scale {made['scale']:g}, "
                          f"not {las} at {scale:g}: choose another folder, or empty this one")
     if data.exists() and any(data.iterdir()):
-        raise SystemExit(f"synthetic.bench: --data {data} is not empty and holds no {GENERATED}: choose an empty "
+        raise SystemExit(f"bench: --data {data} is not empty and holds no {GENERATED}: choose an empty "
                          "or new folder")
     return None
 
@@ -190,7 +190,7 @@ def _stage(name: str, landing: Path, out: Path, scale: float, las: int = 1) -> d
 
 
 def run_stage_process(name: str, landing: Path, out: Path, scale: float, env: dict[str, str], las: int = 1) -> dict:
-    cmd = [sys.executable, "-m", "synthetic.bench", "--stage", name, "--landing", str(landing), "--out", str(out),
+    cmd = [sys.executable, "-m", "bench", "--stage", name, "--landing", str(landing), "--out", str(out),
            "--scale", str(scale), "--las", str(las)]
     started, cpu_before = time.perf_counter(), _children_cpu()
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -299,7 +299,7 @@ def _big_files(base: Path, line_mb: int, big_mb: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     disable_telemetry()
-    p = argparse.ArgumentParser(prog="synthetic.bench")
+    p = argparse.ArgumentParser(prog="python -m bench")
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--las", type=int, default=1, help="authorities to generate and run (1-12, the North East's)")
     p.add_argument("--stage", choices=STAGES)
@@ -391,6 +391,3 @@ def main(argv: list[str] | None = None) -> int:
               f"{max(r['peak_mb'] for r in results):.0f} MB")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

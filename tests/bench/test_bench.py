@@ -1,10 +1,10 @@
-"""`make bench LAS=N`: which authorities it generates, and the line it prints per stage (rows, time over the floor)."""
+"""`make bench LAS=N` (bench/stages.py): which authorities it generates, and the line it prints per stage."""
 
 from __future__ import annotations
 
 import pytest
 
-from synthetic.bench import authorities, stage_line
+from bench.stages import authorities, stage_line
 
 
 def test_las_takes_darlington_first_then_the_north_east_then_the_other_regions_up_to_153():
@@ -30,7 +30,7 @@ def test_a_stage_line_gives_rows_and_its_time_over_the_floors():
 
 
 def test_the_refresh_line_sets_in_stage_time_against_the_floors_and_wall_against_wall():
-    from synthetic.bench import refresh_line
+    from bench.stages import refresh_line
 
     timed = [("ingest", 11.0, 10.0, 9.0, 300.0), ("build", 31.0, 30.0, 40.0, 900.4), ("check", 6.0, 5.0, 5.5, 500.0),
              ("export", 2.0, 1.0, 1.0, 90.0)]
@@ -46,7 +46,7 @@ def test_the_refresh_line_sets_in_stage_time_against_the_floors_and_wall_against
 
 
 def test_the_delta_line_gives_the_days_increment_against_the_full_rebuild_and_the_build():
-    from synthetic.bench import delta_line
+    from bench.stages import delta_line
 
     by = {"ingest": {"in_process_seconds": 8.0, "cpu_seconds": 6.0}, "build": {"in_process_seconds": 72.0, "cpu_seconds": 44.0},
           "delta": {"in_process_seconds": 10.0, "cpu_seconds": 7.5}}
@@ -58,7 +58,7 @@ def test_the_delta_line_gives_the_days_increment_against_the_full_rebuild_and_th
 
 
 def test_the_delta_file_is_the_first_authoritys_newest_health_file(tmp_path):
-    from synthetic.bench import hold_back_delta
+    from bench.stages import hold_back_delta
 
     for la in ("841", "840"):
         for name in ("health_assessments_20250228.csv", "health_assessments_20250331.csv"):
@@ -71,7 +71,7 @@ def test_the_delta_file_is_the_first_authoritys_newest_health_file(tmp_path):
 
 
 def test_a_data_folder_is_reused_only_for_the_same_size_and_its_delta_file_goes_back_to_wait(tmp_path):
-    from synthetic.bench import put_back_delta, record_generation, reused_generation
+    from bench.stages import put_back_delta, record_generation, reused_generation
 
     data = tmp_path / "nation"
     assert reused_generation(data, 2, 0.3) is None  # a new folder: generate into it
