@@ -91,3 +91,13 @@ def test_a_data_folder_is_reused_only_for_the_same_size_and_its_delta_file_goes_
     assert not landed.exists() and (data / "delta" / landed.name).read_text() == "841"
     put_back_delta(data / "landing", 2, landed.name)  # nothing landed (no delta stage ran): nothing moves
     assert (data / "delta" / landed.name).exists()
+
+
+def test_the_landing_is_read_once_before_the_floor_every_file_and_byte(tmp_path):
+    from bench.stages import warm_landing
+
+    (tmp_path / "841" / "health").mkdir(parents=True)
+    (tmp_path / "841" / "health" / "health_assessments_20250331.csv").write_bytes(b"a,b\n1,2\n")
+    (tmp_path / "840" / "case_system").mkdir(parents=True)
+    (tmp_path / "840" / "case_system" / "ssd_person.csv").write_bytes(b"x" * (5 << 20))  # more than one read
+    assert warm_landing(tmp_path) == 8 + (5 << 20)
