@@ -115,12 +115,14 @@ class BuildPlan:
 
     def dbt_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
         """Extra `dbt build` arguments: the unit tests excluded for a build that does not run them
-        (`unit_test_args`); an incremental one also selects what depends on the changed tables. No build writes
-        dbt's manifest.json / run_results.json into its target folder (`--no-write-json`): nothing reads them (the
-        build's counts and failures come back from dbt in-process, each node's outcome and time are in dbt's log,
-        Cosmos renders from its own manifest: csw/dbt_manifest.py), and writing them took a tenth of a
-        one-authority full build (0.90x its wall time without) and 0.8 s of CPU of a daily delta. dbt's
-        partial-parse file is still written."""
+        (`unit_test_args`); an incremental one also selects what depends on the changed tables. Neither writes
+        dbt's manifest.json / run_results.json (`--no-write-json`; `csw build`, `csw run`, the one Airflow build
+        task): nothing reads them (the build's counts and failures come back from dbt in-process, each node's
+        outcome and time are in dbt's log, Cosmos renders the DAG from its own manifest, csw/dbt_manifest.py, and
+        the build task emits the project's own Assets, not Cosmos's from these files), and writing them took a
+        tenth of a one-authority full build (0.90x its wall time without) and 0.8 s of CPU of a daily delta.
+        dbt's partial-parse file is still written. The task per model (CSW_TRANSFORM_TASKS=model) takes only
+        `unit_test_args`: Cosmos's cache copies each task's manifest.json."""
         select = ["--select", *self.select] if self.incremental else []
         return [*select, *self.unit_test_args(env), "--no-write-json"]
 

@@ -170,6 +170,9 @@ def transform_step(outlets: list | None = None):
             invocation_mode=InvocationMode.DBT_RUNNER,
             retries=0,
             outlets=list(outlets or []),
+            # the build's Assets are the project's own (`outlets`, csw/assets.py); Cosmos's per-table ones would come
+            # from dbt's run_results.json, which a build planned by csw/refresh.py does not write (`dbt_args`)
+            emit_datasets=False,
             **dbt_args,
         )
     group = DbtTaskGroup(
