@@ -1,0 +1,97 @@
+"""The project's `table` materialization on DuckDB (dbt_project/macros/materializations/table_duckdb.sql): one
+`create or replace table` per model in the model's transaction. Built here on a small project of its own: a table
+is replaced whole, a model whose query fails leaves its table as it was, a view in a table's place gives way, the
+hooks run, nothing of dbt's `__dbt_tmp` / `__dbt_backup` is left behind, and a setting it does not apply is
+refused by name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+MATERIALIZATION = Path(__file__).resolve().parent.parent / "dbt_project" / "macros" / "materializations"
+
+PROJECT = """
+name: probe
+version: "1.0"
+config-version: 2
+profile: probe
+flags:
+  send_anonymous_usage_stats: false
+models:
+  probe:
+    +materialized: table
+    +post-hook: "create table if not exists main.hooked as select '{{ this.name }}' as model limit 0"
+"""
+
+
+def _project(root: Path, models: dict[str, str]) -> Path:
+    (root / "models").mkdir(parents=True, exist_ok=True)
+    for old in (root / "models").glob("*.sql"):
+        old.unlink()
+    for name, sql in models.items():
+        (root / "models" / f"{name}.sql").write_text(sql, encoding="utf-8")
+    if not (root / "macros").exists():
+        shutil.copytree(MATERIALIZATION, root / "macros" / "materializations")
+    (root / "dbt_project.yml").write_text(PROJECT, encoding="utf-8")
+    (root / "profiles.yml").write_text(
+        f"probe:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {root / 'w.duckdb'}\n"
+        "      threads: 1\n", encoding="utf-8")
+    return root
+
+
+def _build(root: Path) -> tuple[bool, str]:
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(["build", "--project-dir", str(root), "--profiles-dir", str(root),
+                                 "--no-write-json", "--quiet"])
+    messages = [getattr(r, "message", "") or "" for r in (getattr(result.result, "results", None) or [])]
+    return bool(result.success), " ".join([*messages, str(result.exception or "")])
+
+
+def _relations(root: Path) -> dict[str, tuple[str, list[tuple]]]:
+    con = duckdb.connect(str(root / "w.duckdb"))  # as dbt's in-process connection: DuckDB refuses a mix
+    try:
+        kinds = con.execute("select table_name, table_type from information_schema.tables "
+                            "where table_schema = 'main' order by 1").fetchall()
+        return {name: (kind, con.execute(f'select * from main."{name}" order by all').fetchall() if name != "hooked"
+                       else []) for name, kind in kinds}
+    finally:
+        con.close()
+
+
+def test_a_table_is_replaced_whole_and_a_failed_query_leaves_it_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    view = "{{ config(materialized='view') }} "
+    root = _project(tmp_path, {"counts": "select 1 as n union all select 2",
+                               "shown": view + "select n * 10 as m from {{ ref('counts') }}"})
+    assert _build(root)[0]
+    assert _relations(root) == {"counts": ("BASE TABLE", [(1,), (2,)]), "hooked": ("BASE TABLE", []),
+                                "shown": ("VIEW", [(10,), (20,)])}
+
+    _project(root, {"counts": "select 3 as n, 'c' as label",  # new rows and a new column: replaced whole
+                    "shown": "select n * 10 as m from {{ ref('counts') }}"})  # the view becomes a table
+    assert _build(root)[0]
+    assert _relations(root) == {"counts": ("BASE TABLE", [(3, "c")]), "hooked": ("BASE TABLE", []),
+                                "shown": ("BASE TABLE", [(30,)])}
+
+    _project(root, {"counts": "select cast('not a number' as integer) as n",  # fails when it runs
+                    "shown": "select n * 10 as m from {{ ref('counts') }}"})
+    ok, said = _build(root)
+    assert not ok and "not a number" in said
+    assert _relations(root) == {"counts": ("BASE TABLE", [(3, "c")]), "hooked": ("BASE TABLE", []),
+                                "shown": ("BASE TABLE", [(30,)])}  # as the last build left them, nothing else
+
+
+def test_a_setting_it_does_not_apply_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    root = _project(tmp_path, {"documented": "{{ config(persist_docs={'relation': true}) }} select 1 as n"})
+    ok, said = _build(root)
+    assert not ok
+    assert "model documented sets persist_docs, which this project's DuckDB table materialization" in said
+    assert "documented" not in _relations(root)
