@@ -207,19 +207,12 @@ def _ensure_batch_ids(con: Connection) -> None:
 
 class LoadedFiles:
     """What a load asks `raw._loads` of each file: which file these bytes were loaded from before (`earlier`), and
-    which file is a table's newest for an authority (`newest`). A load from `of` on DuckDB, the file's one writer,
-    reads the loaded rows once as it starts and adds its own files as each commits (`add`, held apart until the
-    file's transaction commits, as `KnownKeys`): a query a file saved, two for a snapshot or replacing file
-    (docs/performance.md). On Postgres other loads commit meanwhile, so each question is asked of `raw._loads` (and
-    so for `load_file` called alone)."""
+    which file is a table's newest for an authority (`newest`). This one asks `raw._loads` each question: on
+    Postgres other loads commit meanwhile (and so for `load_file` called alone). A load of many files on DuckDB,
+    the file's one writer, takes `HeldLoadedFiles` from `of` instead: it reads the loaded rows once as it starts."""
 
-    def __init__(self, con: Connection, rows: list[tuple] | None = None) -> None:
+    def __init__(self, con: Connection) -> None:
         self._con = con
-        self._held = rows is not None
-        self._by_bytes: dict[tuple[str, str], str] = {}  # (la_code, sha256): the first file loaded with them
-        self._newest: dict[tuple[str, str], tuple[str, str, int]] = {}  # (table, la_code): (file, sha256, rows)
-        self._pending: list[tuple] = []
-        self._keep(rows or [])
 
     @classmethod
     def of(cls, con: Connection, la_codes: list[str]) -> LoadedFiles:
@@ -227,9 +220,51 @@ class LoadedFiles:
         Postgres."""
         if is_postgres(con):
             return cls(con)
-        return cls(con, con.execute(f"select la_code, sha256, file_name, table_name, row_count from {LOADS_TABLE} "
-                                    "where outcome = 'loaded' and la_code in (select unnest(cast($1 as varchar[]))) "
-                                    "order by batch_id", [la_codes]).fetchall())
+        return HeldLoadedFiles(con, con.execute(
+            f"select la_code, sha256, file_name, table_name, row_count from {LOADS_TABLE} where outcome = 'loaded' "
+            "and la_code in (select unnest(cast($1 as varchar[]))) order by batch_id", [la_codes]).fetchall())
+
+    def earlier(self, la_code: str, sha: str) -> str | None:
+        """A file of the authority loaded before with these bytes."""
+        row = first_row(self._con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' "
+                                   "and la_code = $2 order by batch_id limit 1", [sha, la_code])
+        return row[0] if row else None
+
+    def newest(self, table: str, la_code: str) -> tuple[str, str, int] | None:
+        """(file name, SHA-256, rows) of the authority's newest file loaded into `table`."""
+        row = first_row(self._con, f"select file_name, sha256, row_count from {LOADS_TABLE} where table_name = $1 "
+                                   "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
+                        [table, la_code])
+        return tuple(row) if row else None
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """(la_code, sha256) of the files loaded so far: bytes the reader ahead need not read (duplicates)."""
+        rows = self._con.execute(f"select distinct la_code, sha256 from {LOADS_TABLE} "
+                                 "where outcome = 'loaded'").fetchall()
+        return frozenset((la_code, sha) for la_code, sha in rows)
+
+    def add(self, la_code: str, sha: str, file_name: str, table: str, row_count: int) -> None:
+        """A file's `raw._loads` row of `table` (outcome loaded), written in the file's transaction: asked of
+        `raw._loads`, it is known once that commits."""
+
+    def commit(self) -> None:
+        """The file's transaction committed: its rows are loaded files from now on."""
+
+    def discard(self) -> None:
+        """The file's transaction rolled back: its rows never were."""
+
+
+class HeldLoadedFiles(LoadedFiles):
+    """The loaded files of a load's authorities, read once as the load starts (`LoadedFiles.of`, DuckDB), and the
+    load's own files learnt as each commits (`add`, held apart until the file's transaction commits, as
+    `KnownKeys`): a query a file saved, two for a snapshot or replacing file (docs/performance.md)."""
+
+    def __init__(self, con: Connection, rows: list[tuple]) -> None:
+        super().__init__(con)
+        self._by_bytes: dict[tuple[str, str], str] = {}  # (la_code, sha256): the first file loaded with them
+        self._newest: dict[tuple[str, str], tuple[str, str, int]] = {}  # (table, la_code): (file, sha256, rows)
+        self._pending: list[tuple] = []
+        self._keep(rows)
 
     def _keep(self, rows: list[tuple]) -> None:
         for la_code, sha, file_name, table, row_count in rows:  # in batch order: the last of a table is its newest
@@ -237,43 +272,23 @@ class LoadedFiles:
             self._newest[(table, la_code)] = (file_name, sha, row_count)
 
     def earlier(self, la_code: str, sha: str) -> str | None:
-        """A file of the authority loaded before with these bytes."""
-        if self._held:
-            return self._by_bytes.get((la_code, sha))
-        row = first_row(self._con, f"select file_name from {LOADS_TABLE} where sha256 = $1 and outcome = 'loaded' "
-                                   "and la_code = $2 order by batch_id limit 1", [sha, la_code])
-        return row[0] if row else None
+        return self._by_bytes.get((la_code, sha))
 
     def newest(self, table: str, la_code: str) -> tuple[str, str, int] | None:
-        """(file name, SHA-256, rows) of the authority's newest file loaded into `table`."""
-        if self._held:
-            return self._newest.get((table, la_code))
-        row = first_row(self._con, f"select file_name, sha256, row_count from {LOADS_TABLE} where table_name = $1 "
-                                   "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
-                        [table, la_code])
-        return tuple(row) if row else None
+        return self._newest.get((table, la_code))
 
     def pairs(self) -> frozenset[tuple[str, str]]:
-        """(la_code, sha256) of the files loaded so far (read once: of the load's authorities, committed): bytes the
-        reader ahead need not read (duplicates)."""
-        if self._held:
-            return frozenset(self._by_bytes)
-        rows = self._con.execute(f"select distinct la_code, sha256 from {LOADS_TABLE} "
-                                 "where outcome = 'loaded'").fetchall()
-        return frozenset((la_code, sha) for la_code, sha in rows)
+        """Of the load's authorities, committed."""
+        return frozenset(self._by_bytes)
 
     def add(self, la_code: str, sha: str, file_name: str, table: str, row_count: int) -> None:
-        """A file's `raw._loads` row of `table` (outcome loaded), known once its transaction commits."""
         self._pending.append((la_code, sha, file_name, table, row_count))
 
     def commit(self) -> None:
-        """The file's transaction committed: its rows are loaded files from now on."""
-        if self._held:
-            self._keep(self._pending)
+        self._keep(self._pending)
         self._pending = []
 
     def discard(self) -> None:
-        """The file's transaction rolled back: its rows never were."""
         self._pending = []
 
 

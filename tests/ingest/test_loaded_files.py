@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from foundation.warehouse import connect
 from ingest.core import load as load_module
-from ingest.core.load import LoadedFiles
+from ingest.core.load import HeldLoadedFiles, LoadedFiles
 from tests.ingest.test_annex_a_workbook import authority_workbook, save
 from tests.ingest.test_bad_files import HEALTH, ingest, write
 
@@ -112,6 +112,7 @@ def test_read_once_it_answers_as_raw_loads_does(tmp_path, settings):
         rows = con.execute("select la_code, sha256, table_name from raw._loads where outcome = 'loaded'").fetchall()
         assert len(rows) == 4
         read, asked = LoadedFiles.of(con, [settings.la_code]), LoadedFiles(con)
+        assert type(read) is HeldLoadedFiles and type(asked) is LoadedFiles  # DuckDB: read once; else asked
         unknown = [(settings.la_code, "0" * 64, "health__assessments"), ("999", rows[0][1], rows[0][2])]
         for la_code, sha, table in rows + unknown:
             assert read.earlier(la_code, sha) == asked.earlier(la_code, sha)
