@@ -1,7 +1,7 @@
 """The project's `table` materialization on DuckDB (dbt_project/macros/materializations/table_duckdb.sql): one
 `create or replace table` per model in the model's transaction. Built here on a small project of its own: a table
-is replaced whole, a model whose query fails leaves its table as it was, a view in a table's place gives way, the
-hooks run, nothing of dbt's `__dbt_tmp` / `__dbt_backup` is left behind, and a setting it does not apply is
+is replaced whole, a model whose query fails leaves its table (or the view in its place) as it was, a view in a
+table's place gives way, the hooks run, nothing of dbt's `__dbt_tmp` / `__dbt_backup` is left behind, and a setting it does not apply is
 refused by name."""
 
 from __future__ import annotations
@@ -86,6 +86,17 @@ def test_a_table_is_replaced_whole_and_a_failed_query_leaves_it_as_it_was(tmp_pa
     assert not ok and "not a number" in said
     assert _relations(root) == {"counts": ("BASE TABLE", [(3, "c")]), "hooked": ("BASE TABLE", []),
                                 "shown": ("BASE TABLE", [(30,)])}  # as the last build left them, nothing else
+
+
+def test_a_view_whose_table_fails_to_build_is_kept(tmp_path, monkeypatch):
+    """The view gives way in the model's transaction: when the table's query fails, the view is still there."""
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    root = _project(tmp_path, {"shown": "{{ config(materialized='view') }} select 1 as m"})
+    assert _build(root)[0]
+    _project(root, {"shown": "select cast('not a number' as integer) as m"})
+    ok, said = _build(root)
+    assert not ok and "not a number" in said
+    assert _relations(root) == {"hooked": ("BASE TABLE", []), "shown": ("VIEW", [(1,)])}
 
 
 def test_a_setting_it_does_not_apply_is_refused_by_name(tmp_path, monkeypatch):
