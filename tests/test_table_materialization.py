@@ -1,8 +1,8 @@
 """The project's `table` materialization on DuckDB (dbt_project/macros/materializations/table_duckdb.sql): one
 `create or replace table` per model in the model's transaction. Built here on a small project of its own: a table
 is replaced whole, a model whose query fails leaves its table (or the view in its place) as it was, a view in a
-table's place gives way, the hooks run, nothing of dbt's `__dbt_tmp` / `__dbt_backup` is left behind, and a setting it does not apply is
-refused by name."""
+table's place gives way, the hooks run, nothing of dbt's `__dbt_tmp` / `__dbt_backup` is left behind, and a
+setting it does not apply is refused by name."""
 
 from __future__ import annotations
 
