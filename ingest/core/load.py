@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 import pandas as pd
 
@@ -205,6 +205,14 @@ def _ensure_batch_ids(con: Connection) -> None:
     con.execute(f"create sequence if not exists {BATCH_IDS} start with {start}")  # an int: nothing from outside
 
 
+class LoadedFile(NamedTuple):
+    """A file's `raw._loads` row of one table, as `LoadedFiles.newest` gives it."""
+
+    file_name: str
+    sha256: str
+    rows: int
+
+
 class LoadedFiles:
     """What a load asks `raw._loads` of each file: which file these bytes were loaded from before (`earlier`), and
     which file is a table's newest for an authority (`newest`). This one asks `raw._loads` each question: on
@@ -230,12 +238,12 @@ class LoadedFiles:
                                    "and la_code = $2 order by batch_id limit 1", [sha, la_code])
         return row[0] if row else None
 
-    def newest(self, table: str, la_code: str) -> tuple[str, str, int] | None:
-        """(file name, SHA-256, rows) of the authority's newest file loaded into `table`."""
+    def newest(self, table: str, la_code: str) -> LoadedFile | None:
+        """The authority's newest file loaded into `table`."""
         row = first_row(self._con, f"select file_name, sha256, row_count from {LOADS_TABLE} where table_name = $1 "
                                    "and outcome = 'loaded' and la_code = $2 order by batch_id desc limit 1",
                         [table, la_code])
-        return tuple(row) if row else None
+        return LoadedFile(*row) if row else None
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         """(la_code, sha256) of the files loaded so far: bytes the reader ahead need not read (duplicates)."""
@@ -262,19 +270,19 @@ class HeldLoadedFiles(LoadedFiles):
     def __init__(self, con: Connection, rows: list[tuple]) -> None:
         super().__init__(con)
         self._by_bytes: dict[tuple[str, str], str] = {}  # (la_code, sha256): the first file loaded with them
-        self._newest: dict[tuple[str, str], tuple[str, str, int]] = {}  # (table, la_code): (file, sha256, rows)
+        self._newest: dict[tuple[str, str], LoadedFile] = {}  # (table, la_code): its newest file
         self._pending: list[tuple] = []
         self._keep(rows)
 
     def _keep(self, rows: list[tuple]) -> None:
         for la_code, sha, file_name, table, row_count in rows:  # in batch order: the last of a table is its newest
             self._by_bytes.setdefault((la_code, sha), file_name)
-            self._newest[(table, la_code)] = (file_name, sha, row_count)
+            self._newest[(table, la_code)] = LoadedFile(file_name, sha, row_count)
 
     def earlier(self, la_code: str, sha: str) -> str | None:
         return self._by_bytes.get((la_code, sha))
 
-    def newest(self, table: str, la_code: str) -> tuple[str, str, int] | None:
+    def newest(self, table: str, la_code: str) -> LoadedFile | None:
         return self._newest.get((table, la_code))
 
     def pairs(self) -> frozenset[tuple[str, str]]:
@@ -303,7 +311,7 @@ def _already_loaded(files: LoadedFiles, sha: str, contract: TableContract, file_
         return None
     if contract.semantics in ("snapshot", "replace"):
         current = files.newest(contract.raw_table, la_code)
-        if current is not None and current[0] == file_name and current[1] != sha:
+        if current is not None and current.file_name == file_name and current.sha256 != sha:
             return None
     return earlier
 
@@ -367,10 +375,10 @@ def _shrink_warning(files: LoadedFiles, contract: TableContract, rows: int, la_c
     if contract.semantics not in ("snapshot", "replace"):
         return ""
     previous = files.newest(contract.raw_table, la_code)
-    if previous is None or not previous[2] or rows >= previous[2] * SNAPSHOT_SHRINK_WARNING:
+    if previous is None or not previous.rows or rows >= previous.rows * SNAPSHOT_SHRINK_WARNING:
         return ""
-    return (f"snapshot has {rows:,} rows, {rows / previous[2]:.0%} of the {previous[2]:,} of the previous file "
-            f"({previous[0]}): check the extract is complete")
+    return (f"snapshot has {rows:,} rows, {rows / previous.rows:.0%} of the {previous.rows:,} of the previous file "
+            f"({previous.file_name}): check the extract is complete")
 
 
 def quarantine(path: Path, feed: str, reason: str, settings: Settings, stamp: str, authority: str = "") -> Path:
