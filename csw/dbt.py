@@ -1,8 +1,13 @@
 """Running the dbt project in-process (the CLI); Airflow runs the same project through Cosmos (csw/transform.py).
 
-Both take their dbt vars from `dbt_vars` and their as-of date from `ingest.core.runs.resolve_as_of`: the
-given as-of, else the run's date (Airflow only), else the newest case_system extract date. In Airflow the
-as-of is rendered when a task runs, by the template `AS_OF`, which calls `run_as_of` (a DAG macro, `MACROS`).
+Both take their dbt vars from `dbt_vars`, their environment from `dbt_env` and their as-of date from
+`ingest.core.runs.resolve_as_of`: the given as-of, else the run's date (Airflow only), else the newest case_system
+extract date. In Airflow the as-of is rendered when a task runs, by the template `AS_OF`, which calls `run_as_of`
+(a DAG macro, `MACROS`).
+
+The as-of reaches dbt as the environment variable CSW_AS_OF (dbt macro `as_of_date`), not a dbt var: dbt
+re-parses the whole project (4.5-4.8 s) when any var differs from its last parse, and the as-of moves every day;
+a changed environment variable re-parses only the files that read it (about 1.2 s; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment the profile reads (profiles.yml holds only env_var() calls)."""
+def dbt_env(settings: Settings, as_of: date | str) -> dict[str, str]:
+    """Environment a dbt call reads: the profile's (profiles.yml holds only env_var() calls) and the as-of date,
+    CSW_AS_OF (a date, from the command line, or the template `AS_OF`, for Cosmos)."""
     env = {"CSW_WAREHOUSE": str(settings.warehouse), "CSW_TARGET": settings.target,
-           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit}
+           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+           "CSW_AS_OF": as_of if isinstance(as_of, str) else as_of.isoformat()}
     if settings.target == "postgres":
         env.update({"CSW_PG_HOST": settings.pg_host, "CSW_PG_PORT": str(settings.pg_port),
                     "CSW_PG_USER": settings.pg_user, "CSW_PG_PASSWORD": settings.pg_password,
@@ -57,15 +64,15 @@ def run_as_of(params: Mapping[str, Any], dag_run: Any, settings: Settings | None
 MACROS = {"run_as_of": run_as_of}
 
 
-def dbt_vars(settings: Settings, as_of: date | str) -> dict[str, str]:
-    """The dbt vars of a build: `as_of` is a date (the command line) or the template `AS_OF` (Cosmos)."""
-    return {"as_of": as_of if isinstance(as_of, str) else as_of.isoformat(), "la_code": settings.la_code}
+def dbt_vars(settings: Settings) -> dict[str, str]:
+    """The dbt vars of every dbt call: the same from one day to the next (the as-of is in `dbt_env`)."""
+    return {"la_code": settings.la_code}
 
 
 def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str] | None = None) -> BuildResult:
     """Invoke `dbt <command>` on the project; returns counts by resource type and status."""
     disable_telemetry()
-    os.environ.update(dbt_env(settings))
+    os.environ.update(dbt_env(settings, as_of))
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
     args = [
@@ -73,7 +80,7 @@ def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str]
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target", settings.target,
-        "--vars", json.dumps(dbt_vars(settings, as_of)),
+        "--vars", json.dumps(dbt_vars(settings)),
         *(extra_args or []),
     ]
     result = dbtRunner().invoke(args)

@@ -3,7 +3,7 @@
 ingest → build (dbt) → check (Great Expectations) → export (regional return). Each prints what it did
 through `progress` and returns a small result the caller can report or pass on. Each is a thin call of the
 function the Airflow tasks (csw/tasks.py) call too: `ingest.core.load.load_landing` (the loader loop),
-`csw.dbt.run_dbt` with `dbt_vars` (Cosmos on Airflow), `expectations.check_warehouse`,
+`csw.dbt.run_dbt` with `dbt_vars` and `dbt_env` (Cosmos on Airflow), `expectations.check_warehouse`,
 `exports.regional.job.export_return` (the writer); the as-of date is `ingest.core.runs.resolve_as_of`'s.
 """
 
@@ -86,7 +86,7 @@ def unit_tests(*, as_of: date | None = None, settings: Settings | None = None, p
     passed = result.counts.get("unit_test:pass", 0)
     con = connect(settings)
     try:
-        record_unit_tests(con, settings, as_of, passed)
+        record_unit_tests(con, settings, passed)
     finally:
         con.close()
     progress(f"dbt unit tests: {passed} passed"

@@ -172,14 +172,14 @@ def _excluded(env: Mapping[str, str]) -> list[str]:
 
 
 def project_fingerprint(vars_: dict[str, str], project_dir: Path = DBT_PROJECT_DIR) -> str:
-    """SHA-256 of every file of the dbt project (dbt's generated folders left out), of the dbt vars but the as-of
-    date (recorded on its own) and of the versions of dbt, dbt-adapters and dbt-common (the built-in macros, the
+    """SHA-256 of every file of the dbt project (dbt's generated folders left out), of the dbt vars (the as-of date
+    is not one: it is recorded on its own) and of the versions of dbt, dbt-adapters and dbt-common (the built-in macros, the
     unit-test materialisation among them), its adapters and DuckDB."""
     digest = hashlib.sha256()
     for path in sorted(p for p in project_dir.rglob("*") if p.is_file()
                        and p.relative_to(project_dir).parts[0] not in _GENERATED):
         digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(json.dumps({k: v for k, v in vars_.items() if k != "as_of"}, sort_keys=True).encode())
+    digest.update(json.dumps(vars_, sort_keys=True).encode())
     for package in ("dbt-core", "dbt-adapters", "dbt-common", "dbt-duckdb", "dbt-postgres", "duckdb"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
@@ -248,7 +248,7 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
 
     newest = first_row(con, f"select max(batch_id) from {LOADS_TABLE}") if table_exists(con, "raw", "_loads") else None
     last_batch = newest[0] if newest else None
-    fingerprint = project_fingerprint(dbt_vars(settings, as_of))
+    fingerprint = project_fingerprint(dbt_vars(settings))
     base = dict(as_of=as_of, project_fingerprint=fingerprint,
                 inputs_fingerprint=inputs_fingerprint(con), last_batch_id=last_batch,
                 loaded_rows=_loaded_up_to(con, last_batch) if newest else 0)
@@ -322,7 +322,7 @@ def _insert_unit_test_pass(con: Connection, fingerprint: str, target: str, build
                 "values ($1, $2, $3, $4)", [fingerprint, target, build_id, at])
 
 
-def record_unit_tests(con: Connection, settings: Settings, as_of: date, passed: int) -> int | None:
+def record_unit_tests(con: Connection, settings: Settings, passed: int) -> int | None:
     """Record that dbt's unit tests passed on their own (`dbt test --select test_type:unit`, `passed` of them) for
     this project and target, against the newest `dq.builds` row (the build whose tables they ran beside). Returns
     its id; nothing is recorded when no unit test ran (DBT_EXCLUDE_RESOURCE_TYPES left them out)."""
@@ -332,7 +332,7 @@ def record_unit_tests(con: Connection, settings: Settings, as_of: date, passed: 
         return None
     newest = _newest_build(con)
     with transaction(con):
-        _insert_unit_test_pass(con, project_fingerprint(dbt_vars(settings, as_of)), settings.target,
+        _insert_unit_test_pass(con, project_fingerprint(dbt_vars(settings)), settings.target,
                                newest[0] if newest else None, datetime.now(timezone.utc).replace(tzinfo=None))
     return int(newest[0]) if newest else None
 

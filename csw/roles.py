@@ -116,7 +116,7 @@ def apply_roles(settings: Settings, named: Iterable[str] = (), progress: Progres
 def _secure_marts(settings: Settings) -> None:
     from csw.dbt import run_dbt
 
-    # the macro reads no date; as_of is only the vars every dbt call of csw passes
+    # the macro reads no date; the as-of is only the environment every dbt call of csw sets
     result = run_dbt("run-operation", settings, date.today(), ["secure_marts"])
     if not result.success:
         raise RolesRefused("dbt run-operation secure_marts failed: " + ("; ".join(result.failures[:3])

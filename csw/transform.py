@@ -2,13 +2,13 @@
 one definition, run through Cosmos.
 
 Imported by DAG files only (Cosmos is a heavy import); the CLI runs dbt in-process through `csw.dbt`. Both
-take the dbt vars from `csw.dbt.dbt_vars`; here the as-of is the template `csw.dbt.AS_OF`, rendered when the
-task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`). The build is incremental when the last recorded
-build shows it gives the same rows (csw/refresh.py), as `csw build`'s is: inside the one `dbt build` task (every
-target by default); on a server target built a task per model (CSW_TRANSFORM_TASKS=model) the group's first task,
-`plan`, plans it and lists the nodes it builds, each model's task skips itself when its node is not one of them
-(`skip_unplanned`: the table stays as the last build made it), and the group's last task, `record`, records the
-build once every task has succeeded or been skipped.
+take the dbt vars from `csw.dbt.dbt_vars` and the environment from `csw.dbt.dbt_env`; here the as-of (CSW_AS_OF)
+is the template `csw.dbt.AS_OF`, rendered when the task runs (the DAG passes `user_defined_macros=csw.dbt.MACROS`).
+The build is incremental when the last recorded build shows it gives the same rows (csw/refresh.py), as `csw
+build`'s is: inside the one `dbt build` task (every target by default); on a server target built a task per model
+(CSW_TRANSFORM_TASKS=model) the group's first task, `plan`, plans it and lists the nodes it builds, each model's
+task skips itself when its node is not one of them (`skip_unplanned`: the table stays as the last build made it),
+and the group's last task, `record`, records the build once every task has succeeded or been skipped.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class RefreshingBuildOperator(DbtBuildLocalOperator):
         settings = get_settings()
         con = connect(settings)
         try:
-            plan = plan_build(con, settings, date.fromisoformat(str(self.vars["as_of"])))
+            plan = plan_build(con, settings, date.fromisoformat(str(self.env["CSW_AS_OF"])))
         finally:
             con.close()
         print(plan.heading(settings.target))
@@ -137,7 +137,7 @@ def _record(planned: dict) -> None:
     con = connect(settings)
     try:
         build_id = record_build(con, BuildPlan.from_dict(planned["plan"]), settings.target,
-                                {**os.environ, **dbt_env(settings)})
+                                {**os.environ, **dbt_env(settings, planned["plan"]["as_of"])})
     finally:
         con.close()
     print(f"recorded build {build_id}" if build_id is not None
@@ -159,8 +159,9 @@ def transform_step(outlets: list | None = None):
     settings = get_settings()
     dbt_args = {
         "install_deps": False,
-        "vars": dbt_vars(settings, AS_OF),
-        "env": dbt_env(settings),  # absolute warehouse path: Cosmos runs dbt from a temporary copy
+        "vars": dbt_vars(settings),
+        # the as-of, rendered per run, and the absolute warehouse path: Cosmos runs dbt from a temporary copy
+        "env": dbt_env(settings, AS_OF),
     }
     if not PER_MODEL:
         return RefreshingBuildOperator(

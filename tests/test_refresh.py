@@ -81,7 +81,7 @@ def test_a_build_is_recorded_only_when_the_newest_dbt_build_succeeded(warehouse)
 def test_a_full_build_runs_the_unit_tests_until_they_have_passed_for_the_project(warehouse):
     con, settings = warehouse  # its recorded full build ran them: a pass for this project and target
     assert con.execute("select project_fingerprint, target, build_id from dq.unit_test_passes").fetchall() == [
-        (project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}), "duckdb", 1)]
+        (project_fingerprint({"la_code": "841"}), "duckdb", 1)]
     again = plan_build(con, settings, date(2025, 4, 1))  # the next day: a full build
     assert again.line == "full build: as of 2025-04-01, the last build was as of 2025-03-31"
     assert again.dbt_args() == ["--exclude-resource-type", "unit_test", "--no-write-json"]
@@ -110,9 +110,9 @@ def test_unit_tests_run_on_their_own_are_recorded_against_the_newest_build(wareh
     other = replace(settings, la_code="840")  # a project whose unit tests have not passed here
     assert plan_build(con, other, AS_OF, full="asked").unit_tests
     _finished_build(con)  # build 2: its tables are what `dbt test --select test_type:unit` ran beside
-    assert record_unit_tests(con, other, AS_OF, passed=0) is None  # none ran: nothing recorded
+    assert record_unit_tests(con, other, passed=0) is None  # none ran: nothing recorded
     assert plan_build(con, other, AS_OF, full="asked").unit_tests
-    assert record_unit_tests(con, other, AS_OF, passed=132) == 2
+    assert record_unit_tests(con, other, passed=132) == 2
     assert plan_build(con, other, AS_OF, full="asked").heading("duckdb").endswith(
         "; dbt unit tests skipped: they passed on build 2 for this dbt project")
 
@@ -127,10 +127,12 @@ def test_asking_for_the_unit_tests_after_a_load_makes_the_build_full(warehouse):
 
 
 def test_another_authority_code_is_another_project(settings):
-    assert project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}) == \
-        project_fingerprint({"as_of": "2024-03-31", "la_code": "841"})  # the as-of is compared on its own
-    assert project_fingerprint({"as_of": "2025-03-31", "la_code": "841"}) != \
-        project_fingerprint({"as_of": "2025-03-31", "la_code": "840"})
+    from csw.dbt import dbt_vars
+
+    # the as-of is no dbt var (it is compared on its own): the same project from one day to the next
+    assert dbt_vars(settings) == {"la_code": "841"}
+    assert project_fingerprint(dbt_vars(settings)) == project_fingerprint({"la_code": "841"})
+    assert project_fingerprint({"la_code": "841"}) != project_fingerprint({"la_code": "840"})
 
 
 def test_rekeying_forgets_the_recorded_builds(warehouse):
@@ -160,7 +162,7 @@ def transform_task_with_dbt_stood_in(settings, monkeypatch) -> tuple[list[list[s
 
     def transform() -> None:
         RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None,
-                                vars={"as_of": AS_OF.isoformat(), "la_code": "841"}).execute({})
+                                vars={"la_code": "841"}, env={"CSW_AS_OF": AS_OF.isoformat()}).execute({})
 
     return ran, transform
 
@@ -185,7 +187,7 @@ def _dbt_ls(settings, select: str) -> set[str]:
 
     from csw.dbt import dbt_env
 
-    os.environ.update(dbt_env(settings))
+    os.environ.update(dbt_env(settings, AS_OF))
     result = dbtRunner().invoke(["ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                                  "--select", select, "--resource-type", "model", "seed", "snapshot", "test",
                                  "--output", "json", "--output-keys", "unique_id", "--quiet"])

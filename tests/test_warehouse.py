@@ -152,6 +152,6 @@ def test_duckdb_holds_at_most_the_memory_limit_set_and_dbt_is_told_the_same(sett
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"  # 2 GB in GiB
     finally:
         con.close()
-    assert dbt_env(limited)["CSW_DUCKDB_MEMORY_LIMIT"] == "2GB"  # profiles.yml: settings.memory_limit
+    assert dbt_env(limited, "2025-03-31")["CSW_DUCKDB_MEMORY_LIMIT"] == "2GB"  # profiles.yml: settings.memory_limit
     profile = (ROOT / "dbt_project" / "profiles.yml").read_text()
     assert "memory_limit: \"{{ env_var('CSW_DUCKDB_MEMORY_LIMIT'" in profile

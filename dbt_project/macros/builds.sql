@@ -37,7 +37,7 @@
         {%- do _run_in_transaction(
             "insert into dq.builds (build_id, invocation_id, command, as_of, started_at, status) values "
             ~ "(nextval('dq.build_ids'), '" ~ invocation_id ~ "', '" ~ flags.WHICH ~ "', "
-            ~ "cast('" ~ var('as_of') ~ "' as date), cast('" ~ _utc_now() ~ "' as timestamp), 'started')"
+            ~ "cast('" ~ as_of_date() ~ "' as date), cast('" ~ _utc_now() ~ "' as timestamp), 'started')"
         ) -%}
         {%- do adapter.commit() -%}
     {%- endif -%}

@@ -66,8 +66,9 @@ def test_the_demo_dag_chains_only_the_product_tasks(bag):
 def _render(bag, dag_id: str, as_of: str | None, run: SimpleNamespace) -> dict:
     dag = bag.dags[dag_id]
     task = dag.get_task("transform")
-    return task.render_template(task.vars, {"params": {"as_of": as_of}, "dag_run": run},
-                                jinja_env=dag.get_template_env())
+    rendered = task.render_template({"vars": task.vars, "env": task.env}, {"params": {"as_of": as_of}, "dag_run": run},
+                                    jinja_env=dag.get_template_env())
+    return {**rendered["vars"], "as_of": rendered["env"]["CSW_AS_OF"]}  # the as-of is dbt's environment
 
 
 def test_cosmos_renders_the_as_of_of_the_one_rule(bag, settings):
@@ -92,5 +93,6 @@ def test_the_cli_and_the_dags_fall_back_the_same_way(settings, monkeypatch):
     monkeypatch.setattr(runs, "latest_extract_date", lambda _: date(2025, 3, 30))
     assert runs.resolve_as_of(None, settings) == date(2025, 3, 30)
     assert runs.resolve_as_of(None, settings, run_date=date(2025, 4, 2)) == date(2025, 4, 2)
-    assert dbt.dbt_vars(settings, date(2025, 3, 31)) == {"as_of": "2025-03-31", "la_code": "841"}
-    assert dbt.dbt_vars(settings, dbt.AS_OF)["as_of"] == dbt.AS_OF  # Cosmos: the same vars, rendered per run
+    assert dbt.dbt_env(settings, date(2025, 3, 31))["CSW_AS_OF"] == "2025-03-31"  # the as-of: dbt's environment
+    assert dbt.dbt_env(settings, dbt.AS_OF)["CSW_AS_OF"] == dbt.AS_OF  # Cosmos: the same, rendered per run
+    assert "as_of" not in dbt.dbt_vars(settings)  # a dbt var would make dbt re-parse the project every day

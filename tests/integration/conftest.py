@@ -62,9 +62,9 @@ def dbt_build(env: dict[str, str], *select: str, la_code: str = "841") -> None:
     run): for a test that needs only part of the project rebuilt after a load."""
     project = str(ROOT / "dbt_project")
     args = [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", project, "--profiles-dir", project,
-            "--target", "duckdb", "--vars", json.dumps({"as_of": AS_OF, "la_code": la_code}),
+            "--target", "duckdb", "--vars", json.dumps({"la_code": la_code}),
             "--select", *select, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test", "test"]
-    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb"}, cwd=project, capture_output=True, text=True,
+    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb", "CSW_AS_OF": AS_OF}, cwd=project, capture_output=True, text=True,
                             timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
 

@@ -236,8 +236,8 @@ def test_a_mart_dbt_rebuilds_keeps_its_policies_and_grants(hub, etl):
     result = subprocess.run(
         [shutil.which("dbt", path=hub.env["PATH"]), "run", "--select", *rebuilt, "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target", "postgres",
-         "--vars", f'{{"as_of": "{AS_OF}", "la_code": "{HOME}"}}'],
-        env=hub.env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+         "--vars", f'{{"la_code": "{HOME}"}}'],
+        env={**hub.env, "CSW_AS_OF": str(AS_OF)}, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
     new_oids = dict(etl.execute("select relname, oid from pg_class where relnamespace = 'marts'::regnamespace "
                                 "and relname = any($1)", [rebuilt]).fetchall())

@@ -10,7 +10,7 @@ with
 -- `window_years` (default 6) before as_of, from the first whole month.
 as_of_date as (
 
-    select cast('{{ var("as_of") }}' as date) as as_of
+    select cast('{{ as_of_date() }}' as date) as as_of
 
 ),
 

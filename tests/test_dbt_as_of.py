@@ -1,0 +1,64 @@
+"""The as-of date reaches dbt as the environment variable CSW_AS_OF (macro `as_of_date`, macros/dates.sql), not a
+dbt var: dbt re-parses the whole project when any var differs from its last parse, and the as-of moves every day.
+Here, on a copy of the project: the next day's parse is a partial one; a compiled int_periods carries the
+environment's date; without one, or with one that is not a date, the SQL is refused with the reason, while a parse
+(`dbt ls`, Cosmos's manifest) needs none."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foundation.settings import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("as_of") / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, root, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    return root
+
+
+def _dbt(project: Path, monkeypatch, as_of: str | None, *args: str):
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("CSW_TARGET", "duckdb")
+    monkeypatch.setenv("CSW_WAREHOUSE", str(project / "w.duckdb"))
+    if as_of is None:
+        monkeypatch.delenv("CSW_AS_OF", raising=False)
+    else:
+        monkeypatch.setenv("CSW_AS_OF", as_of)
+    return dbtRunner().invoke([*args, "--project-dir", str(project), "--profiles-dir", str(project),
+                               "--target", "duckdb", "--vars", '{"la_code": "841"}', "--no-write-json", "--quiet"])
+
+
+def _log_since(project: Path, mark: int) -> str:
+    return (project / "logs" / "dbt.log").read_text(encoding="utf-8")[mark:]
+
+
+def test_the_next_days_parse_is_partial_and_compiles_its_date(project, monkeypatch):
+    assert _dbt(project, monkeypatch, "2025-03-30", "parse").success  # yesterday's run: a full parse
+    mark = len((project / "logs" / "dbt.log").read_text(encoding="utf-8"))
+    compiled = _dbt(project, monkeypatch, "2025-03-31", "compile", "--select", "int_periods")
+    assert compiled.success, compiled.exception
+    log = _log_since(project, mark)
+    assert "Unable to do partial parsing" not in log and "Partial parsing enabled" in log, log[-3000:]
+    sql = compiled.result.results[0].node.compiled_code
+    assert "cast('2025-03-31' as date) as as_of" in sql
+
+
+@pytest.mark.parametrize("as_of, reason", [
+    (None, "CSW_AS_OF is not set"),
+    ("31/03/2025", "CSW_AS_OF is '31/03/2025'"),
+])
+def test_sql_without_a_date_is_refused_with_the_reason_but_a_parse_needs_none(project, monkeypatch, as_of, reason):
+    assert _dbt(project, monkeypatch, as_of, "ls", "--select", "int_periods").success
+    refused = _dbt(project, monkeypatch, as_of, "compile", "--select", "int_periods")
+    assert not refused.success
+    messages = " ".join(getattr(r, "message", "") or "" for r in (getattr(refused.result, "results", None) or []))
+    assert reason in messages + str(refused.exception or ""), messages
+    assert "the build's as-of date (YYYY-MM-DD)" in messages + str(refused.exception or "")
