@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from expectations import acknowledgements, policy, store
 from expectations.results import CheckResult, CheckRun
@@ -49,26 +51,45 @@ def run_checks(
         say(f"checked {what}: {len(checked)} checks, {blocking} blocking failures, {len(failed) - blocking} warnings")
 
     raw_columns = table_checks.schema_columns(con, "raw")
-    for contract in all_tables():
-        add(f"raw.{contract.raw_table}", table_checks.check_raw_table(con, validator, contract, as_of, raw_columns))
+    contracts = list(all_tables())
+    # DuckDB: each table's rows read by a thread while the one before is validated (`RowsAhead`)
+    ahead = None if table_checks.reads_sql(validator) else table_checks.RowsAhead(con, contracts, as_of, raw_columns)
+    try:
+        for contract in contracts:
+            read = ahead.take(contract) if ahead is not None else None
+            add(f"raw.{contract.raw_table}",
+                table_checks.check_raw_table(con, validator, contract, as_of, raw_columns, read))
+    finally:
+        if ahead is not None:
+            ahead.close()
     indicator_values = table_checks.check_indicator_values(con, validator)
     add(f"marts.{indicator_values[0].table_name}", indicator_values)
     breakdowns = table_checks.check_breakdowns(con, validator)
     add(f"marts.{breakdowns[0].table_name}", breakdowns)
-    cross = sql_checks.check_cross_tables(con)
-    for suite in dict.fromkeys(r.suite for r in cross):
-        add(suite, [r for r in cross if r.suite == suite])
-    add("DfE validation rules", sql_checks.check_dfe_rules(con))
 
-    results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
-    # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
-    results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
-    run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
-    store.write_run(con, run, results)
-    if data_docs is not None:
-        from expectations import data_docs as docs
+    # The Data Docs show GX's validations, all done by now: built by a thread (Python) while the SQL checks run in
+    # the warehouse (DuckDB and Postgres let go of Python's lock while they work), and waited for below.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
+        docs = pool.submit(_data_docs, validator.context, data_docs) if data_docs is not None else None
+        cross = sql_checks.check_cross_tables(con)
+        for suite in dict.fromkeys(r.suite for r in cross):
+            add(suite, [r for r in cross if r.suite == suite])
+        add("DfE validation rules", sql_checks.check_dfe_rules(con))
 
-        docs_started = now()
-        run.data_docs = docs.build(validator.context, data_docs)
-        say(f"built Data Docs {run.data_docs} in {(now() - docs_started).total_seconds():.1f} s")
+        results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
+        # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
+        results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
+        run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
+        store.write_run(con, run, results)
+        if docs is not None:
+            run.data_docs, seconds = docs.result()
+            say(f"built Data Docs {run.data_docs} in {seconds:.1f} s")
     return run
+
+
+def _data_docs(context: Any, folder: Path) -> tuple[Path, float]:
+    """The run's Data Docs built into `folder` (expectations/data_docs.py): their index page and the seconds taken."""
+    from expectations import data_docs as docs
+
+    started = now()
+    return docs.build(context, folder), (now() - started).total_seconds()
