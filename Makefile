@@ -97,8 +97,8 @@ bench: venv
 	$(BIN)/python -m bench --scale $${SCALE:-1.0} --las $${LAS:-1} $${DATA:+--data $$DATA}
 
 docs: venv
-	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} $(BIN)/dbt docs generate \
-		--profiles-dir . --target-path $(CURDIR)/output/dbt-docs --vars '{"as_of": "$(AS_OF)"}'
+	cd dbt_project && CSW_WAREHOUSE=$${CSW_WAREHOUSE:-$(CURDIR)/warehouse/csw.duckdb} CSW_AS_OF=$(AS_OF) \
+		$(BIN)/dbt docs generate --profiles-dir . --target-path $(CURDIR)/output/dbt-docs
 	@echo "open output/dbt-docs/index.html"
 
 clean:

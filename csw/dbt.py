@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
 from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry, get_settings
 
-# The as-of date of an Airflow run, as a template for templated fields (Cosmos's `vars`): a DAG that renders it
-# passes `user_defined_macros=MACROS`.
+# The as-of date of an Airflow run, as a template for templated fields (the CSW_AS_OF of Cosmos's `env`): a DAG
+# that renders it passes `user_defined_macros=MACROS`.
 AS_OF = "{{ run_as_of(params, dag_run) }}"
 
 
@@ -33,12 +34,14 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)
 
 
-def dbt_env(settings: Settings, as_of: date | str) -> dict[str, str]:
+def dbt_env(settings: Settings, as_of: date | str | None) -> dict[str, str]:
     """Environment a dbt call reads: the profile's (profiles.yml holds only env_var() calls) and the as-of date,
-    CSW_AS_OF (a date, from the command line, or the template `AS_OF`, for Cosmos)."""
+    CSW_AS_OF (a date, from the command line, or the template `AS_OF`, for Cosmos; None: none, for a command that
+    runs no model's SQL)."""
     env = {"CSW_WAREHOUSE": str(settings.warehouse), "CSW_TARGET": settings.target,
-           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
-           "CSW_AS_OF": as_of if isinstance(as_of, str) else as_of.isoformat()}
+           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit}
+    if as_of is not None:
+        env["CSW_AS_OF"] = as_of if isinstance(as_of, str) else as_of.isoformat()
     if settings.target == "postgres":
         env.update({"CSW_PG_HOST": settings.pg_host, "CSW_PG_PORT": str(settings.pg_port),
                     "CSW_PG_USER": settings.pg_user, "CSW_PG_PASSWORD": settings.pg_password,
@@ -69,10 +72,30 @@ def dbt_vars(settings: Settings) -> dict[str, str]:
     return {"la_code": settings.la_code}
 
 
-def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str] | None = None) -> BuildResult:
-    """Invoke `dbt <command>` on the project; returns counts by resource type and status."""
+@contextmanager
+def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """`values` in os.environ (None: unset) while the block runs, and what was there before put back after: a later
+    dbt call in the same process never reads an earlier one's as-of."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_dbt(command: str, settings: Settings, as_of: date | None, extra_args: list[str] | None = None) -> BuildResult:
+    """Invoke `dbt <command>` on the project as of `as_of` (None: a command that runs no model's SQL, such as a
+    `run-operation` that reads no date); returns counts by resource type and status."""
     disable_telemetry()
-    os.environ.update(dbt_env(settings, as_of))
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
     args = [
@@ -83,7 +106,8 @@ def run_dbt(command: str, settings: Settings, as_of: date, extra_args: list[str]
         "--vars", json.dumps(dbt_vars(settings)),
         *(extra_args or []),
     ]
-    result = dbtRunner().invoke(args)
+    with _environment({"CSW_AS_OF": None, **dbt_env(settings, as_of)}):
+        result = dbtRunner().invoke(args)
     out = BuildResult(success=bool(result.success))
     for node_result in (getattr(result.result, "results", None) or []):
         if getattr(node_result, "node", None) is None:  # run-operation: one result, no node

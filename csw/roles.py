@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Callable, Iterable
 
 import yaml
@@ -116,8 +115,7 @@ def apply_roles(settings: Settings, named: Iterable[str] = (), progress: Progres
 def _secure_marts(settings: Settings) -> None:
     from csw.dbt import run_dbt
 
-    # the macro reads no date; the as-of is only the environment every dbt call of csw sets
-    result = run_dbt("run-operation", settings, date.today(), ["secure_marts"])
+    result = run_dbt("run-operation", settings, None, ["secure_marts"])  # the macro reads no as-of date
     if not result.success:
         raise RolesRefused("dbt run-operation secure_marts failed: " + ("; ".join(result.failures[:3])
                                                                          or "see dbt output above"))

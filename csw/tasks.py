@@ -15,7 +15,7 @@
 
 What a task works on comes from its run, the same way in every DAG:
 - the landing folder: param `landing`, else `CSW_LANDING`, else `demo/landing`;
-- the as-of date: param `as_of`, else the run's date (csw.dbt.run_as_of; the dbt vars use the same rule);
+- the as-of date: param `as_of`, else the run's date (csw.dbt.run_as_of; dbt's CSW_AS_OF follows the same rule);
 - the quarter of the return: param `period`, else the run's data interval when it is one financial quarter
   (the export's timetable), else the last complete quarter on the as-of date.
 - the collection year of a statutory return: param `year`, else the year (1 April to 31 March) that ended

@@ -79,6 +79,12 @@ code, pre { background: #f6f6f6; padding: 0 0.2rem; }
 def build(context: Any, out_dir: Path) -> Path:
     """Build the Data Docs of `context` (its suites and stored validation results) into `out_dir`, offline.
     Returns the path of index.html."""
+    return publish(render(context, out_dir), out_dir)
+
+
+def render(context: Any, out_dir: Path) -> Path:
+    """The Data Docs of `context` built offline into a new folder beside `out_dir`, which stays as it was until
+    `publish` puts the new folder in its place (or `discard` removes it)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=out_dir.parent))
@@ -90,6 +96,16 @@ def build(context: Any, out_dir: Path) -> Path:
         })
         context.build_data_docs(site_names=[SITE_NAME])
         make_offline(staging)
+    except BaseException:
+        discard(staging)
+        raise
+    return staging
+
+
+def publish(staging: Path, out_dir: Path) -> Path:
+    """Put the Data Docs `render` built in `staging` in `out_dir`'s place; returns the path of index.html."""
+    out_dir = Path(out_dir)
+    try:
         old = out_dir.with_name(out_dir.name + ".previous")
         if out_dir.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -97,8 +113,13 @@ def build(context: Any, out_dir: Path) -> Path:
         staging.rename(out_dir)
         shutil.rmtree(old, ignore_errors=True)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
     return out_dir / "index.html"
+
+
+def discard(staging: Path) -> None:
+    """Remove Data Docs `render` built and nobody will publish."""
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def assets_installed(assets: Path | None = None) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -67,29 +67,46 @@ def run_checks(
     breakdowns = table_checks.check_breakdowns(con, validator)
     add(f"marts.{breakdowns[0].table_name}", breakdowns)
 
-    # The Data Docs show GX's validations, all done by now: built by a thread (Python) while the SQL checks run in
-    # the warehouse (DuckDB and Postgres let go of Python's lock while they work), and waited for below.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
-        docs = pool.submit(_data_docs, validator.context, data_docs) if data_docs is not None else None
-        cross = sql_checks.check_cross_tables(con)
-        for suite in dict.fromkeys(r.suite for r in cross):
-            add(suite, [r for r in cross if r.suite == suite])
-        add("DfE validation rules", sql_checks.check_dfe_rules(con))
+    # The Data Docs show GX's validations, all done by now: rendered by a thread (Python) while the SQL checks run
+    # in the warehouse (DuckDB and Postgres let go of Python's lock while they work), and published in `data_docs`
+    # only once the run is stored; a run that fails before discards them.
+    from expectations import data_docs as docs
 
-        results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
-        # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
-        results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
-        run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
-        store.write_run(con, run, results)
-        if docs is not None:
-            run.data_docs, seconds = docs.result()
-            say(f"built Data Docs {run.data_docs} in {seconds:.1f} s")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
+        rendering = pool.submit(_render, validator.context, data_docs) if data_docs is not None else None
+        try:
+            cross = sql_checks.check_cross_tables(con)
+            for suite in dict.fromkeys(r.suite for r in cross):
+                add(suite, [r for r in cross if r.suite == suite])
+            add("DfE validation rules", sql_checks.check_dfe_rules(con))
+
+            results = policy.apply(con, results)  # the final severity of each result: expectations/policy.yml
+            # acknowledged warnings stay failed and stored, marked with who acknowledged them (they stop alerting)
+            results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
+            run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
+            store.write_run(con, run, results)
+        except BaseException:
+            if rendering is not None:
+                rendering.add_done_callback(_discard_rendered)
+            raise
+    if rendering is not None:
+        staging, seconds = rendering.result()
+        run.data_docs = docs.publish(staging, data_docs)
+        say(f"built Data Docs {run.data_docs} in {seconds:.1f} s (while the SQL checks ran)")
     return run
 
 
-def _data_docs(context: Any, folder: Path) -> tuple[Path, float]:
-    """The run's Data Docs built into `folder` (expectations/data_docs.py): their index page and the seconds taken."""
+def _render(context: Any, folder: Path) -> tuple[Path, float]:
+    """The run's Data Docs rendered for `folder` (`data_docs.render`), and the seconds it took."""
     from expectations import data_docs as docs
 
     started = now()
-    return docs.build(context, folder), (now() - started).total_seconds()
+    return docs.render(context, folder), (now() - started).total_seconds()
+
+
+def _discard_rendered(rendering: Future[tuple[Path, float]]) -> None:
+    """Data Docs rendered for a run that failed: removed, never published."""
+    from expectations import data_docs as docs
+
+    if not rendering.cancelled() and rendering.exception() is None:
+        docs.discard(rendering.result()[0])

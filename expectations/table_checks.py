@@ -184,10 +184,11 @@ class RowsAhead:
     """The raw tables' `table_rows`, read on a DuckDB cursor of their own by one thread, up to `ahead` tables ahead
     of the validation that takes them (`take`, in the order given). DuckDB lets go of Python's lock while it reads,
     and GX's validation is Python: a region's reads (2.8 s) overlap its validations (5.9 s) rather than follow
-    them. At most `ahead` tables' rows wait in memory."""
+    them. Besides the table being validated, at most `ahead` tables' rows are held (one by default: the largest
+    national tables are hundreds of MB as frames)."""
 
     def __init__(self, con: Connection, contracts: Iterable[TableContract], as_of: date,
-                 raw_columns: dict[str, list[str]], ahead: int = 2) -> None:
+                 raw_columns: dict[str, list[str]], ahead: int = 1) -> None:
         self._cursor = con.cursor()
         self._todo = iter(contracts)
         self._as_of, self._raw_columns = as_of, raw_columns

@@ -63,7 +63,13 @@
     (`dbt ls`, the manifest), which needs no date. -#}
 {% macro as_of_date() -%}
     {%- set as_of = env_var('CSW_AS_OF', '') -%}
-    {%- if execute and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', as_of) -%}
+    {%- set is_date = modules.re.fullmatch('[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', as_of) -%}
+    {%- if is_date -%}  {#- and the day is in its month (no 30 February) -#}
+        {%- set month_start = modules.datetime.date(as_of[:4] | int, as_of[5:7] | int, 1) -%}
+        {%- set next_month = (month_start + modules.datetime.timedelta(days=31)).replace(day=1) -%}
+        {%- set is_date = (as_of[8:] | int) <= (next_month - modules.datetime.timedelta(days=1)).day -%}
+    {%- endif -%}
+    {%- if execute and not is_date -%}
         {{ exceptions.raise_compiler_error(
             "CSW_AS_OF is " ~ (("'" ~ as_of ~ "'") if as_of else "not set")
             ~ ": the build's as-of date (YYYY-MM-DD), which csw sets (csw build --as-of; in Airflow the run's date)"

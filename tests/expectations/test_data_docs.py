@@ -3,6 +3,8 @@ and the key suites of the other marts."""
 
 from __future__ import annotations
 
+import pytest
+
 from expectations import run_checks
 from expectations.data_docs import CDN_FILES, assets_installed, make_offline, remote_resources
 
@@ -60,3 +62,20 @@ def test_without_the_packaged_assets_cdn_tags_are_stripped_and_a_local_styleshee
     assert remote_resources(tmp_path) == []
     assert 'href="../../static/styles/csw-offline.css"' in text and 'src="../../static/images/logo-long.png"' in text
     assert '<a href="https://greatexpectations.io">' in text  # a link the reader may click is kept
+
+
+def test_a_run_that_fails_after_validating_publishes_no_data_docs(warehouse, as_of, tmp_path, monkeypatch):
+    """The Data Docs are rendered beside the SQL checks but published only once the run is stored."""
+    from expectations import store
+
+    docs = tmp_path / "output" / "data-docs"
+    kept = run_checks(warehouse, as_of=as_of, data_docs=docs).data_docs.read_text(encoding="utf-8")
+
+    def refused(*_args, **_kwargs):
+        raise RuntimeError("the dq tables refused the run")
+
+    monkeypatch.setattr(store, "write_run", refused)
+    with pytest.raises(RuntimeError, match="refused the run"):
+        run_checks(warehouse, as_of=as_of, data_docs=docs)
+    assert (docs / "index.html").read_text(encoding="utf-8") == kept  # the last stored run's, as they were
+    assert [p.name for p in docs.parent.iterdir()] == ["data-docs"]  # nothing rendered is left beside them

@@ -4,6 +4,8 @@ rows are taken; closing stops what waits and leaves the warehouse's own connecti
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import pandas as pd
 import pytest
@@ -47,3 +49,21 @@ def test_a_failed_read_is_raised_where_its_rows_are_taken(warehouse, as_of):
         with pytest.raises(duckdb.Error):
             ahead.take(second)
     assert warehouse.execute("select 1").fetchone() == (1,)  # the warehouse's own connection is untouched
+
+
+def test_closing_with_reads_waiting_cancels_them(warehouse, as_of, monkeypatch):
+    started = []
+    slow = table_checks.table_rows
+
+    def counted(*args, **kwargs):
+        started.append(args[1].raw_table)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(table_checks, "table_rows", counted)
+    contracts = list(all_tables())
+    ahead = RowsAhead(warehouse, contracts, as_of, table_checks.schema_columns(warehouse, "raw"), ahead=1)
+    ahead.take(contracts[0])  # the next one waits to be read (or is being read), and no other
+    ahead.close()
+    first, second = contracts[0].raw_table, contracts[1].raw_table
+    assert started in ([first], [first, second])  # cancelled if it had not started; none after it
+    assert not [t for t in threading.enumerate() if t.name.startswith("csw-check-rows")]  # the reader is gone
