@@ -78,18 +78,18 @@ def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
     dbt call in the same process never reads an earlier one's as-of."""
     before = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _put(values)
         yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _put(before)
+
+
+def _put(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def run_dbt(command: str, settings: Settings, as_of: date | None, extra_args: list[str] | None = None) -> BuildResult:
