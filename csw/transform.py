@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import task
@@ -43,11 +44,37 @@ MAX_ACTIVE_TASKS = 8 if PER_MODEL else 1  # transform__warehouse's tasks at once
 PLAN_TASK = "transform.plan"  # the task-per-model group's first task (CSW_TRANSFORM_TASKS=model)
 
 
+def partial_parse_cache() -> Path | None:
+    """Where the one build task keeps dbt's partial parse from one run to the next: a folder of Cosmos's cache
+    (`[cosmos] cache_dir`), or None when Cosmos's cache or its partial-parse cache is turned off. Cosmos runs dbt
+    in a new copy of the project each time, so without it every run parsed the whole project (4.5-4.8 s); with it a
+    run parses only what changed (the as-of: `int_periods`, 1.2 s; nothing: 0.7 s). A task group of Cosmos (the
+    task per model) keeps its own."""
+    from cosmos import settings as cosmos_settings
+
+    if not (cosmos_settings.enable_cache and cosmos_settings.enable_cache_partial_parse):
+        return None
+    return Path(cosmos_settings.cache_dir) / "csw_transform"
+
+
 class RefreshingBuildOperator(DbtBuildLocalOperator):
     """Cosmos's one `dbt build` task, planned by `csw.refresh.plan_build` when it runs: only what depends on the
     raw tables loaded since the last recorded build, or everything (the task's log says which and why); a
     successful build is recorded for the next. dbt runs in this process after the plan's connection is closed
     (one writer to a DuckDB file)."""
+
+    def _update_partial_parse_cache(self, tmp_dir_path: Path) -> None:
+        """Keep dbt's partial parse for the next run (`partial_parse_cache`). Cosmos's own copy takes dbt's
+        manifest.json with it and fails without one, and a planned build writes none (`--no-write-json`)."""
+        from cosmos.dbt.project import get_partial_parse_path
+        from cosmos.fs import safe_copy
+
+        parsed = get_partial_parse_path(tmp_dir_path)
+        if self.cache_dir is None or not parsed.is_file():
+            return
+        kept = get_partial_parse_path(Path(self.cache_dir))
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        safe_copy(parsed, kept)  # atomic: a run starting meanwhile reads the old file or the new one
 
     def execute(self, context: Any, **kwargs: Any) -> None:
         from csw.refresh import plan_build, record_build
@@ -174,6 +201,7 @@ def transform_step(outlets: list | None = None):
             # the build's Assets are the project's own (`outlets`, csw/assets.py); Cosmos's per-table ones would come
             # from dbt's run_results.json, which a build planned by csw/refresh.py does not write (`dbt_args`)
             emit_datasets=False,
+            cache_dir=partial_parse_cache(),
             **dbt_args,
         )
     group = DbtTaskGroup(

@@ -72,9 +72,11 @@ def run_checks(
     # only once the run is stored; a run that fails before discards them.
     from expectations import data_docs as docs
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
-        rendering = pool.submit(_render, validator.context, data_docs) if data_docs is not None else None
-        try:
+    rendering: Future[tuple[Path, float]] | None = None
+    published = False
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
+            rendering = pool.submit(_render, validator.context, data_docs) if data_docs is not None else None
             cross = sql_checks.check_cross_tables(con)
             for suite in dict.fromkeys(r.suite for r in cross):
                 add(suite, [r for r in cross if r.suite == suite])
@@ -85,14 +87,17 @@ def run_checks(
             results = acknowledgements.mark(results, acknowledgements.in_force(con, started_at.date()))
             run = CheckRun.from_results(run_id, as_of, started_at, now(), results, state=state)
             store.write_run(con, run, results)
-        except BaseException:
-            if rendering is not None:
-                rendering.add_done_callback(_discard_rendered)
-            raise
-    if rendering is not None:
-        staging, seconds = rendering.result()
-        run.data_docs = docs.publish(staging, data_docs)
-        say(f"built Data Docs {run.data_docs} in {seconds:.1f} s (while the SQL checks ran)")
+        if rendering is not None:
+            staging, seconds = rendering.result()
+            run.data_docs = docs.publish(staging, data_docs)
+            published = True
+            say(f"built Data Docs {run.data_docs} in {seconds:.1f} s (while the SQL checks ran)")
+    except BaseException:
+        # anything raised (an interrupt too, even while waiting for the render): what was rendered is not published,
+        # whenever the render ends
+        if rendering is not None and not published:
+            rendering.add_done_callback(_discard_rendered)
+        raise
     return run
 
 

@@ -249,3 +249,23 @@ def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(wareh
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 2), (2, "incremental", 3)]
         assert plan_build(after, settings, AS_OF).line == "full build: nothing loaded since the last build (batch 3)"
+
+
+def test_the_build_task_keeps_dbts_partial_parse_without_a_manifest(tmp_path):
+    """Cosmos's own cache update copies dbt's manifest.json too, which a planned build does not write."""
+    from csw.transform import RefreshingBuildOperator
+
+    run = tmp_path / "run" / "target"
+    run.mkdir(parents=True)
+    (run / "partial_parse.msgpack").write_bytes(b"parsed")  # and no manifest.json beside it
+    kept = tmp_path / "cache"
+    task = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None, cache_dir=kept)
+    task._update_partial_parse_cache(run.parent)
+    assert (kept / "target" / "partial_parse.msgpack").read_bytes() == b"parsed"
+    assert sorted(p.name for p in (kept / "target").iterdir()) == ["partial_parse.msgpack"]
+
+    (run / "partial_parse.msgpack").unlink()  # a run that parsed nothing new to keep leaves the last one
+    task._update_partial_parse_cache(run.parent)
+    assert (kept / "target" / "partial_parse.msgpack").read_bytes() == b"parsed"
+    no_cache = RefreshingBuildOperator(task_id="transform", project_dir=".", profile_config=None, cache_dir=None)
+    no_cache._update_partial_parse_cache(run.parent)  # Cosmos's cache turned off: nothing kept, nothing fails

@@ -63,7 +63,7 @@
     (`dbt ls`, the manifest), which needs no date. -#}
 {% macro as_of_date() -%}
     {%- set as_of = env_var('CSW_AS_OF', '') -%}
-    {%- set is_date = modules.re.fullmatch('[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', as_of) -%}
+    {%- set is_date = modules.re.fullmatch('[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', as_of) -%}
     {%- if is_date -%}  {#- and the day is in its month (no 30 February) -#}
         {%- set month_start = modules.datetime.date(as_of[:4] | int, as_of[5:7] | int, 1) -%}
         {%- set next_month = (month_start + modules.datetime.timedelta(days=31)).replace(day=1) -%}

@@ -27,6 +27,7 @@ for dag_id, dag in bag.dags.items():
         "tasks": {t.task_id: t.retries for t in dag.tasks},
         "classes": {t.task_id: type(t).__name__ for t in dag.tasks},
         "emit_datasets": {t.task_id: t.emit_datasets for t in dag.tasks if hasattr(t, "emit_datasets")},
+        "cache_dir": {t.task_id: str(t.cache_dir) for t in dag.tasks if getattr(t, "cache_dir", None) is not None},
         "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
         "timetable": type(dag.timetable).__name__,
         "cron": getattr(dag.timetable, "expression", None),
@@ -82,6 +83,8 @@ def test_server_target_builds_in_one_dbt_task_by_default(airflow_home):
     assert transform["classes"] == {"transform": "RefreshingBuildOperator"}  # plans, builds and records the build
     assert transform["outlets"] == {"transform": [f"Asset:{MARTS.name}"]}
     assert transform["emit_datasets"] == {"transform": False}  # the project's Asset only: no dbt JSON to read them from
+    # dbt's partial parse kept from run to run (csw.transform.partial_parse_cache), in Cosmos's cache folder
+    assert transform["cache_dir"]["transform"].endswith("/csw_transform")
     assert transform["cosmos_load_method"] == {}  # no task group rendered
     assert payload["dags"]["csw_pipeline"]["upstream"]["marts_ready"] == ["transform"]
 

@@ -53,17 +53,20 @@ def test_a_failed_read_is_raised_where_its_rows_are_taken(warehouse, as_of):
 
 def test_closing_with_reads_waiting_cancels_them(warehouse, as_of, monkeypatch):
     started = []
-    slow = table_checks.table_rows
+    began, release = threading.Event(), threading.Event()
+    read = table_checks.table_rows
 
-    def counted(*args, **kwargs):
+    def held_first(*args, **kwargs):  # the first read waits for `release`: the second is still queued
         started.append(args[1].raw_table)
-        return slow(*args, **kwargs)
+        began.set()
+        release.wait(timeout=30)
+        return read(*args, **kwargs)
 
-    monkeypatch.setattr(table_checks, "table_rows", counted)
+    monkeypatch.setattr(table_checks, "table_rows", held_first)
     contracts = list(all_tables())
-    ahead = RowsAhead(warehouse, contracts, as_of, table_checks.schema_columns(warehouse, "raw"), ahead=1)
-    ahead.take(contracts[0])  # the next one waits to be read (or is being read), and no other
+    ahead = RowsAhead(warehouse, contracts, as_of, table_checks.schema_columns(warehouse, "raw"), ahead=2)
+    assert began.wait(timeout=30)  # the first read is under way
+    threading.Timer(0.3, release.set).start()  # lets it end while close() waits for it
     ahead.close()
-    first, second = contracts[0].raw_table, contracts[1].raw_table
-    assert started in ([first], [first, second])  # cancelled if it had not started; none after it
+    assert started == [contracts[0].raw_table]  # the queued read was cancelled, never started
     assert not [t for t in threading.enumerate() if t.name.startswith("csw-check-rows")]  # the reader is gone
