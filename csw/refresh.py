@@ -173,8 +173,8 @@ def _excluded(env: Mapping[str, str]) -> list[str]:
 
 def project_fingerprint(vars_: dict[str, str], project_dir: Path = DBT_PROJECT_DIR) -> str:
     """SHA-256 of every file of the dbt project (dbt's generated folders left out), of the dbt vars (the as-of date
-    is not one: it is recorded on its own) and of the versions of dbt, dbt-adapters and dbt-common (the built-in macros, the
-    unit-test materialisation among them), its adapters and DuckDB."""
+    is not one: it is recorded on its own) and of the versions of dbt, dbt-adapters and dbt-common (the built-in
+    macros, the unit-test materialisation among them), its adapters and DuckDB."""
     digest = hashlib.sha256()
     for path in sorted(p for p in project_dir.rglob("*") if p.is_file()
                        and p.relative_to(project_dir).parts[0] not in _GENERATED):

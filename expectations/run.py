@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,16 +53,15 @@ def run_checks(
 
     raw_columns = table_checks.schema_columns(con, "raw")
     contracts = list(all_tables())
-    # DuckDB: each table's rows read by a thread while the one before is validated (`RowsAhead`)
-    ahead = None if table_checks.reads_sql(validator) else table_checks.RowsAhead(con, contracts, as_of, raw_columns)
-    try:
+    # DuckDB: each table's rows read by a thread while the one before is validated (`RowsAhead`); Postgres reads
+    # each in turn, as SQL in the server
+    reading = (nullcontext() if table_checks.reads_sql(validator)
+               else table_checks.RowsAhead(con, contracts, as_of, raw_columns))
+    with reading as ahead:
         for contract in contracts:
             read = ahead.take(contract) if ahead is not None else None
             add(f"raw.{contract.raw_table}",
                 table_checks.check_raw_table(con, validator, contract, as_of, raw_columns, read))
-    finally:
-        if ahead is not None:
-            ahead.close()
     indicator_values = table_checks.check_indicator_values(con, validator)
     add(f"marts.{indicator_values[0].table_name}", indicator_values)
     breakdowns = table_checks.check_breakdowns(con, validator)
@@ -73,7 +73,6 @@ def run_checks(
     from expectations import data_docs as docs
 
     rendering: Future[tuple[Path, float]] | None = None
-    published = False
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csw-data-docs") as pool:
             rendering = pool.submit(_render, validator.context, data_docs) if data_docs is not None else None
@@ -90,12 +89,11 @@ def run_checks(
         if rendering is not None:
             staging, seconds = rendering.result()
             run.data_docs = docs.publish(staging, data_docs)
-            published = True
             say(f"built Data Docs {run.data_docs} in {seconds:.1f} s (while the SQL checks ran)")
     except BaseException:
         # anything raised (an interrupt too, even while waiting for the render): what was rendered is not published,
-        # whenever the render ends
-        if rendering is not None and not published:
+        # whenever the render ends (once published, its folder has been renamed away and there is nothing to remove)
+        if rendering is not None:
             rendering.add_done_callback(_discard_rendered)
         raise
     return run

@@ -42,16 +42,13 @@ def _dbt(project: Path, monkeypatch, as_of: str | None, *args: str):
                                "--target", "duckdb", "--vars", '{"la_code": "841"}', "--no-write-json", "--quiet"])
 
 
-def _log_since(project: Path, mark: int) -> str:
-    return (project / "logs" / "dbt.log").read_text(encoding="utf-8")[mark:]
-
-
 def test_the_next_days_parse_is_partial_and_compiles_its_date(project, monkeypatch):
     assert _dbt(project, monkeypatch, "2025-03-30", "parse").success  # yesterday's run: a full parse
-    mark = len((project / "logs" / "dbt.log").read_text(encoding="utf-8"))
+    log_file = project / "logs" / "dbt.log"
+    mark = len(log_file.read_text(encoding="utf-8"))
     compiled = _dbt(project, monkeypatch, "2025-03-31", "compile", "--select", "int_periods")
     assert compiled.success, compiled.exception
-    log = _log_since(project, mark)
+    log = log_file.read_text(encoding="utf-8")[mark:]
     assert "Unable to do partial parsing" not in log and "Partial parsing enabled" in log, log[-3000:]
     sql = compiled.result.results[0].node.compiled_code
     assert "cast('2025-03-31' as date) as as_of" in sql
