@@ -27,6 +27,7 @@ the holder's PID (`WarehouseBusy`), instead of DuckDB's raw lock error.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -234,15 +235,37 @@ def bulk_writes(con: Connection) -> Iterator[Connection]:
     there. Here the log may grow to BULK_CHECKPOINT_THRESHOLD first (the memory it holds is bounded by it); each
     commit is as durable as before (in the log), and the setting is put back when the block ends. Postgres: nothing
     to do."""
+    with _duckdb_setting(con, "checkpoint_threshold", BULK_CHECKPOINT_THRESHOLD):
+        yield con
+
+
+@contextmanager
+def threads_beside(con: Connection, busy: int) -> Iterator[Connection]:
+    """DuckDB's worker threads one per processor that `busy` processes of ours working beside it leave (at least
+    one) while the block runs, put back after: the loader's reader process reads the next files on a processor of
+    its own (`ingest.core.landed.ReadAhead`), and DuckDB's default, a thread per processor, had the two contend. A
+    region's load on two processors took 0.96x the wall time with one DuckDB thread (0.90x the CPU; three runs
+    each, docs/performance.md). `busy` 0, or Postgres: nothing to do."""
+    if busy <= 0 or is_postgres(con):
+        yield con
+        return
+    with _duckdb_setting(con, "threads", str(max(1, len(os.sched_getaffinity(0)) - busy))):
+        yield con
+
+
+@contextmanager
+def _duckdb_setting(con: Connection, name: str, value: str) -> Iterator[Connection]:
+    """DuckDB's setting `name` at `value` (both ours, nothing from outside) while the block runs, then as before, in
+    DuckDB's own text of it. Postgres: nothing."""
     if is_postgres(con):
         yield con
         return
-    before = first_row(con, "select current_setting('checkpoint_threshold')")[0]
-    con.execute(f"set checkpoint_threshold = '{BULK_CHECKPOINT_THRESHOLD}'")
+    before = first_row(con, f"select current_setting('{name}')")[0]
+    con.execute(f"set {name} = '{value}'")
     try:
         yield con
     finally:
-        con.execute(f"set checkpoint_threshold = '{before}'")  # DuckDB's own text (`16.0 MiB`), nothing from outside
+        con.execute(f"set {name} = '{before}'")
 
 
 @contextmanager

@@ -5,7 +5,6 @@ run replaced by a stand-in)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
@@ -181,13 +180,15 @@ def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
             (1, "full", 2), (2, "incremental", 3)]
 
 
-def _dbt_ls(settings, select: str) -> set[str]:
-    """The unique ids dbt itself selects (`dbt ls`), models, seeds, snapshots and data tests."""
+def _dbt_ls(settings, select: str, monkeypatch) -> set[str]:
+    """The unique ids dbt itself selects (`dbt ls`), models, seeds, snapshots and data tests; the profile's
+    environment set for the test only (a later test in the worker never reads this one's warehouse)."""
     from dbt.cli.main import dbtRunner
 
     from csw.dbt import dbt_env
 
-    os.environ.update(dbt_env(settings, AS_OF))
+    for name, value in dbt_env(settings, AS_OF).items():
+        monkeypatch.setenv(name, value)
     result = dbtRunner().invoke(["ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                                  "--select", select, "--resource-type", "model", "seed", "snapshot", "test",
                                  "--output", "json", "--output-keys", "unique_id", "--quiet"])
@@ -216,7 +217,8 @@ def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(wareh
         False, "an incremental build never runs them")  # as the XCom shows it
     graph = json.loads(manifest.read_text())
     picked = {uid for uid in downstream_nodes(graph, ("health__assessments",)) if uid in graph["nodes"]}
-    assert picked == _dbt_ls(settings, "source:*.health__assessments+")  # dbt's own selection, node for node
+    # dbt's own selection, node for node
+    assert picked == _dbt_ls(settings, "source:*.health__assessments+", monkeypatch)
     assert "fqn:csw.marts.fct_indicator_values" in planned["select"]
 
     def run_hook(select, base_cmd=("build",), xcom=planned):

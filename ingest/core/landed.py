@@ -264,6 +264,11 @@ class ReadAhead:
     def __enter__(self) -> "ReadAhead":
         return self
 
+    @property
+    def reading(self) -> bool:
+        """Whether a reader process runs (or is starting) beside the loader: a processor it keeps busy."""
+        return self.pool is not None
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 

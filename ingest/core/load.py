@@ -42,7 +42,7 @@ import pandas as pd
 
 from foundation.settings import SecretRefused, Settings
 from foundation.warehouse import (Connection, bulk_writes, first_row, is_postgres, one_at_a_time, quote_identifier,
-                                  transaction, write_frame)
+                                  threads_beside, transaction, write_frame)
 from ingest.annex_a.schema import FEED as WORKBOOK_FEED
 from ingest.annex_a.workbook import read_workbook
 from ingest.contracts import FEEDS
@@ -681,7 +681,9 @@ def _load_feeds(con: Connection, landing: Path, feeds: list[str], settings: Sett
     files = [(path, feed, authority or settings.la_code) for authority, folder, feed, path in entries
              if path != folder / feed]
     ahead_of = files if read_ahead else []  # no reader without `read_ahead`: the loader reads every file itself
-    with bulk_writes(con), ReadAhead(ahead_of, ReadLimits.of(settings), loaded.pairs) as ahead:
+    # DuckDB's threads leave the reader process its processor (`threads_beside`)
+    with bulk_writes(con), ReadAhead(ahead_of, ReadLimits.of(settings), loaded.pairs) as ahead, \
+            threads_beside(con, 1 if ahead.reading else 0):
         read = 0  # files of `files` taken so far
         for authority, folder, feed, path in entries:  # a transaction per file, many in a row
             if path == folder / feed:

@@ -68,3 +68,17 @@ def test_the_same_suite_on_another_frame_reuses_its_definition():
     assert [r.success for r in first] == [True, True]
     assert [r.success for r in second] == [False, True]
     assert [d.name for d in validator.context.validation_definitions.all()] == ["per_authority"]
+
+
+def test_a_batch_is_not_fingerprinted():
+    """GX hashes each value of a pandas batch for a marker nothing reads (expectations/_gx.py): turned off, the
+    validation itself unchanged. GX still reading that threshold is what keeps it off: if an upgrade renames it,
+    the marker comes back and this fails."""
+    validator = _validator()
+
+    results = validator.validate(_suite("fingerprint"), pd.DataFrame({"person_id": ["P1"], "code": ["A"]}))
+
+    assert [r.success for r in results] == [True, True]
+    stored = validator.context.validation_results_store.get(_stored(validator)[0])
+    assert "pandas_data_fingerprint" not in stored.meta["batch_markers"]
+    assert "ge_load_time" in stored.meta["batch_markers"]  # GX's other marker: the markers are there, less one

@@ -145,3 +145,35 @@ def test_a_file_that_changes_after_the_reader_read_it_is_read_again_in_turn(demo
     text = "\n".join(lines)
     assert "loaded      health/health_assessments_20250101.csv:" in text
     assert "quarantined education/vs_attendance_20240630.csv: vs_attendance_20240630.csv: a symbolic link" in text
+
+
+@pytest.mark.parametrize("reader", [True, False])
+def test_duckdb_leaves_the_reader_its_processor_while_the_files_load(demo_landing, settings, tmp_path, monkeypatch,
+                                                                     reader):
+    """With a reader process, the loader's DuckDB works on one thread fewer than the processors (at least one)
+    while the files load (`threads_beside`), and as before once the load ends; without one, as before throughout."""
+    if settings.target == "postgres":
+        pytest.skip("DuckDB's threads: Postgres has no such setting")
+    monkeypatch.setattr(landed, "READ_AHEAD_MIN_FILES", 1 if reader else 10**9)
+    seen = []
+    load_file = load_landing.__globals__["load_file"]
+
+    def spying_load_file(con, *args, **kwargs):
+        seen.append(con.execute("select current_setting('threads')").fetchall()[0][0])
+        return load_file(con, *args, **kwargs)
+
+    monkeypatch.setitem(load_landing.__globals__, "load_file", spying_load_file)
+    copy = tmp_path / "landing"
+    shutil.copytree(demo_landing / "case_system", copy / "case_system")
+    mine = dataclasses.replace(settings, warehouse=tmp_path / "csw.duckdb", quarantine_dir=tmp_path / "quarantine")
+    con = connect(mine)
+    try:
+        con.execute("set threads = 3")  # not the machine's own count: what the load must put back
+        load_landing(con, copy, mine, read_ahead=True)
+        after = con.execute("select current_setting('threads')").fetchall()[0][0]
+    finally:
+        con.close()
+    processors = len(os.sched_getaffinity(0))
+    expected = max(1, processors - 1) if reader and processors >= 2 else 3  # one processor: no reader
+    assert len(seen) > 20 and set(seen) == {expected}
+    assert after == 3
