@@ -27,7 +27,6 @@ the holder's PID (`WarehouseBusy`), instead of DuckDB's raw lock error.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -241,22 +240,26 @@ def bulk_writes(con: Connection) -> Iterator[Connection]:
 
 @contextmanager
 def threads_beside(con: Connection, busy: int) -> Iterator[Connection]:
-    """DuckDB's worker threads one per processor that `busy` processes of ours working beside it leave (at least
-    one) while the block runs, put back after: the loader's reader process reads the next files on a processor of
-    its own (`ingest.core.landed.ReadAhead`), and DuckDB's default, a thread per processor, had the two contend. A
-    region's load on two processors took 0.96x the wall time with one DuckDB thread (0.90x the CPU; three runs
-    each, docs/performance.md). `busy` 0, or Postgres: nothing to do."""
+    """DuckDB's threads `busy` fewer than it has (at least one) while the block runs, then as before: `busy`
+    processes of ours each keep a processor busy beside it, as the loader's reader process reading the next files
+    (`ingest.core.landed.ReadAhead`). DuckDB's own count (a thread per processor it may use, within a container's
+    CPU quota) had the two contend: a region's load on two processors took 0.96x the wall time with one DuckDB
+    thread (0.90x the CPU; three runs each, docs/performance.md). The setting is the whole database's, every
+    connection's to the file. `busy` 0, or Postgres: nothing to do."""
     if busy <= 0 or is_postgres(con):
         yield con
         return
-    with _duckdb_setting(con, "threads", str(max(1, len(os.sched_getaffinity(0)) - busy))):
+    threads = int(first_row(con, "select current_setting('threads')")[0])
+    with _duckdb_setting(con, "threads", str(max(1, threads - busy))):
         yield con
 
 
 @contextmanager
 def _duckdb_setting(con: Connection, name: str, value: str) -> Iterator[Connection]:
-    """DuckDB's setting `name` at `value` (both ours, nothing from outside) while the block runs, then as before, in
-    DuckDB's own text of it. Postgres: nothing."""
+    """DuckDB's setting `name` at `value` (both ours, nothing from outside) while the block runs, then put back as
+    DuckDB shows it (`16.0 MiB`, `2`: exact for a whole number of MiB or GiB, as every value here). When the block
+    raises, its error is the one raised, even if the connection can no longer put the setting back. Postgres:
+    nothing."""
     if is_postgres(con):
         yield con
         return
@@ -264,8 +267,11 @@ def _duckdb_setting(con: Connection, name: str, value: str) -> Iterator[Connecti
     con.execute(f"set {name} = '{value}'")
     try:
         yield con
-    finally:
-        con.execute(f"set {name} = '{before}'")
+    except BaseException:
+        with suppress(duckdb.Error):  # e.g. the connection closed: the block's own error says what went wrong
+            con.execute(f"set {name} = '{before}'")
+        raise
+    con.execute(f"set {name} = '{before}'")
 
 
 @contextmanager

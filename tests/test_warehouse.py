@@ -155,3 +155,34 @@ def test_duckdb_holds_at_most_the_memory_limit_set_and_dbt_is_told_the_same(sett
     assert dbt_env(limited, "2025-03-31")["CSW_DUCKDB_MEMORY_LIMIT"] == "2GB"  # profiles.yml: settings.memory_limit
     profile = (ROOT / "dbt_project" / "profiles.yml").read_text()
     assert "memory_limit: \"{{ env_var('CSW_DUCKDB_MEMORY_LIMIT'" in profile
+
+
+def _threads(con) -> int:
+    return con.execute("select current_setting('threads')").fetchall()[0][0]
+
+
+def test_duckdbs_threads_beside_a_busy_process_are_put_back_whatever_the_block_does(tmp_path):
+    """`threads_beside`: one fewer than the connection had (never below one) while the block runs, as before after
+    it, after an error too; when the block's error closed the connection, that error is the one raised."""
+    from foundation.warehouse import threads_beside
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        con.execute("set threads = 3")
+        with threads_beside(con, 1):
+            assert _threads(con) == 2
+        with pytest.raises(ValueError, match="the block's own"), threads_beside(con, 1):
+            assert _threads(con) == 2
+            raise ValueError("the block's own")
+        assert _threads(con) == 3
+        con.execute("set threads = 1")
+        with threads_beside(con, 1):
+            assert _threads(con) == 1  # at least one
+        with threads_beside(con, 0):
+            assert _threads(con) == 1  # nothing busy: nothing to do
+    finally:
+        con.close()
+    closing = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(ValueError, match="after closing"), threads_beside(closing, 1):
+        closing.close()
+        raise ValueError("after closing")

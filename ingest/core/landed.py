@@ -260,13 +260,15 @@ class ReadAhead:
             except Exception as exc:  # noqa: BLE001 - e.g. inside a daemonic worker process: read in turn
                 print(f"csw: reading ahead is off ({type(exc).__name__}: {exc}); files are read one by one",
                       file=sys.stderr)
+                self.close()  # no reader: `reading` says so
 
     def __enter__(self) -> "ReadAhead":
         return self
 
     @property
     def reading(self) -> bool:
-        """Whether a reader process runs (or is starting) beside the loader: a processor it keeps busy."""
+        """Whether a reader process runs (or is starting) beside the loader, a processor it keeps busy: as the load
+        starts (a reader that fails later leaves the loader to read the rest itself, only slower)."""
         return self.pool is not None
 
     def __exit__(self, *exc: object) -> None:

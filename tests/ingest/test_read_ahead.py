@@ -147,14 +147,32 @@ def test_a_file_that_changes_after_the_reader_read_it_is_read_again_in_turn(demo
     assert "quarantined education/vs_attendance_20240630.csv: vs_attendance_20240630.csv: a symbolic link" in text
 
 
-@pytest.mark.parametrize("reader", [True, False])
+class _PoolThatCannotStart:
+    """A reader process that cannot be started (as inside a daemonic worker process): its first task refused."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def submit(self, *args, **kwargs) -> Future:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    def shutdown(self, **kwargs) -> None:
+        pass
+
+
+@pytest.mark.parametrize("reader", ["reads", "none", "cannot start"])
 def test_duckdb_leaves_the_reader_its_processor_while_the_files_load(demo_landing, settings, tmp_path, monkeypatch,
-                                                                     reader):
-    """With a reader process, the loader's DuckDB works on one thread fewer than the processors (at least one)
-    while the files load (`threads_beside`), and as before once the load ends; without one, as before throughout."""
+                                                                     capfd, reader):
+    """With a reader process, the loader's DuckDB works on one thread fewer than it had (at least one) while the
+    files load (`threads_beside`), and as before once the load ends; without one, or with one that could not
+    start, as before throughout (every file loaded either way)."""
     if settings.target == "postgres":
         pytest.skip("DuckDB's threads: Postgres has no such setting")
-    monkeypatch.setattr(landed, "READ_AHEAD_MIN_FILES", 1 if reader else 10**9)
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one processor: no reader process is started")
+    monkeypatch.setattr(landed, "READ_AHEAD_MIN_FILES", 10**9 if reader == "none" else 1)
+    if reader == "cannot start":
+        monkeypatch.setattr(landed, "ProcessPoolExecutor", _PoolThatCannotStart)
     seen = []
     load_file = load_landing.__globals__["load_file"]
 
@@ -168,12 +186,12 @@ def test_duckdb_leaves_the_reader_its_processor_while_the_files_load(demo_landin
     mine = dataclasses.replace(settings, warehouse=tmp_path / "csw.duckdb", quarantine_dir=tmp_path / "quarantine")
     con = connect(mine)
     try:
-        con.execute("set threads = 3")  # not the machine's own count: what the load must put back
-        load_landing(con, copy, mine, read_ahead=True)
+        con.execute("set threads = 3")  # not the machine's own count: what the load must start from and put back
+        report = load_landing(con, copy, mine, read_ahead=True)
         after = con.execute("select current_setting('threads')").fetchall()[0][0]
     finally:
         con.close()
-    processors = len(os.sched_getaffinity(0))
-    expected = max(1, processors - 1) if reader and processors >= 2 else 3  # one processor: no reader
-    assert len(seen) > 20 and set(seen) == {expected}
+    assert len(seen) > 20 and set(seen) == {2 if reader == "reads" else 3}
     assert after == 3
+    assert report.count("loaded") == len(seen)
+    assert ("reading ahead is off" in capfd.readouterr().err) == (reader == "cannot start")
