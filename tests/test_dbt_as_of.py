@@ -34,6 +34,7 @@ def _dbt(project: Path, monkeypatch, as_of: str | None, *args: str):
     # the copy's own parse state and log, not the test worker's (tests/conftest.py sets both for the project)
     monkeypatch.setenv("DBT_TARGET_PATH", str(project / "target"))
     monkeypatch.setenv("DBT_LOG_PATH", str(project / "logs"))
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # the parse's own lines (the project's log keeps info)
     if as_of is None:
         monkeypatch.delenv("CSW_AS_OF", raising=False)
     else:
