@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -234,7 +234,7 @@ def bulk_writes(con: Connection) -> Iterator[Connection]:
     there. Here the log may grow to BULK_CHECKPOINT_THRESHOLD first (the memory it holds is bounded by it); each
     commit is as durable as before (in the log), and the setting is put back when the block ends. Postgres: nothing
     to do."""
-    with _duckdb_setting(con, "checkpoint_threshold", BULK_CHECKPOINT_THRESHOLD):
+    with _duckdb_setting(con, "checkpoint_threshold", lambda _before: BULK_CHECKPOINT_THRESHOLD):
         yield con
 
 
@@ -246,25 +246,24 @@ def threads_beside(con: Connection, busy: int) -> Iterator[Connection]:
     CPU quota) had the two contend: a region's load on two processors took 0.96x the wall time with one DuckDB
     thread (0.90x the CPU; three runs each, docs/performance.md). The setting is the whole database's, every
     connection's to the file. `busy` 0, or Postgres: nothing to do."""
-    if busy <= 0 or is_postgres(con):
+    if busy <= 0:
         yield con
         return
-    threads = int(first_row(con, "select current_setting('threads')")[0])
-    with _duckdb_setting(con, "threads", str(max(1, threads - busy))):
+    with _duckdb_setting(con, "threads", lambda threads: max(1, int(threads) - busy)):
         yield con
 
 
 @contextmanager
-def _duckdb_setting(con: Connection, name: str, value: str) -> Iterator[Connection]:
-    """DuckDB's setting `name` at `value` (both ours, nothing from outside) while the block runs, then put back as
-    DuckDB shows it (`16.0 MiB`, `2`: exact for a whole number of MiB or GiB, as every value here). When the block
-    raises, its error is the one raised, even if the connection can no longer put the setting back. Postgres:
-    nothing."""
+def _duckdb_setting(con: Connection, name: str, value: Callable[[Any], object]) -> Iterator[Connection]:
+    """DuckDB's setting `name` at `value(its current value)` (both ours, nothing from outside) while the block runs,
+    then put back as DuckDB shows it (`16.0 MiB`, `2`: exact for a whole number of MiB or GiB, as every value here).
+    When the block raises, its error is the one raised, even if the connection can no longer put the setting back.
+    Postgres: nothing."""
     if is_postgres(con):
         yield con
         return
     before = first_row(con, f"select current_setting('{name}')")[0]
-    con.execute(f"set {name} = '{value}'")
+    con.execute(f"set {name} = '{value(before)}'")
     try:
         yield con
     except BaseException:

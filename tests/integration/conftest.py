@@ -64,8 +64,8 @@ def dbt_build(env: dict[str, str], *select: str, la_code: str = "841") -> None:
     args = [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", project, "--profiles-dir", project,
             "--target", "duckdb", "--vars", json.dumps({"la_code": la_code}),
             "--select", *select, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test", "test"]
-    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb", "CSW_AS_OF": AS_OF}, cwd=project, capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(args, env={**env, "CSW_TARGET": "duckdb", "CSW_AS_OF": AS_OF}, cwd=project,
+                            capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
 
 
