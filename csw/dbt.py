@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
+from csw.refresh import BUILD_AUTHORITIES
 from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry, get_settings
 
 # The as-of date of an Airflow run, as a template for templated fields (the CSW_AS_OF of Cosmos's `env`): a DAG
@@ -38,8 +39,9 @@ def dbt_env(settings: Settings, as_of: date | str | None) -> dict[str, str]:
     """Environment a dbt call reads: the profile's (profiles.yml holds only env_var() calls) and the as-of date,
     CSW_AS_OF (a date, from the command line, or the template `AS_OF`, for Cosmos; None: none, for a command that
     runs no model's SQL)."""
+    # no authorities named: a build replaces every row (an incremental plan names them, `BuildPlan.dbt_env`)
     env = {"CSW_WAREHOUSE": str(settings.warehouse), "CSW_TARGET": settings.target,
-           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit}
+           "CSW_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit, BUILD_AUTHORITIES: ""}
     if as_of is not None:
         env["CSW_AS_OF"] = as_of if isinstance(as_of, str) else as_of.isoformat()
     if settings.target == "postgres":
@@ -92,9 +94,10 @@ def _put(values: Mapping[str, str | None]) -> None:
             os.environ[name] = value
 
 
-def run_dbt(command: str, settings: Settings, as_of: date | None, extra_args: list[str] | None = None) -> BuildResult:
+def run_dbt(command: str, settings: Settings, as_of: date | None, extra_args: list[str] | None = None,
+            env: Mapping[str, str] | None = None) -> BuildResult:
     """Invoke `dbt <command>` on the project as of `as_of` (None: a command that runs no model's SQL, such as a
-    `run-operation` that reads no date); returns counts by resource type and status."""
+    `run-operation` that reads no date), with `env` over `dbt_env`'s; returns counts by resource type and status."""
     disable_telemetry()
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
@@ -106,7 +109,7 @@ def run_dbt(command: str, settings: Settings, as_of: date | None, extra_args: li
         "--vars", json.dumps(dbt_vars(settings)),
         *(extra_args or []),
     ]
-    with _environment({"CSW_AS_OF": None, **dbt_env(settings, as_of)}):
+    with _environment({"CSW_AS_OF": None, **dbt_env(settings, as_of), **(env or {})}):
         result = dbtRunner().invoke(args)
     out = BuildResult(success=bool(result.success))
     for node_result in (getattr(result.result, "results", None) or []):

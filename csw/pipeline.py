@@ -60,7 +60,7 @@ def build(*, as_of: date | None = None, settings: Settings | None = None, progre
     finally:
         con.close()
     progress(plan.heading(settings.target))
-    result = run_dbt("build", settings, as_of, plan.dbt_args())
+    result = run_dbt("build", settings, as_of, plan.dbt_args(), plan.dbt_env())
     if not result.success:
         raise PipelineError("dbt build failed: " + ("; ".join(result.failures[:5]) or "see dbt output above"))
     con = connect(settings)

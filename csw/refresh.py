@@ -19,8 +19,13 @@ incremental when all of these still hold:
   `case_system` extract (its statutory sources give way to it, `macros/statutory_sources.sql`).
 
 It then runs `dbt build --select source:*.<table>+` for each raw table with a new batch: every model downstream
-of a changed table is rebuilt from scratch (they are tables), the others are the tables of the last build, whose
-inputs did not change. What a model reads of `raw._loads` is covered: a snapshot's current file is its own
+of a changed table is rebuilt (they are tables), the others are the tables of the last build, whose inputs did not
+change. When none of the new files is of a shared feed (`NOT_CASE_LEVEL`: reference, benchmarks), the plan also
+names their authorities (`BuildPlan.authorities`, to dbt as CSW_BUILD_AUTHORITIES: `dbt_env`), and a rebuilt model
+whose rows are each authority's own (`meta: authority_local`, dbt_project.yml) has only those authorities' rows
+replaced (macros/materializations/authority_rows.sql): its other authorities' rows are made from rows that did not
+change. The models that compare authorities are rebuilt whole, and no model whose rows are each authority's own
+reads one of them (tests/test_dbt_layout.py). What a model reads of `raw._loads` is covered: a snapshot's current file is its own
 table's (selected when that table got a batch); `int_periods` and the statutory precedence change only on the
 first files above. A replacing feed (`reference`) or a corrected Annex A workbook deletes rows of the very table
 it loads, which is selected. `raw._child_keys` only gains keys for the ids of the file being loaded (ids already
@@ -74,6 +79,9 @@ create table if not exists {UNIT_TESTS_TABLE} (
 )
 """
 LOADS_TABLE = "raw._loads"
+# The environment variable through which a build names the authorities whose rows it replaces (`BuildPlan.dbt_env`,
+# read by macros/materializations/: `build_authorities`).
+BUILD_AUTHORITIES = "CSW_BUILD_AUTHORITIES"
 # Feeds whose rows are about an area, not an authority's children: their files give an authority no periods.
 NOT_CASE_LEVEL = ("reference", "benchmarks")
 # dbt's generated folders inside the project: not part of what a build is built from.
@@ -92,6 +100,9 @@ class BuildPlan:
     last_batch_id: int | None  # the newest raw._loads batch when the build was planned
     loaded_rows: int  # raw._loads rows with outcome 'loaded' up to last_batch_id
     tables: tuple[str, ...] = field(default=())  # raw tables with a batch since the last build (incremental)
+    # the authorities whose files those were, when no shared feed is among them (incremental): the models whose rows
+    # are each authority's own (`authority_local`) replace only these authorities' rows; () replaces every row
+    authorities: tuple[str, ...] = field(default=())
     unit_tests: bool = True  # whether the build runs dbt's unit tests (a full one may; an incremental one never)
     unit_tests_reason: str = ""
 
@@ -101,17 +112,25 @@ class BuildPlan:
 
     def as_dict(self) -> dict:
         """The plan as JSON values: the Airflow XCom the task-per-model transform's `record` task rebuilds it from."""
-        return {**asdict(self), "as_of": self.as_of.isoformat(), "tables": list(self.tables)}
+        return {**asdict(self), "as_of": self.as_of.isoformat(), "tables": list(self.tables),
+                "authorities": list(self.authorities)}
 
     @classmethod
     def from_dict(cls, values: Mapping) -> BuildPlan:
         """The plan `as_dict` gave."""
-        return cls(**{**values, "as_of": date.fromisoformat(values["as_of"]), "tables": tuple(values["tables"])})
+        return cls(**{**values, "as_of": date.fromisoformat(values["as_of"]), "tables": tuple(values["tables"]),
+                      "authorities": tuple(values.get("authorities", ()))})
 
     @property
     def select(self) -> list[str]:
         """dbt's selection: every node downstream of each changed raw table (any source name)."""
         return [f"source:*.{table}+" for table in self.tables]
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment a `dbt build` of this plan adds to `csw.dbt.dbt_env`'s: the authorities whose rows the
+        project's table materialization replaces (CSW_BUILD_AUTHORITIES, comma-separated; empty: every row). dbt's
+        materialization reads it when a model runs, not when dbt parses, so it does not make dbt parse again."""
+        return {BUILD_AUTHORITIES: ",".join(self.authorities) if self.incremental else ""}
 
     def dbt_args(self, env: Mapping[str, str] = os.environ) -> list[str]:
         """Extra `dbt build` arguments: the unit tests excluded for a build that does not run them
@@ -290,11 +309,15 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
             return full_build(f"authority {la}'s first case_system extract ({table}): its statutory sources give way")
     tables = tuple(sorted({table for _, table, _ in new}))
     authorities = sorted({la for _, _, la in new})
+    shared = sorted({feed for feed, _, _ in new if feed in NOT_CASE_LEVEL})
+    whose = "these authorities'" if len(authorities) > 1 else "this authority's"
+    scope = (f"every authority's rows ({', '.join(shared)} {'are' if len(shared) > 1 else 'is'} shared)" if shared
+             else f"only {whose} rows where a model's rows are each authority's own")
     return BuildPlan("incremental", f"{len(tables)} raw table{'s' if len(tables) > 1 else ''} loaded since batch "
                      f"{built_batch} ({', '.join(tables)}; authorit{'ies' if len(authorities) > 1 else 'y'} "
-                     f"{', '.join(authorities)}): only what depends on {'them' if len(tables) > 1 else 'it'}",
-                     tables=tables, unit_tests=False, unit_tests_reason="an incremental build never runs them",
-                     **base)
+                     f"{', '.join(authorities)}): only what depends on {'them' if len(tables) > 1 else 'it'}, "
+                     f"{scope}", tables=tables, authorities=() if shared else tuple(authorities), unit_tests=False,
+                     unit_tests_reason="an incremental build never runs them", **base)
 
 
 def record_build(con: Connection, plan: BuildPlan, target: str, env: Mapping[str, str]) -> int | None:

@@ -89,6 +89,7 @@ class RefreshingBuildOperator(DbtBuildLocalOperator):
         print(plan.heading(settings.target))
         env = {**os.environ, **(self.env or {})}
         self.dbt_cmd_flags = [*(self.dbt_cmd_flags or []), *plan.dbt_args(env)]
+        self.env = {**(self.env or {}), **plan.dbt_env()}
         super().execute(context, **kwargs)  # raises when dbt fails: nothing is recorded
         con = connect(settings)
         try:
@@ -127,9 +128,11 @@ def skip_unplanned(context: Any) -> None:
         if not set([select] if isinstance(select, str) else select or []) & set(planned["select"]):
             raise AirflowSkipException("incremental build: nothing it reads was loaded since the last build; its "
                                        "table stays as that build made it")
+    plan = BuildPlan.from_dict(planned["plan"])
+    task.env = {**(task.env or {}), **plan.dbt_env()}  # the authorities whose rows an incremental build replaces
     if task.base_cmd == ["build"]:
         env = {**os.environ, **(task.env or {})}
-        task.dbt_cmd_flags = [*(task.dbt_cmd_flags or []), *BuildPlan.from_dict(planned["plan"]).unit_test_args(env)]
+        task.dbt_cmd_flags = [*(task.dbt_cmd_flags or []), *plan.unit_test_args(env)]
 
 
 @task(task_id="plan", retries=0)

@@ -1,13 +1,18 @@
 """The dbt project's layout (docs/specs/STYLE.md): intermediate models in domain folders with one `_<folder>__models.yml`
 each, unit tests in the YAML beside the model they test, and one macro per formula shape (a `by` argument,
-no `_by_dimension` twins)."""
+no `_by_dimension` twins); no model whose rows are each authority's own reads one that compares authorities and
+that an authority's own file can change."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import yaml
+
+from csw.dbt_manifest import manifest_path
+from csw.refresh import NOT_CASE_LEVEL
 
 DBT = Path(__file__).resolve().parent.parent / "dbt_project"
 MODELS = DBT / "models"
@@ -69,3 +74,38 @@ def test_intermediate_and_indicator_models_are_tables_on_every_target():
                   for p in (MODELS / folder).rglob("*.sql")
                   if re.search(r"materialized\s*=\s*['\"](?!table['\"])", p.read_text(encoding="utf-8"))]
     assert overridden == []
+
+
+# The models that compare authorities or whose rows are about an authority from whichever folder sent them
+# (dbt_project.yml, `authority_local: false`): an incremental build of named authorities rebuilds them whole.
+NOT_AUTHORITY_LOCAL = {"stg_reference__population", "stg_reference__local_authorities", "dim_local_authorities",
+                       "stg_benchmarks__regional_returns", "stg_benchmarks__published_values", "fct_benchmarks",
+                       "rpt_scorecard"}
+
+
+def test_no_model_whose_rows_are_each_authoritys_own_reads_one_an_authoritys_file_changes_for_all():
+    """macros/materializations/authority_rows.sql: a build naming authorities replaces only their rows of an
+    `authority_local` model, so its other rows must not depend on a model rebuilt whole in that build. A model that
+    is not authority_local may sit upstream only when nothing but the shared feeds (reference, benchmarks: a file of
+    them rebuilds every row, csw/refresh.py) and the record of loads reach it."""
+    manifest = json.loads(manifest_path("duckdb").read_text(encoding="utf-8"))
+    models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    whole = {uid for uid, node in models.items() if not node["config"]["meta"].get("authority_local")}
+    assert {models[uid]["name"] for uid in whole} == NOT_AUTHORITY_LOCAL
+
+    def ancestors(uid: str) -> set[str]:
+        seen, stack = set(), list(manifest["parent_map"].get(uid, []))
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(manifest["parent_map"].get(parent, []))
+        return seen
+
+    shared = set(NOT_CASE_LEVEL) | {"loads"}
+    changed_for_all = {uid for uid in whole if any(
+        manifest["sources"][up]["source_name"] not in shared for up in ancestors(uid) if up.startswith("source."))}
+    assert {models[uid]["name"] for uid in changed_for_all} == {"fct_benchmarks", "rpt_scorecard"}
+    readers = {models[uid]["name"]: sorted(models[up]["name"] for up in ancestors(uid) & changed_for_all)
+               for uid in models if uid not in whole}
+    assert {name: read for name, read in readers.items() if read} == {}

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from csw.refresh import plan_build, project_fingerprint, record_build
+from csw.refresh import BuildPlan, plan_build, project_fingerprint, record_build
 from foundation.settings import DBT_PROJECT_DIR
 from foundation.warehouse import connect
 from ingest.core.load import ensure_loads_table
@@ -59,11 +59,37 @@ def test_files_since_the_recorded_build_select_everything_downstream_of_their_ta
     _load(con, "health", "health__assessments")
     plan = plan_build(con, settings, AS_OF)
     assert plan.line == ("incremental build: 2 raw tables loaded since batch 2 (education__vs_pep, health__assessments; "
-                         "authority 841): only what depends on them")
+                         "authority 841): only what depends on them, only this authority's rows where a model's rows "
+                         "are each authority's own")
     assert plan.dbt_args() == ["--select", "source:*.education__vs_pep+", "source:*.health__assessments+",
                                "--exclude-resource-type", "unit_test", "--no-write-json"]
+    assert plan.authorities == ("841",)
+    assert plan.dbt_env() == {"CSW_BUILD_AUTHORITIES": "841"}  # read by the table materialization, not dbt's parse
+    assert BuildPlan.from_dict(plan.as_dict()) == plan  # the task-per-model DAG's XCom
     assert plan.heading("duckdb").startswith("dbt build (target duckdb, as of 2025-03-31), incremental build: 2 raw")
     assert (plan.last_batch_id, plan.loaded_rows) == (5, 5)
+
+
+def test_an_incremental_build_names_the_authorities_of_its_files_unless_a_feed_is_shared(warehouse):
+    con, settings = warehouse
+    _load(con, "case_system", "case_system__ssd_person", "840")
+    full = plan_build(con, settings, AS_OF)  # 840's first case-level file: every row of every model
+    assert (full.mode, full.authorities, full.dbt_env()) == ("full", (), {"CSW_BUILD_AUTHORITIES": ""})
+    _finished_build(con)
+    record_build(con, full, "duckdb", {})
+
+    _load(con, "health", "health__assessments", "841")
+    _load(con, "health", "health__assessments", "840")
+    both = plan_build(con, settings, AS_OF)
+    assert (both.authorities, both.dbt_env()) == (("840", "841"), {"CSW_BUILD_AUTHORITIES": "840,841"})
+    assert both.line.endswith("(health__assessments; authorities 840, 841): only what depends on it, only these "
+                              "authorities' rows where a model's rows are each authority's own")
+
+    _load(con, "reference", "reference__population", "840")  # an area's figures, not 840's children: shared
+    shared = plan_build(con, settings, AS_OF)
+    assert shared.incremental and shared.tables == ("health__assessments", "reference__population")
+    assert (shared.authorities, shared.dbt_env()) == ((), {"CSW_BUILD_AUTHORITIES": ""})
+    assert shared.line.endswith(": only what depends on them, every authority's rows (reference is shared)")
 
 
 def test_a_build_is_recorded_only_when_the_newest_dbt_build_succeeded(warehouse):
@@ -143,17 +169,18 @@ def test_rekeying_forgets_the_recorded_builds(warehouse):
     assert plan_build(con, settings, AS_OF).line == "full build: no complete build recorded (dq.build_inputs)"
 
 
-def transform_task_with_dbt_stood_in(settings, monkeypatch) -> tuple[list[list[str]], object]:
+def transform_task_with_dbt_stood_in(settings, monkeypatch) -> tuple[list[tuple[list[str], str]], object]:
     """The DAG's one build task (`csw.transform.RefreshingBuildOperator`) with dbt's run replaced by what its hooks
-    leave (a successful build): the dbt flags of each run, and a function that runs the task once."""
+    leave (a successful build): the dbt flags and the authorities (CSW_BUILD_AUTHORITIES) of each run, and a function
+    that runs the task once."""
     from cosmos.operators.local import DbtBuildLocalOperator
 
     from csw.transform import RefreshingBuildOperator
 
-    ran: list[list[str]] = []
+    ran: list[tuple[list[str], str]] = []
 
     def dbt_build(self, context, **kwargs):
-        ran.append(list(self.dbt_cmd_flags))
+        ran.append((list(self.dbt_cmd_flags), self.env["CSW_BUILD_AUTHORITIES"]))
         with connect(settings) as hooks:
             _finished_build(hooks)
 
@@ -173,8 +200,8 @@ def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
     con.close()  # the task opens the warehouse itself
     ran, transform = transform_task_with_dbt_stood_in(settings, monkeypatch)
     transform()
-    assert ran == [["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
-                    "--no-write-json"]]
+    assert ran == [(["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                     "--no-write-json"], "841")]
     with connect(settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 2), (2, "incremental", 3)]

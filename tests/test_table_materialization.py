@@ -30,7 +30,9 @@ models:
 """
 
 
-def _project(root: Path, models: dict[str, str]) -> Path:
+def _project(root: Path, models: dict[str, str], output: str = "") -> Path:
+    """The probe project of `models` under `root`, with the project's materializations; its profile's output is
+    `output` (a profiles.yml block) or a DuckDB file in `root`."""
     (root / "models").mkdir(parents=True, exist_ok=True)
     for old in (root / "models").glob("*.sql"):
         old.unlink()
@@ -39,9 +41,9 @@ def _project(root: Path, models: dict[str, str]) -> Path:
     if not (root / "macros").exists():
         shutil.copytree(MATERIALIZATION, root / "macros" / "materializations")
     (root / "dbt_project.yml").write_text(PROJECT, encoding="utf-8")
-    (root / "profiles.yml").write_text(
-        f"probe:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {root / 'w.duckdb'}\n"
-        "      threads: 1\n", encoding="utf-8")
+    output = output or f"      type: duckdb\n      path: {root / 'w.duckdb'}\n"
+    (root / "profiles.yml").write_text(f"probe:\n  target: dev\n  outputs:\n    dev:\n{output}      threads: 1\n",
+                                       encoding="utf-8")
     return root
 
 
@@ -106,3 +108,79 @@ def test_a_setting_it_does_not_apply_is_refused_by_name(tmp_path, monkeypatch):
     assert not ok
     assert "model documented sets persist_docs, which this project's DuckDB table materialization" in said
     assert "documented" not in _relations(root)
+
+
+# A model whose rows are each authority's own, one that is not, and one without la_code (authority_rows.sql): each
+# counts main.arrivals, which the tests change between builds.
+LOCAL = "{{ config(meta={'authority_local': true}) }} "
+AUTHORITY_ROWS_MODELS = {
+    "local_counts": LOCAL + "select la_code, count(*) as n, max(day) as last_day from main.arrivals group by la_code",
+    "whole_counts": "select la_code, count(*) as n from main.arrivals group by la_code",
+    "no_authority": LOCAL + "select count(*) as n from main.arrivals",
+    "local_tens": LOCAL + "select la_code, n * 10 as n from {{ ref('local_counts') }}",
+}
+ARRIVALS = [("841", 1), ("841", 2), ("840", 1)]
+
+
+def builder(root: Path, monkeypatch):
+    """`build(env)`: the probe under `root` built with CSW_BUILD_AUTHORITIES as `env` has it (absent: unset)."""
+
+    def build(env: dict[str, str]) -> tuple[bool, str]:
+        if "CSW_BUILD_AUTHORITIES" in env:
+            monkeypatch.setenv("CSW_BUILD_AUTHORITIES", env["CSW_BUILD_AUTHORITIES"])
+        else:
+            monkeypatch.delenv("CSW_BUILD_AUTHORITIES", raising=False)
+        return _build(root)
+
+    return build
+
+
+def assert_authority_rows_replaced(project, build, execute, relations) -> None:
+    """Build the authority-rows probe (AUTHORITY_ROWS_MODELS) in full, add arrivals of both authorities, build
+    naming 841 alone: its rows are replaced where the model says its rows are each authority's own, every row of
+    the others; then a model that fails leaves its table as it was. `project(models)` writes the probe's models,
+    `build(env)` runs dbt with CSW_BUILD_AUTHORITIES from `env` (none: unset), `execute` runs SQL on the probe's
+    warehouse, `relations` reads the rows of each model's relation, sorted."""
+    execute("create table main.arrivals (la_code varchar(3), day integer)")
+    execute("insert into main.arrivals values " + ", ".join(f"('{la}', {day})" for la, day in ARRIVALS))
+    project(AUTHORITY_ROWS_MODELS)
+    assert build({})[0]
+    full = {"local_counts": [("840", 1, 1), ("841", 2, 2)], "whole_counts": [("840", 1), ("841", 2)],
+            "no_authority": [(3,)], "local_tens": [("840", 10), ("841", 20)]}
+    assert relations() == full
+
+    execute("insert into main.arrivals values ('841', 5), ('840', 7), ('840', 8)")
+    assert build({"CSW_BUILD_AUTHORITIES": "841"})[0]
+    assert relations() == {"local_counts": [("840", 1, 1), ("841", 3, 5)],  # 840's rows as the last build made them
+                           "whole_counts": [("840", 3), ("841", 3)],  # not authority_local: every row
+                           "no_authority": [(6,)],  # no la_code: replaced whole
+                           "local_tens": [("840", 10), ("841", 30)]}
+    assert build({"CSW_BUILD_AUTHORITIES": ""})[0]  # no authority named: every row
+    replaced = {"local_counts": [("840", 3, 8), ("841", 3, 5)], "whole_counts": [("840", 3), ("841", 3)],
+                "no_authority": [(6,)], "local_tens": [("840", 30), ("841", 30)]}
+    assert relations() == replaced
+
+    execute("insert into main.arrivals values ('841', 9)")
+    project({**AUTHORITY_ROWS_MODELS, "local_counts": AUTHORITY_ROWS_MODELS["local_counts"].replace(
+        "max(day)", "max(cast(case when day = 9 then 'nine' end as integer))")})  # fails on 841's new row
+    ok, said = build({"CSW_BUILD_AUTHORITIES": "841,840"})
+    assert not ok and "nine" in said
+    assert relations()["local_counts"] == replaced["local_counts"]  # the delete rolled back with the failed insert
+
+
+def test_a_build_naming_authorities_replaces_only_their_rows_of_authority_local_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+
+    def execute(sql: str) -> None:
+        con = duckdb.connect(str(tmp_path / "w.duckdb"))
+        try:
+            con.execute(sql)
+        finally:
+            con.close()
+
+    def relations() -> dict[str, list[tuple]]:
+        return {name: rows for name, (_, rows) in _relations(tmp_path).items()
+                if name in AUTHORITY_ROWS_MODELS}
+
+    assert_authority_rows_replaced(lambda models: _project(tmp_path, models), builder(tmp_path, monkeypatch), execute,
+                                   relations)

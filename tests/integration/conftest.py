@@ -107,3 +107,26 @@ def indicator_values(con: duckdb.DuckDBPyConnection, start, end, table: str = "f
     rows = con.execute(f"select {keys}, numerator, denominator, value from marts.{table} "
                        "where la_code = '841' and period_start >= $1 and period_end <= $2", [start, end]).fetchall()
     return {row[:-3]: row[-3:] for row in rows}
+
+
+def differences(left: Path, right: Path, schemas=("staging", "intermediate", "marts"),
+                 only: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """Each relation of `schemas` (those of `left`; with `only`, those named) → (rows only in left, rows only in
+    right), multiset `except all`."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        relations = con.execute("select table_schema, table_name from information_schema.tables where table_catalog = 'l' "
+                                f"and table_schema in ({', '.join(repr(s) for s in schemas)}) order by 1, 2").fetchall()
+        relations = [(schema, table) for schema, table in relations if not only or f"{schema}.{table}" in only]
+        assert relations, f"no relations of {schemas} in {left}"
+        out = {}
+        for schema, table in relations:
+            out[f"{schema}.{table}"] = con.execute(
+                f"select (select count(*) from (select * from l.{schema}.{table} except all "
+                f"select * from r.{schema}.{table})), (select count(*) from (select * from r.{schema}.{table} "
+                f"except all select * from l.{schema}.{table}))").fetchone()
+        return out
+    finally:
+        con.close()

@@ -10,7 +10,12 @@ Cost: the hub goes through `csw run` (ingest, build, the checks per authority, o
 alone builds select only what the two indicator marts read (`+fct_indicator_values +fct_indicator_breakdowns`) and
 skip data tests. dbt's unit tests run elsewhere (WITHOUT_DBT_UNIT_TESTS). Measured on the shared 2-core machine:
 150 to 185 s with the hub built the same way as the alone ones (load 3.5 to 5), nearly all of it the three dbt
-builds' fixed cost, not the 91,000 generated rows; the hub's checks and exports add about 25 s."""
+builds' fixed cost, not the 91,000 generated rows; the hub's checks and exports add about 25 s.
+
+A day of one authority's files on the hub (841's newest file of each of its own feeds, every ninth row left out)
+builds incrementally for 841 alone: every model downstream of those tables, of 841's rows where a model's rows are
+each authority's own (csw/refresh.py, macros/materializations/authority_rows.sql). Every relation then equals a
+full rebuild of the same raw rows, row for row, and 840's rows of the authority-local marts are as before."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import duckdb
 import pytest
 
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, dbt_build, pipeline_env, run_csw
+from tests.integration.conftest import AS_OF, dbt_build, differences, pipeline_env, run_csw
 
 AUTHORITIES = ("841", "840")
 SECRET_840 = "county-durham-own-secret-for-the-hub-test-0123456789"  # 841's is the tests' CSW_PSEUDONYMISATION_SECRET
@@ -38,8 +43,9 @@ def rows(warehouse: Path, table: str, la_code: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory) -> dict[str, Path]:
-    """'hub' and each authority code → its warehouse, built from one generated two-authority landing folder."""
+def warehouses(tmp_path_factory) -> dict:
+    """'hub' and each authority code → its warehouse, built from one generated two-authority landing folder (and
+    the hub's run: its output, output folder and environment; the generated folder)."""
     base = tmp_path_factory.mktemp("hub")
     generated = base / "generated"
     env = {**pipeline_env(base / "hub"), **WITHOUT_DBT_UNIT_TESTS, "CSW_PSEUDONYMISATION_SECRET_840": SECRET_840}
@@ -49,7 +55,8 @@ def warehouses(tmp_path_factory) -> dict[str, Path]:
     shutil.copytree(generated, base / "hub" / "landing")
     # the hub goes the whole way (ingest, build, checks per authority, one return per authority)
     hub_output = run_csw(["run", "--landing", str(base / "hub" / "landing"), "--as-of", AS_OF], env).stdout
-    built = {"hub": Path(env["CSW_WAREHOUSE"]), "hub_output": hub_output, "hub_out": Path(env["CSW_OUTPUT"])}
+    built = {"hub": Path(env["CSW_WAREHOUSE"]), "hub_output": hub_output, "hub_out": Path(env["CSW_OUTPUT"]),
+             "hub_env": env, "generated": generated}
 
     for la in AUTHORITIES:  # each folder alone: the flat layout, its authority CSW_LA_CODE, the same secret
         alone = base / la
@@ -116,3 +123,51 @@ def test_the_two_authorities_figures_differ(warehouses):
     finally:
         con.close()
     assert counts["841"] > 0 and counts["840"] > counts["841"]  # County Durham is the larger authority
+
+
+def _trimmed(source: Path, target: Path, every: int = 9) -> None:
+    """`source` without every `every`-th data row, at `target` (the same name: a corrected file of the day)."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join([lines[0], *(line for n, line in enumerate(lines[1:], 1) if n % every)]),
+                      encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def one_authoritys_day(warehouses, tmp_path_factory) -> dict:
+    """The hub after a day of 841's files built incrementally ('incremental', its build line 'line'), and a copy
+    of it rebuilt in full ('full'); 'before' is the hub as `csw run` left it."""
+    base = tmp_path_factory.mktemp("hub_day")
+    landing, incremental, full = base / "landing", base / "incremental.duckdb", base / "full.duckdb"
+    shared = ("reference", "benchmarks")  # a file of these rebuilds every row: not this test's case
+    for feed in sorted(p for p in (warehouses["generated"] / "841").iterdir() if p.name not in shared):
+        newest: dict[str, Path] = {}  # each table's newest file (dated names sort by date)
+        for path in sorted(feed.glob("*.csv")):
+            newest[path.stem.rstrip("0123456789").rstrip("_")] = path
+        for path in newest.values():
+            _trimmed(path, landing / "841" / feed.name / path.name)
+    shutil.copy(warehouses["hub"], incremental)
+    env = {**warehouses["hub_env"], "CSW_WAREHOUSE": str(incremental), "CSW_QUARANTINE": str(base / "quarantine")}
+    run_csw(["ingest", "--landing", str(landing), "--as-of", AS_OF], env)
+    built = run_csw(["build", "--as-of", AS_OF], env).stdout
+    shutil.copy(incremental, full)
+    run_csw(["build", "--as-of", AS_OF, "--full"],
+            {**env, "CSW_WAREHOUSE": str(full), "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test test"})  # rows, not tests
+    return {"before": warehouses["hub"], "incremental": incremental, "full": full,
+            "line": next(line for line in built.splitlines() if line.startswith("dbt build (target"))}
+
+
+def test_a_day_of_one_authoritys_files_rebuilds_its_rows_alone_and_equals_a_full_rebuild(one_authoritys_day):
+    line = one_authoritys_day["line"]
+    assert " incremental build: " in line
+    assert "authority 841): only what depends on them, only this authority's rows" in line
+    found = differences(one_authoritys_day["incremental"], one_authoritys_day["full"])
+    assert len(found) > 200 and sum(name.startswith("marts.") for name in found) == 10
+    assert {name: d for name, d in found.items() if d != (0, 0)} == {}
+
+
+@pytest.mark.parametrize("table", MARTS)
+def test_the_day_changed_841s_figures_and_left_840s_rows_as_they_were(one_authoritys_day, table):
+    before, after = one_authoritys_day["before"], one_authoritys_day["incremental"]
+    assert rows(before, table, "840") == rows(after, table, "840")
+    assert rows(before, table, "841") != rows(after, table, "841")

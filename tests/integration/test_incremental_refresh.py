@@ -25,7 +25,7 @@ import pytest
 
 from csw.refresh import BuildPlan, plan_build
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, run_csw
+from tests.integration.conftest import AS_OF, differences, run_csw
 
 QUARTER_FILE = Path("education") / "vs_attendance_20250331.csv"  # the generated quarter of weekly attendance
 CORRECTED = QUARTER_FILE.with_name("vs_attendance_20250330.csv")
@@ -85,52 +85,31 @@ def refreshed(pipeline, tmp_path_factory) -> Refreshed:
     return Refreshed(pipeline.warehouse, warehouse, full, restated, lines)
 
 
-def _differences(left: Path, right: Path, schemas=("staging", "intermediate", "marts"),
-                 only: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
-    """Each relation of `schemas` (those of `left`; with `only`, those named) → (rows only in left, rows only in
-    right), multiset `except all`."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{left}' as l (read_only)")
-        con.execute(f"attach '{right}' as r (read_only)")
-        relations = con.execute("select table_schema, table_name from information_schema.tables where table_catalog = 'l' "
-                                f"and table_schema in ({', '.join(repr(s) for s in schemas)}) order by 1, 2").fetchall()
-        relations = [(schema, table) for schema, table in relations if not only or f"{schema}.{table}" in only]
-        assert relations, f"no relations of {schemas} in {left}"
-        out = {}
-        for schema, table in relations:
-            out[f"{schema}.{table}"] = con.execute(
-                f"select (select count(*) from (select * from l.{schema}.{table} except all "
-                f"select * from r.{schema}.{table})), (select count(*) from (select * from r.{schema}.{table} "
-                f"except all select * from l.{schema}.{table}))").fetchone()
-        return out
-    finally:
-        con.close()
-
-
 def test_the_new_file_only_rebuilds_what_depends_on_it(refreshed):
     assert refreshed.restated > 20
     assert refreshed.lines["incremental"].startswith("dbt build (target duckdb, as of 2025-03-31), incremental build: "
                                                      "1 raw table loaded since batch ")
-    assert refreshed.lines["incremental"].endswith("(education__vs_attendance; authority 841): only what depends on it")
+    assert refreshed.lines["incremental"].endswith("(education__vs_attendance; authority 841): only what depends on it, "
+                                                   "only this authority's rows where a model's rows are each "
+                                                   "authority's own")
     # the full rebuild leaves dbt's unit tests out by itself: they passed when the `pipeline` run built this project
     assert " full build: asked for (--full); dbt unit tests skipped: they passed on build " in refreshed.lines["full"]
 
 
 def test_the_incremental_build_equals_a_full_rebuild_row_for_row(refreshed):
-    differences = _differences(refreshed.incremental, refreshed.full)
-    assert len(differences) > 200  # every model of the project, the ten marts among them
-    assert sum(name.startswith("marts.") for name in differences) == 10
-    assert {name: d for name, d in differences.items() if d != (0, 0)} == {}
+    found = differences(refreshed.incremental, refreshed.full)
+    assert len(found) > 200  # every model of the project, the ten marts among them
+    assert sum(name.startswith("marts.") for name in found) == 10
+    assert {name: d for name, d in found.items() if d != (0, 0)} == {}
 
 
 def test_the_new_file_changed_the_figures(refreshed):
     named = ("staging.stg_education__attendance_weeks", "marts.fct_indicator_values", "staging.stg_case_system__persons")
-    differences = _differences(refreshed.before, refreshed.incremental, only=named)
-    restated = differences["staging.stg_education__attendance_weeks"]
+    found = differences(refreshed.before, refreshed.incremental, only=named)
+    restated = found["staging.stg_education__attendance_weeks"]
     assert restated == (refreshed.restated, refreshed.restated)  # each restated week replaces the generated one
-    assert min(differences["marts.fct_indicator_values"]) > 0
-    assert differences["staging.stg_case_system__persons"] == (0, 0)
+    assert min(found["marts.fct_indicator_values"]) > 0
+    assert found["staging.stg_case_system__persons"] == (0, 0)
 
 
 @pytest.fixture

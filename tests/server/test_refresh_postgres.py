@@ -25,7 +25,8 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
         _load(con, "health", "health__assessments")
         plan = plan_build(con, pg_settings, AS_OF)
         assert plan.line == ("incremental build: 1 raw table loaded since batch 1 (health__assessments; authority 841): "
-                             "only what depends on it")
+                             "only what depends on it, only this authority's rows where a model's rows are each "
+                             "authority's own")
         _finished_build(con)
         assert record_build(con, plan, "postgres", {}) == 2
         assert con.execute("select build_id, mode, as_of, last_batch_id, loaded_rows from dq.build_inputs "
@@ -51,9 +52,34 @@ def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, m
     with connect(pg_settings) as con:
         _load(con, "health", "health__assessments")
     transform()
-    assert ran == [["--no-write-json"],
-                   ["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
-                    "--no-write-json"]]
+    assert ran == [(["--no-write-json"], ""),
+                   (["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                     "--no-write-json"], "841")]
     with connect(pg_settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 1), (2, "incremental", 2)]
+
+
+def test_a_build_naming_authorities_replaces_only_their_rows_on_postgres(pg_settings, tmp_path, monkeypatch):
+    """The project's Postgres `table` materialization (macros/materializations/table_postgres.sql): dbt's own for a
+    whole table, only the named authorities' rows of a model whose rows are each authority's own (the probe and
+    its assertions: tests/test_table_materialization.py)."""
+    from tests.test_table_materialization import _project, assert_authority_rows_replaced, builder
+
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    s = pg_settings
+    output = (f"      type: postgres\n      host: {s.pg_host}\n      port: {s.pg_port}\n      user: {s.pg_user}\n"
+              f"      password: \"{s.pg_password}\"\n      dbname: {s.pg_database}\n      schema: main\n")
+
+    def execute(sql: str) -> None:
+        with connect(s) as con:
+            con.execute("create schema if not exists main")
+            con.execute(sql)
+
+    def relations() -> dict[str, list[tuple]]:
+        with connect(s) as con:
+            return {name: sorted(map(tuple, con.execute(f"select * from main.{name}").fetchall()))
+                    for name in ("local_counts", "whole_counts", "no_authority", "local_tens")}
+
+    assert_authority_rows_replaced(lambda models: _project(tmp_path, models, output), builder(tmp_path, monkeypatch),
+                                   execute, relations)

@@ -9,8 +9,9 @@
     The same guarantees: DuckDB's DDL is transactional, so a model whose query fails leaves its table as the last
     build made it (the transaction rolls back), and a reader never sees a half-built table. A view in the
     table's place (a model that was a view) is dropped in the same transaction. Pre- and post-hooks run where
-    dbt's materializations run them. Postgres keeps dbt's own materialization (adapter-specific: this one is
-    `adapter="duckdb"`). Not supported here, and unused by this project: model contracts, persist_docs, grants,
+    dbt's materializations run them. An incremental build of named authorities replaces only their rows of a table
+    whose rows are each authority's own, in the same transaction (authority_rows.sql). Postgres keeps dbt's own
+    materialization for everything else (table_postgres.sql; this one is `adapter="duckdb"`). Not supported here, and unused by this project: model contracts, persist_docs, grants,
     indexes, partitioning and Python models; a model that sets one of them is refused, not built without it.
     tests/test_table_materialization.py builds a small project with it.
 #}
@@ -40,12 +41,18 @@
         {% do adapter.cache_dropped(existing_relation) %}
     {%- endif -%}
 
+    {%- set columns = authority_rows_columns(existing_relation) -%}
+    {%- if columns is not none -%}
+        {#- an incremental build of named authorities: only their rows replaced (authority_rows.sql) -#}
+        {{ replace_authority_rows(target_relation, columns, compiled_code) }}
+    {%- else -%}
     {% call statement("main") -%}
         {{ config.get("sql_header") or "" }}
         create or replace table {{ target_relation }} as (
             {{ compiled_code }}
         );
     {%- endcall %}
+    {%- endif %}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {{ adapter.commit() }}
