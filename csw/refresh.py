@@ -18,20 +18,21 @@ incremental when all of these still hold:
 - no file since is an authority's first case-level file (`int_periods` gains its periods) or its first
   `case_system` extract (its statutory sources give way to it, `macros/statutory_sources.sql`).
 
-It then runs `dbt build --select source:*.<table>+` for each raw table with a new batch: every model downstream
-of a changed table is rebuilt (they are tables), the others are the tables of the last build, whose inputs did not
+It then runs `dbt build --select source:*.<table>+` for each raw table with a new batch: every model downstream of a
+changed table is rebuilt (they are tables), the others are the tables of the last build, whose inputs did not
 change. When none of the new files is of a shared feed (`NOT_CASE_LEVEL`: reference, benchmarks), the plan also
 names their authorities (`BuildPlan.authorities`, to dbt as CSW_BUILD_AUTHORITIES: `dbt_env`), and a rebuilt model
 whose rows are each authority's own (`meta: authority_local`, dbt_project.yml) has only those authorities' rows
 replaced (macros/materializations/authority_rows.sql): its other authorities' rows are made from rows that did not
 change. The models that compare authorities are rebuilt whole, and no model whose rows are each authority's own
-reads one of them (tests/test_dbt_layout.py). What a model reads of `raw._loads` is covered: a snapshot's current file is its own
-table's (selected when that table got a batch); `int_periods` and the statutory precedence change only on the
-first files above. A replacing feed (`reference`) or a corrected Annex A workbook deletes rows of the very table
-it loads, which is selected. `raw._child_keys` only gains keys for the ids of the file being loaded (ids already
-keyed keep theirs); re-keying rewrites them all and forgets the record (`forget`), so the build after is full.
-dbt's unit tests are left out of an incremental build: their outcome depends on the SQL only, which the project
-fingerprint shows unchanged since a build that ran them (or skipped them as that build was told to).
+reads one of them that an authority's own file can change (tests/test_dbt_layout.py). What a model reads of
+`raw._loads` is covered: a snapshot's current file is its own table's (selected when that table got a batch);
+`int_periods` and the statutory precedence change only on the first files above. A replacing feed (`reference`) or a
+corrected Annex A workbook deletes rows of the very table it loads, which is selected. `raw._child_keys` only gains
+keys for the ids of the file being loaded (ids already keyed keep theirs); re-keying rewrites them all and forgets
+the record (`forget`), so the build after is full. dbt's unit tests are left out of an incremental build: their
+outcome depends on the SQL only, which the project fingerprint shows unchanged since a build that ran them (or
+skipped them as that build was told to).
 
 A full build runs the unit tests only when they have not yet passed in this warehouse for the project's
 fingerprint and target (`dq.unit_test_passes`, a row per project version that passed): they cost a third of a full

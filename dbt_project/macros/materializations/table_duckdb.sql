@@ -11,8 +11,9 @@
     table's place (a model that was a view) is dropped in the same transaction. Pre- and post-hooks run where
     dbt's materializations run them. An incremental build of named authorities replaces only their rows of a table
     whose rows are each authority's own, in the same transaction (authority_rows.sql). Postgres keeps dbt's own
-    materialization for everything else (table_postgres.sql; this one is `adapter="duckdb"`). Not supported here, and unused by this project: model contracts, persist_docs, grants,
-    indexes, partitioning and Python models; a model that sets one of them is refused, not built without it.
+    materialization for everything else (table_postgres.sql; this one is `adapter="duckdb"`). Not supported here,
+    and unused by this project: model contracts, persist_docs, grants, indexes, partitioning and Python models; a
+    model that sets one of them is refused, not built without it.
     tests/test_table_materialization.py builds a small project with it.
 #}
 {% materialization table, adapter="duckdb", supported_languages=["sql"] %}
