@@ -20,19 +20,19 @@ incremental when all of these still hold:
 
 It then runs `dbt build --select source:*.<table>+` for each raw table with a new batch: every model downstream of a
 changed table is rebuilt (they are tables), the others are the tables of the last build, whose inputs did not
-change. When none of the new files is of a shared feed (`NOT_CASE_LEVEL`: reference, benchmarks), the plan also
-names their authorities (`BuildPlan.authorities`, to dbt as CSW_BUILD_AUTHORITIES: `dbt_env`), and a rebuilt model
-whose rows are each authority's own (`meta: authority_local`, dbt_project.yml) has only those authorities' rows
-replaced (macros/materializations/authority_rows.sql): its other authorities' rows are made from rows that did not
-change. The models that compare authorities are rebuilt whole, and no model whose rows are each authority's own
-reads one of them that an authority's own file can change (tests/test_dbt_layout.py). What a model reads of
-`raw._loads` is covered: a snapshot's current file is its own table's (selected when that table got a batch);
-`int_periods` and the statutory precedence change only on the first files above. A replacing feed (`reference`) or a
-corrected Annex A workbook deletes rows of the very table it loads, which is selected. `raw._child_keys` only gains
-keys for the ids of the file being loaded (ids already keyed keep theirs); re-keying rewrites them all and forgets
-the record (`forget`), so the build after is full. dbt's unit tests are left out of an incremental build: their
-outcome depends on the SQL only, which the project fingerprint shows unchanged since a build that ran them (or
-skipped them as that build was told to).
+change. When none of the new files is of a shared feed (`NOT_CASE_LEVEL`: reference, benchmarks) and the warehouse
+holds other authorities too, the plan also names their authorities (`BuildPlan.authorities`, to dbt as
+CSW_BUILD_AUTHORITIES: `dbt_env`), and a rebuilt model whose rows are each authority's own (`meta: authority_local`,
+dbt_project.yml) has only those authorities' rows replaced (macros/materializations/authority_rows.sql): its other
+authorities' rows are made from rows that did not change. The models that compare authorities are rebuilt whole, and
+no model whose rows are each authority's own reads one of them that an authority's own file can change
+(tests/test_dbt_layout.py). What a model reads of `raw._loads` is covered: a snapshot's current file is its own
+table's (selected when that table got a batch); `int_periods` and the statutory precedence change only on the first
+files above. A replacing feed (`reference`) or a corrected Annex A workbook deletes rows of the very table it loads,
+which is selected. `raw._child_keys` only gains keys for the ids of the file being loaded (ids already keyed keep
+theirs); re-keying rewrites them all and forgets the record (`forget`), so the build after is full. dbt's unit tests
+are left out of an incremental build: their outcome depends on the SQL only, which the project fingerprint shows
+unchanged since a build that ran them (or skipped them as that build was told to).
 
 A full build runs the unit tests only when they have not yet passed in this warehouse for the project's
 fingerprint and target (`dq.unit_test_passes`, a row per project version that passed): they cost a third of a full
@@ -311,13 +311,18 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
     tables = tuple(sorted({table for _, table, _ in new}))
     authorities = sorted({la for _, _, la in new})
     shared = sorted({feed for feed, _, _ in new if feed in NOT_CASE_LEVEL})
+    held = {la for la, _ in before}  # the authorities of the last build (a new one's first file built everything)
     whose = "these authorities'" if len(authorities) > 1 else "this authority's"
-    scope = (f"every authority's rows ({', '.join(shared)} {'are' if len(shared) > 1 else 'is'} shared)" if shared
-             else f"only {whose} rows where a model's rows are each authority's own")
+    if shared:  # an area's figures, which any authority's rows may read: every row
+        scope, named = f", every authority's rows ({', '.join(shared)} {'is' if len(shared) == 1 else 'are'} shared)", ()
+    elif held <= set(authorities):  # no other authority's rows to keep: the tables replaced whole, as ever
+        scope, named = "", ()
+    else:
+        scope, named = f", only {whose} rows where a model's rows are each authority's own", tuple(authorities)
     return BuildPlan("incremental", f"{len(tables)} raw table{'s' if len(tables) > 1 else ''} loaded since batch "
                      f"{built_batch} ({', '.join(tables)}; authorit{'ies' if len(authorities) > 1 else 'y'} "
-                     f"{', '.join(authorities)}): only what depends on {'them' if len(tables) > 1 else 'it'}, "
-                     f"{scope}", tables=tables, authorities=() if shared else tuple(authorities), unit_tests=False,
+                     f"{', '.join(authorities)}): only what depends on {'them' if len(tables) > 1 else 'it'}{scope}",
+                     tables=tables, authorities=named, unit_tests=False,
                      unit_tests_reason="an incremental build never runs them", **base)
 
 

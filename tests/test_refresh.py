@@ -59,13 +59,11 @@ def test_files_since_the_recorded_build_select_everything_downstream_of_their_ta
     _load(con, "health", "health__assessments")
     plan = plan_build(con, settings, AS_OF)
     assert plan.line == ("incremental build: 2 raw tables loaded since batch 2 (education__vs_pep, health__assessments; "
-                         "authority 841): only what depends on them, only this authority's rows where a model's rows "
-                         "are each authority's own")
+                         "authority 841): only what depends on them")
     assert plan.dbt_args() == ["--select", "source:*.education__vs_pep+", "source:*.health__assessments+",
                                "--exclude-resource-type", "unit_test", "--no-write-json"]
-    assert plan.authorities == ("841",)
-    assert plan.dbt_env() == {"CSW_BUILD_AUTHORITIES": "841"}  # read by the table materialization, not dbt's parse
-    assert BuildPlan.from_dict(plan.as_dict()) == plan  # the task-per-model DAG's XCom
+    # the warehouse holds 841 alone: no other authority's rows to keep, every table replaced whole
+    assert (plan.authorities, plan.dbt_env()) == ((), {"CSW_BUILD_AUTHORITIES": ""})
     assert plan.heading("duckdb").startswith("dbt build (target duckdb, as of 2025-03-31), incremental build: 2 raw")
     assert (plan.last_batch_id, plan.loaded_rows) == (5, 5)
 
@@ -77,6 +75,21 @@ def test_an_incremental_build_names_the_authorities_of_its_files_unless_a_feed_i
     assert (full.mode, full.authorities, full.dbt_env()) == ("full", (), {"CSW_BUILD_AUTHORITIES": ""})
     _finished_build(con)
     record_build(con, full, "duckdb", {})
+
+    _load(con, "health", "health__assessments", "841")
+    one = plan_build(con, settings, AS_OF)
+    assert (one.authorities, one.dbt_env()) == (("841",), {"CSW_BUILD_AUTHORITIES": "841"})  # read by the table
+    assert one.line.endswith("(health__assessments; authority 841): only what depends on it, only this "  # materialization
+                             "authority's rows where a model's rows are each authority's own")
+    assert BuildPlan.from_dict(one.as_dict()) == one  # the task-per-model DAG's XCom
+
+    _load(con, "health", "health__assessments", "840")
+    both = plan_build(con, settings, AS_OF)  # both authorities the warehouse holds: every row
+    assert (both.authorities, both.dbt_env()) == ((), {"CSW_BUILD_AUTHORITIES": ""})
+    assert both.line.endswith("(health__assessments; authorities 840, 841): only what depends on it")
+    _load(con, "case_system", "case_system__ssd_person", "839")  # a third authority's first file: full
+    _finished_build(con)
+    record_build(con, plan_build(con, settings, AS_OF), "duckdb", {})
 
     _load(con, "health", "health__assessments", "841")
     _load(con, "health", "health__assessments", "840")
@@ -200,11 +213,19 @@ def test_the_cosmos_duckdb_task_plans_runs_and_records(warehouse, monkeypatch):
     con.close()  # the task opens the warehouse itself
     ran, transform = transform_task_with_dbt_stood_in(settings, monkeypatch)
     transform()
-    assert ran == [(["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
-                     "--no-write-json"], "841")]
+    with connect(settings) as con:
+        _load(con, "case_system", "case_system__ssd_person", "840")  # a second authority: a full build
+    transform()
+    with connect(settings) as con:
+        _load(con, "health", "health__assessments", "841")
+    transform()  # 841's rows alone where a model's rows are each authority's own
+    incremental = ["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
+                   "--no-write-json"]
+    assert ran == [(incremental, ""), (["--exclude-resource-type", "unit_test", "--no-write-json"], ""),
+                   (incremental, "841")]
     with connect(settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
-            (1, "full", 2), (2, "incremental", 3)]
+            (1, "full", 2), (2, "incremental", 3), (3, "full", 4), (4, "incremental", 5)]
 
 
 def _dbt_ls(settings, select: str, monkeypatch) -> set[str]:

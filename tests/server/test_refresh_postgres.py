@@ -25,8 +25,7 @@ def test_a_recorded_build_then_a_new_file_plans_an_incremental_build(pg_settings
         _load(con, "health", "health__assessments")
         plan = plan_build(con, pg_settings, AS_OF)
         assert plan.line == ("incremental build: 1 raw table loaded since batch 1 (health__assessments; authority 841): "
-                             "only what depends on it, only this authority's rows where a model's rows are each "
-                             "authority's own")
+                             "only what depends on it")
         _finished_build(con)
         assert record_build(con, plan, "postgres", {}) == 2
         assert con.execute("select build_id, mode, as_of, last_batch_id, loaded_rows from dq.build_inputs "
@@ -54,7 +53,7 @@ def test_the_server_build_task_plans_runs_and_records_on_postgres(pg_settings, m
     transform()
     assert ran == [(["--no-write-json"], ""),
                    (["--select", "source:*.health__assessments+", "--exclude-resource-type", "unit_test",
-                     "--no-write-json"], "841")]
+                     "--no-write-json"], "")]  # 841 is the only authority: every row
     with connect(pg_settings) as after:
         assert after.execute("select build_id, mode, last_batch_id from dq.build_inputs order by 1").fetchall() == [
             (1, "full", 1), (2, "incremental", 2)]
