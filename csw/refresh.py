@@ -314,7 +314,8 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
     held = {la for la, _ in before}  # the authorities of the last build (a new one's first file built everything)
     whose = "these authorities'" if len(authorities) > 1 else "this authority's"
     if shared:  # an area's figures, which any authority's rows may read: every row
-        scope, named = f", every authority's rows ({', '.join(shared)} {'is' if len(shared) == 1 else 'are'} shared)", ()
+        verb = "is" if len(shared) == 1 else "are"
+        scope, named = f", every authority's rows ({', '.join(shared)} {verb} shared)", ()
     elif held <= set(authorities):  # no other authority's rows to keep: the tables replaced whole, as ever
         scope, named = "", ()
     else:

@@ -78,8 +78,9 @@ def test_an_incremental_build_names_the_authorities_of_its_files_unless_a_feed_i
 
     _load(con, "health", "health__assessments", "841")
     one = plan_build(con, settings, AS_OF)
-    assert (one.authorities, one.dbt_env()) == (("841",), {"CSW_BUILD_AUTHORITIES": "841"})  # read by the table
-    assert one.line.endswith("(health__assessments; authority 841): only what depends on it, only this "  # materialization
+    # CSW_BUILD_AUTHORITIES: read by the table materialization when a model runs
+    assert (one.authorities, one.dbt_env()) == (("841",), {"CSW_BUILD_AUTHORITIES": "841"})
+    assert one.line.endswith("(health__assessments; authority 841): only what depends on it, only this "
                              "authority's rows where a model's rows are each authority's own")
     assert BuildPlan.from_dict(one.as_dict()) == one  # the task-per-model DAG's XCom
 
