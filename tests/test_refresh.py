@@ -270,19 +270,26 @@ def test_the_server_transform_plans_skips_what_the_plan_leaves_and_records(wareh
     assert picked == _dbt_ls(settings, "source:*.health__assessments+", monkeypatch)
     assert "fqn:csw.marts.fct_indicator_values" in planned["select"]
 
+    hooked = []
+
     def run_hook(select, base_cmd=("build",), xcom=planned):
-        """The hook on a task of `select`; the dbt flags it leaves the task."""
+        """The hook on a task of `select`; the dbt flags it leaves the task (the task: `hooked`)."""
         def xcom_pull(task_ids):
             assert task_ids == "transform.plan"
             return xcom
 
         task = SimpleNamespace(select=select, base_cmd=list(base_cmd), env={}, dbt_cmd_flags=["--quiet"])
         transform.skip_unplanned({"ti": SimpleNamespace(xcom_pull=xcom_pull), "task": task})
+        hooked.append(task)
         return task.dbt_cmd_flags
 
     # downstream of the health file: runs, without the unit tests (an incremental build never runs them)
     without_unit_tests = ["--quiet", "--exclude-resource-type", "unit_test"]
     assert run_hook("fqn:csw.marts.fct_indicator_values") == without_unit_tests
+    assert hooked[-1].env == {"CSW_BUILD_AUTHORITIES": ""}  # 841 is the warehouse's only authority: every row
+    narrowed = {**planned, "plan": {**planned["plan"], "authorities": ["841"]}}  # as a hub's plan names it
+    assert run_hook("fqn:csw.marts.fct_indicator_values", xcom=narrowed) == without_unit_tests
+    assert hooked[-1].env == {"CSW_BUILD_AUTHORITIES": "841"}
     assert run_hook(["fqn:csw.staging.health.stg_health__assessments"]) == without_unit_tests
     assert run_hook("assert_breakdowns_add_up", base_cmd=("test",)) == ["--quiet"]  # a detached test: as it is
     with pytest.raises(AirflowSkipException, match="nothing it reads was loaded since the last build"):
