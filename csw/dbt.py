@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from csw.refresh import BUILD_AUTHORITIES
 from foundation.settings import DBT_PROJECT_DIR, Settings, disable_telemetry, get_settings
 
 # The as-of date of an Airflow run, as a template for templated fields (the CSW_AS_OF of Cosmos's `env`): a DAG
 # that renders it passes `user_defined_macros=MACROS`.
 AS_OF = "{{ run_as_of(params, dag_run) }}"
+# The environment variable through which a build names the authorities whose rows it replaces (csw/refresh.py,
+# `BuildPlan.dbt_env`; read by dbt_project/macros/materializations/authority_rows.sql, `build_authorities`).
+BUILD_AUTHORITIES = "CSW_BUILD_AUTHORITIES"
 
 
 @dataclass

@@ -54,6 +54,7 @@ from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from csw.dbt import BUILD_AUTHORITIES, dbt_vars
 from foundation.settings import DBT_PROJECT_DIR, Settings
 from foundation.warehouse import Connection, first_row, table_exists, transaction
 
@@ -80,9 +81,6 @@ create table if not exists {UNIT_TESTS_TABLE} (
 )
 """
 LOADS_TABLE = "raw._loads"
-# The environment variable through which a build names the authorities whose rows it replaces (`BuildPlan.dbt_env`,
-# read by macros/materializations/: `build_authorities`).
-BUILD_AUTHORITIES = "CSW_BUILD_AUTHORITIES"
 # Feeds whose rows are about an area, not an authority's children: their files give an authority no periods.
 NOT_CASE_LEVEL = ("reference", "benchmarks")
 # dbt's generated folders inside the project: not part of what a build is built from.
@@ -264,8 +262,6 @@ def plan_build(con: Connection, settings: Settings, as_of: date, *, full: str = 
     """The build to run now as of `as_of`: incremental when the recorded last build shows it gives the same rows
     as a full one (module docstring), else full; `full` names a reason to build everything regardless. A full build
     runs dbt's unit tests when `unit_tests` says so, or (None) when they have not passed here for this project."""
-    from csw.dbt import dbt_vars
-
     newest = first_row(con, f"select max(batch_id) from {LOADS_TABLE}") if table_exists(con, "raw", "_loads") else None
     last_batch = newest[0] if newest else None
     fingerprint = project_fingerprint(dbt_vars(settings))
@@ -356,8 +352,6 @@ def record_unit_tests(con: Connection, settings: Settings, passed: int) -> int |
     """Record that dbt's unit tests passed on their own (`dbt test --select test_type:unit`, `passed` of them) for
     this project and target, against the newest `dq.builds` row (the build whose tables they ran beside). Returns
     its id; nothing is recorded when no unit test ran (DBT_EXCLUDE_RESOURCE_TYPES left them out)."""
-    from csw.dbt import dbt_vars
-
     if passed <= 0:
         return None
     newest = _newest_build(con)

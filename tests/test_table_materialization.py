@@ -116,10 +116,10 @@ LOCAL = "{{ config(meta={'authority_local': true}) }} "
 AUTHORITY_ROWS_MODELS = {
     "local_counts": LOCAL + "select la_code, count(*) as n, max(day) as last_day from main.arrivals group by la_code",
     "whole_counts": "select la_code, count(*) as n from main.arrivals group by la_code",
-    "no_authority": LOCAL + "select count(*) as n from main.arrivals",
+    "no_authority": "select count(*) as n from main.arrivals",
     "local_tens": LOCAL + "select la_code, n * 10 as n from {{ ref('local_counts') }}",
 }
-ARRIVALS = [("841", 1), ("841", 2), ("840", 1)]
+ARRIVALS = [("841", 1), ("841", 2), ("840", 1), (None, 4)]
 
 
 def builder(root: Path, monkeypatch):
@@ -142,22 +142,25 @@ def assert_authority_rows_replaced(project, build, execute, relations) -> None:
     `build(env)` runs dbt with CSW_BUILD_AUTHORITIES from `env` (none: unset), `execute` runs SQL on the probe's
     warehouse, `relations` reads the rows of each model's relation, sorted."""
     execute("create table main.arrivals (la_code varchar(3), day integer)")
-    execute("insert into main.arrivals values " + ", ".join(f"('{la}', {day})" for la, day in ARRIVALS))
+    execute("insert into main.arrivals values " + ", ".join(
+        f"({'null' if la is None else repr(la)}, {day})" for la, day in ARRIVALS))
     project(AUTHORITY_ROWS_MODELS)
     assert build({})[0]
-    full = {"local_counts": [("840", 1, 1), ("841", 2, 2)], "whole_counts": [("840", 1), ("841", 2)],
-            "no_authority": [(3,)], "local_tens": [("840", 10), ("841", 20)]}
+    full = {"local_counts": [("840", 1, 1), ("841", 2, 2), (None, 1, 4)],
+            "whole_counts": [("840", 1), ("841", 2), (None, 1)], "no_authority": [(4,)],
+            "local_tens": [("840", 10), ("841", 20), (None, 10)]}
     assert relations() == full
 
-    execute("insert into main.arrivals values ('841', 5), ('840', 7), ('840', 8)")
+    execute("insert into main.arrivals values ('841', 5), ('840', 7), ('840', 8), (null, 6)")
     assert build({"CSW_BUILD_AUTHORITIES": "841"})[0]
-    assert relations() == {"local_counts": [("840", 1, 1), ("841", 3, 5)],  # 840's rows as the last build made them
-                           "whole_counts": [("840", 3), ("841", 3)],  # not authority_local: every row
-                           "no_authority": [(6,)],  # no la_code: replaced whole
-                           "local_tens": [("840", 10), ("841", 30)]}
+    assert relations() == {"local_counts": [("840", 1, 1), ("841", 3, 5), (None, 2, 6)],  # 840's as they were
+                           "whole_counts": [("840", 3), ("841", 3), (None, 2)],  # not authority_local: every row
+                           "no_authority": [(8,)],  # no la_code, not authority_local: replaced whole
+                           "local_tens": [("840", 10), ("841", 30), (None, 20)]}  # no authority: with the named
     assert build({"CSW_BUILD_AUTHORITIES": ""})[0]  # no authority named: every row
-    replaced = {"local_counts": [("840", 3, 8), ("841", 3, 5)], "whole_counts": [("840", 3), ("841", 3)],
-                "no_authority": [(6,)], "local_tens": [("840", 30), ("841", 30)]}
+    replaced = {"local_counts": [("840", 3, 8), ("841", 3, 5), (None, 2, 6)],
+                "whole_counts": [("840", 3), ("841", 3), (None, 2)], "no_authority": [(8,)],
+                "local_tens": [("840", 30), ("841", 30), (None, 20)]}
     assert relations() == replaced
 
     execute("insert into main.arrivals values ('841', 9)")
@@ -166,6 +169,12 @@ def assert_authority_rows_replaced(project, build, execute, relations) -> None:
     ok, said = build({"CSW_BUILD_AUTHORITIES": "841,840"})
     assert not ok and "nine" in said
     assert relations()["local_counts"] == replaced["local_counts"]  # the delete rolled back with the failed insert
+
+    counted = relations()["no_authority"]  # (rebuilt whole by the build that failed)
+    project({**AUTHORITY_ROWS_MODELS, "no_authority": LOCAL + AUTHORITY_ROWS_MODELS["no_authority"]})
+    ok, said = build({"CSW_BUILD_AUTHORITIES": "841"})  # says its rows are each authority's own, has no la_code
+    assert not ok and "model no_authority says its rows are each authority's own (meta authority_local), but " in said
+    assert relations()["no_authority"] == counted
 
 
 def test_a_build_naming_authorities_replaces_only_their_rows_of_authority_local_models(tmp_path, monkeypatch):

@@ -15,7 +15,9 @@ builds' fixed cost, not the 91,000 generated rows; the hub's checks and exports 
 A day of one authority's files on the hub (841's newest file of each of its own feeds, every ninth row left out)
 builds incrementally for 841 alone: every model downstream of those tables, of 841's rows where a model's rows are
 each authority's own (csw/refresh.py, macros/materializations/authority_rows.sql). Every relation then equals a
-full rebuild of the same raw rows, row for row, and 840's rows of the authority-local marts are as before."""
+full rebuild of the same raw rows, row for row, but for one row of 840 planted in a staging table before the build,
+which the build kept (it replaced 841's rows alone) and the full rebuild put right; 840's marts rows are as
+before."""
 
 from __future__ import annotations
 
@@ -125,6 +127,10 @@ def test_the_two_authorities_figures_differ(warehouses):
     assert counts["841"] > 0 and counts["840"] > counts["841"]  # County Durham is the larger authority
 
 
+# An authority-local table under the day's files, and what the test writes into one of 840's rows before the build
+PLANTED = ("staging.stg_health__assessments", "planted by the test")
+
+
 def _trimmed(source: Path, target: Path, every: int = 9) -> None:
     """`source` without every `every`-th data row, at `target` (the same name: a corrected file of the day)."""
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -149,6 +155,12 @@ def one_authoritys_day(warehouses, tmp_path_factory) -> dict:
     shutil.copy(warehouses["hub"], incremental)
     env = {**warehouses["hub_env"], "CSW_WAREHOUSE": str(incremental), "CSW_QUARANTINE": str(base / "quarantine")}
     run_csw(["ingest", "--landing", str(landing), "--as-of", AS_OF], env)
+    con = duckdb.connect(str(incremental))  # a row of 840 that only a rebuild of 840's rows would put right
+    try:
+        con.execute(f"update {PLANTED[0]} set provider = $1 where la_code = '840' and assessment_id = "
+                    f"(select min(assessment_id) from {PLANTED[0]} where la_code = '840')", [PLANTED[1]])
+    finally:
+        con.close()
     built = run_csw(["build", "--as-of", AS_OF], env).stdout
     shutil.copy(incremental, full)
     run_csw(["build", "--as-of", AS_OF, "--full"],
@@ -163,7 +175,15 @@ def test_a_day_of_one_authoritys_files_rebuilds_its_rows_alone_and_equals_a_full
     assert "authority 841): only what depends on them, only this authority's rows" in line
     found = differences(one_authoritys_day["incremental"], one_authoritys_day["full"])
     assert len(found) > 200 and sum(name.startswith("marts.") for name in found) == 10
-    assert {name: d for name, d in found.items() if d != (0, 0)} == {}
+    # the one row planted in 840's rows before the build: kept by it (841's rows alone were replaced), put right
+    # by the full rebuild; every other row of every relation the same
+    assert {name: d for name, d in found.items() if d != (0, 0)} == {PLANTED[0]: (1, 1)}
+    con = duckdb.connect(str(one_authoritys_day["incremental"]), read_only=True)
+    try:
+        assert con.execute(f"select la_code from {PLANTED[0]} where provider = $1", [PLANTED[1]]).fetchall() == [
+            ("840",)]
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("table", MARTS)

@@ -77,7 +77,7 @@ def test_a_build_naming_authorities_replaces_only_their_rows_on_postgres(pg_sett
 
     def relations() -> dict[str, list[tuple]]:
         with connect(s) as con:
-            return {name: sorted(map(tuple, con.execute(f"select * from main.{name}").fetchall()))
+            return {name: list(map(tuple, con.execute(f"select * from main.{name} order by 1").fetchall()))
                     for name in ("local_counts", "whole_counts", "no_authority", "local_tens")}
 
     assert_authority_rows_replaced(lambda models: _project(tmp_path, models, output), builder(tmp_path, monkeypatch),
