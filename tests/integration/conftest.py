@@ -130,3 +130,20 @@ def differences(left: Path, right: Path, schemas=("staging", "intermediate", "ma
         return out
     finally:
         con.close()
+
+
+def land_a_day(generated: Path, landing: Path, every: int = 9) -> None:
+    """A day of one authority's files: the newest file of each table of each of its own feeds in `generated` (an
+    authority's generated folder; not the shared reference and benchmarks, whose files rebuild every row), without
+    every `every`-th data row, under the same name in `landing` (that authority's landing folder)."""
+    shared = ("reference", "benchmarks")
+    for feed in sorted(p for p in generated.iterdir() if p.name not in shared):
+        newest: dict[str, Path] = {}  # each table's newest file (dated names sort by date)
+        for path in sorted(feed.glob("*.csv")):
+            newest[path.stem.rstrip("0123456789").rstrip("_")] = path
+        for path in newest.values():
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            target = landing / feed.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("".join([lines[0], *(line for n, line in enumerate(lines[1:], 1) if n % every)]),
+                              encoding="utf-8")

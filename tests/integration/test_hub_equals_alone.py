@@ -29,7 +29,7 @@ import duckdb
 import pytest
 
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, dbt_build, differences, pipeline_env, run_csw
+from tests.integration.conftest import AS_OF, dbt_build, differences, land_a_day, pipeline_env, run_csw
 
 AUTHORITIES = ("841", "840")
 SECRET_840 = "county-durham-own-secret-for-the-hub-test-0123456789"  # 841's is the tests' CSW_PSEUDONYMISATION_SECRET
@@ -131,27 +131,13 @@ def test_the_two_authorities_figures_differ(warehouses):
 PLANTED = ("staging.stg_health__assessments", "planted by the test")
 
 
-def _trimmed(source: Path, target: Path, every: int = 9) -> None:
-    """`source` without every `every`-th data row, at `target` (the same name: a corrected file of the day)."""
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("".join([lines[0], *(line for n, line in enumerate(lines[1:], 1) if n % every)]),
-                      encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def one_authoritys_day(warehouses, tmp_path_factory) -> dict:
     """The hub after a day of 841's files built incrementally ('incremental', its build line 'line'), and a copy
     of it rebuilt in full ('full'); 'before' is the hub as `csw run` left it."""
     base = tmp_path_factory.mktemp("hub_day")
     landing, incremental, full = base / "landing", base / "incremental.duckdb", base / "full.duckdb"
-    shared = ("reference", "benchmarks")  # a file of these rebuilds every row: not this test's case
-    for feed in sorted(p for p in (warehouses["generated"] / "841").iterdir() if p.name not in shared):
-        newest: dict[str, Path] = {}  # each table's newest file (dated names sort by date)
-        for path in sorted(feed.glob("*.csv")):
-            newest[path.stem.rstrip("0123456789").rstrip("_")] = path
-        for path in newest.values():
-            _trimmed(path, landing / "841" / feed.name / path.name)
+    land_a_day(warehouses["generated"] / "841", landing / "841")
     shutil.copy(warehouses["hub"], incremental)
     env = {**warehouses["hub_env"], "CSW_WAREHOUSE": str(incremental), "CSW_QUARANTINE": str(base / "quarantine")}
     run_csw(["ingest", "--landing", str(landing), "--as-of", AS_OF], env)
