@@ -35,7 +35,7 @@
         {{- return(none) -}}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(existing_relation) -%}
-    {%- if "la_code" not in (columns | map(attribute="name") | list) -%}
+    {%- if "la_code" not in (columns | map(attribute="name") | map("lower") | list) -%}
         {{ exceptions.raise_compiler_error(
             "model " ~ model.name ~ " says its rows are each authority's own (meta authority_local), but its table "
             ~ existing_relation ~ " has no la_code column: give it la_code, or say authority_local: false") }}
@@ -46,7 +46,8 @@
 
 {#- In the model's transaction: the build's authorities' rows deleted, then the model's rows of those authorities
     inserted, column by column in the table's order. Rows without an authority (la_code null: none today) are
-    replaced with them, so that they too are as a full build makes them. -#}
+    replaced with them, so that they too are as a full build makes them; such rows must not feed any authority's
+    rows of another model (that authority's rows would keep what they made of the old ones). -#}
 {% macro replace_authority_rows(target_relation, columns, compiled_code) -%}
     {%- set named = [] -%}
     {%- for la_code in build_authorities() -%}
