@@ -22,12 +22,14 @@ before."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from csw.dbt_manifest import manifest_path
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
 from tests.integration.conftest import AS_OF, dbt_build, differences, land_a_day, pipeline_env, run_csw
 
@@ -177,3 +179,20 @@ def test_the_day_changed_841s_figures_and_left_840s_rows_as_they_were(one_author
     before, after = one_authoritys_day["before"], one_authoritys_day["incremental"]
     assert rows(before, table, "840") == rows(after, table, "840")
     assert rows(before, table, "841") != rows(after, table, "841")
+
+
+def test_every_table_whose_rows_are_each_authoritys_own_has_la_code(warehouses):
+    """A model that says its rows are each authority's own (dbt_project.yml, `authority_local`) but has no la_code
+    is refused by the narrowed build (macros/materializations/authority_rows.sql): caught here, when it is written."""
+    manifest = json.loads(manifest_path("duckdb").read_text(encoding="utf-8"))
+    local = {(node["schema"], node["alias"]) for node in manifest["nodes"].values() if node["resource_type"] == "model"
+             and node["config"]["materialized"] == "table" and node["config"]["meta"].get("authority_local")}
+    con = duckdb.connect(str(warehouses["hub"]), read_only=True)
+    try:
+        columns = con.execute("select table_schema, table_name, list(lower(column_name)) from information_schema.columns "
+                              "group by 1, 2").fetchall()
+    finally:
+        con.close()
+    built = {(schema, table): names for schema, table, names in columns if (schema, table) in local}
+    assert len(built) == len(local) > 200
+    assert sorted(f"{schema}.{table}" for (schema, table), names in built.items() if "la_code" not in names) == []

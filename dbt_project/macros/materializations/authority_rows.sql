@@ -12,7 +12,8 @@
     that compares authorities (benchmarks, the scorecard) says `authority_local: false`, as must every model that
     reads one (tests/test_dbt_layout.py checks it), and is rebuilt whole, as is a table not built yet and any table
     when the build names no authority or `--full-refresh` is asked. A model that says its rows are each authority's
-    own but has no `la_code` is refused by name.
+    own but has no `la_code` is refused by name (tests/integration/test_hub_equals_alone.py finds one on the built
+    hub first).
 #}
 
 {#- The authorities whose rows this build replaces: [] for every row. -#}
