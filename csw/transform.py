@@ -131,7 +131,7 @@ def skip_unplanned(context: Any) -> None:
     plan = BuildPlan.from_dict(planned["plan"])
     task.env = {**(task.env or {}), **plan.dbt_env()}  # the authorities whose rows an incremental build replaces
     if task.base_cmd == ["build"]:
-        env = {**os.environ, **(task.env or {})}
+        env = {**os.environ, **task.env}
         task.dbt_cmd_flags = [*(task.dbt_cmd_flags or []), *plan.unit_test_args(env)]
 
 

@@ -147,3 +147,8 @@ def land_a_day(generated: Path, landing: Path, every: int = 9) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("".join([lines[0], *(line for n, line in enumerate(lines[1:], 1) if n % every)]),
                               encoding="utf-8")
+
+
+def build_line(stdout: str) -> str:
+    """The line a build prints first (`dbt build (target …), full build: …` or `…, incremental build: …`)."""
+    return next(line for line in stdout.splitlines() if line.startswith("dbt build (target"))

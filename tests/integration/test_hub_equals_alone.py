@@ -31,7 +31,8 @@ import pytest
 
 from csw.dbt_manifest import manifest_path
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, dbt_build, differences, land_a_day, pipeline_env, run_csw
+from tests.integration.conftest import (AS_OF, build_line, dbt_build, differences, land_a_day, pipeline_env,
+                                        run_csw)
 
 AUTHORITIES = ("841", "840")
 SECRET_840 = "county-durham-own-secret-for-the-hub-test-0123456789"  # 841's is the tests' CSW_PSEUDONYMISATION_SECRET
@@ -154,7 +155,7 @@ def one_authoritys_day(warehouses, tmp_path_factory) -> dict:
     run_csw(["build", "--as-of", AS_OF, "--full"],
             {**env, "CSW_WAREHOUSE": str(full), "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test test"})  # rows, not tests
     return {"before": warehouses["hub"], "incremental": incremental, "full": full,
-            "line": next(line for line in built.splitlines() if line.startswith("dbt build (target"))}
+            "line": build_line(built)}
 
 
 def test_a_day_of_one_authoritys_files_rebuilds_its_rows_alone_and_equals_a_full_rebuild(one_authoritys_day):

@@ -25,7 +25,7 @@ import pytest
 
 from csw.refresh import BuildPlan, plan_build
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import AS_OF, differences, run_csw
+from tests.integration.conftest import AS_OF, build_line, differences, run_csw
 
 QUARTER_FILE = Path("education") / "vs_attendance_20250331.csv"  # the generated quarter of weekly attendance
 CORRECTED = QUARTER_FILE.with_name("vs_attendance_20250330.csv")
@@ -40,10 +40,6 @@ class Refreshed:
     full: Path  # a copy of `incremental` rebuilt in full
     restated: int  # rows of the corrected file
     lines: dict[str, str]  # "incremental", "full": the build's line from csw build
-
-
-def _build_line(stdout: str) -> str:
-    return next(line for line in stdout.splitlines() if line.startswith("dbt build (target"))
 
 
 def _write_corrected(quarter: Path, corrected: Path, pupils: int = 12) -> int:
@@ -75,13 +71,13 @@ def refreshed(pipeline, tmp_path_factory) -> Refreshed:
     restated = _write_corrected(pipeline.landing / QUARTER_FILE, landing / CORRECTED)
     ingested = run_csw(["ingest", "--landing", str(landing), "--as-of", AS_OF], env).stdout
     assert f"files loaded: 1 ({restated} rows)" in ingested, ingested
-    lines = {"incremental": _build_line(run_csw(["build", "--as-of", AS_OF], env).stdout)}
+    lines = {"incremental": build_line(run_csw(["build", "--as-of", AS_OF], env).stdout)}
 
     full = base / "full" / "csw.duckdb"
     full.parent.mkdir()
     shutil.copy(warehouse, full)
     full_env = {**env, "CSW_WAREHOUSE": str(full), "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test test"}  # rows, not tests
-    lines["full"] = _build_line(run_csw(["build", "--as-of", AS_OF, "--full"], full_env).stdout)
+    lines["full"] = build_line(run_csw(["build", "--as-of", AS_OF, "--full"], full_env).stdout)
     return Refreshed(pipeline.warehouse, warehouse, full, restated, lines)
 
 

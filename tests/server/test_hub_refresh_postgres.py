@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import WITHOUT_DBT_UNIT_TESTS
-from tests.integration.conftest import land_a_day
+from tests.integration.conftest import build_line, land_a_day
 from tests.integration.test_hub_equals_alone import SECRET_840
 from tests.server.conftest import AS_OF, BI_READER_PASSWORD, ETL_PASSWORD, ROLES_SQL, _env, connect_postgres_as, run_csw
 
@@ -27,10 +27,6 @@ pytestmark = pytest.mark.slow
 
 PLANTED = ("staging.stg_health__assessments", "planted by the test")
 SCHEMAS = ("staging", "intermediate", "marts")
-
-
-def _build_line(stdout: str) -> str:
-    return next(line for line in stdout.splitlines() if line.startswith("dbt build (target"))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +39,7 @@ def day(tmp_path_factory, pg_cluster, pg_database) -> dict:
     run_csw(["generate", "--out", str(generated), "--la", "841,840", "--scale", "0.05", "--seed", "7"], env)
     shutil.copytree(generated, base / "landing")
     run_csw(["ingest", "--landing", str(base / "landing"), "--as-of", AS_OF], env)
-    first = _build_line(run_csw(["build", "--as-of", AS_OF], env))
+    first = build_line(run_csw(["build", "--as-of", AS_OF], env))
 
     land_a_day(generated / "841", base / "day" / "841")
     run_csw(["ingest", "--landing", str(base / "day"), "--as-of", AS_OF], env)
@@ -54,7 +50,7 @@ def day(tmp_path_factory, pg_cluster, pg_database) -> dict:
                     f"(select min(assessment_id) from {PLANTED[0]} where la_code = '840')", [PLANTED[1]])
     finally:
         etl.close()
-    incremental = _build_line(run_csw(["build", "--as-of", AS_OF], env))
+    incremental = build_line(run_csw(["build", "--as-of", AS_OF], env))
 
     full = f"{database}_full"
     pg_cluster.psql("-c", f'create database "{full}" template "{database}"')
@@ -62,7 +58,7 @@ def day(tmp_path_factory, pg_cluster, pg_database) -> dict:
     pg_cluster.psql("-v", f"etl_password={ETL_PASSWORD}", "-v", f"bi_reader_password={BI_READER_PASSWORD}",
                     "-f", str(ROLES_SQL), database=full)
     full_env = {**env, "CSW_PG_DATABASE": full}
-    rebuilt = _build_line(run_csw(["build", "--as-of", AS_OF, "--full"], full_env))
+    rebuilt = build_line(run_csw(["build", "--as-of", AS_OF, "--full"], full_env))
     return {"env": env, "full_env": full_env, "lines": {"first": first, "incremental": incremental, "full": rebuilt}}
 
 

@@ -54,12 +54,13 @@
     {%- for la_code in build_authorities() -%}
         {%- do named.append("'" ~ la_code | replace("'", "''") ~ "'") -%}
     {%- endfor -%}
+    {%- set replaced = "la_code in (" ~ named | join(", ") ~ ") or la_code is null" -%}  {#- the rows both take -#}
     {%- set quoted = [] -%}
     {%- for column in columns -%}
         {%- do quoted.append(adapter.quote(column.name)) -%}
     {%- endfor -%}
     {% call statement("delete_authorities") -%}
-        delete from {{ target_relation }} where la_code in ({{ named | join(", ") }}) or la_code is null
+        delete from {{ target_relation }} where {{ replaced }}
     {%- endcall %}
     {% call statement("main") -%}
         {{ config.get("sql_header") or "" }}
@@ -68,6 +69,6 @@
         from (
             {{ compiled_code }}
         ) as rebuilt
-        where la_code in ({{ named | join(", ") }}) or la_code is null
+        where {{ replaced }}
     {%- endcall %}
 {%- endmacro %}
